@@ -1,0 +1,182 @@
+/**
+ * Activities that read and act on Okta. They are built from injected dependencies so tests swap
+ * the client (or point it at the simulator), never the code path.
+ */
+import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
+import { appFailureFilter, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
+import type { AffectedUser, AppSummary, Diagnosis, UserResult } from '../../domain/types';
+import { provisioningUrl, vendorOf } from '../../domain/vendors';
+import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';
+import type { OktaClient } from './client';
+
+export interface OktaActivityDeps {
+  okta: OktaClient;
+  orgUrl: string;
+  lookbackHours: number;
+  sync: { timeoutMs: number; pollMs: number };
+  now?: () => Date;
+}
+
+/** Upper bound on System Log events read per diagnosis: a week of a broken app fits many times over. */
+const MAX_EVENTS = 20_000;
+
+export interface RepushInput {
+  appId: string;
+  user: Pick<AffectedUser, 'userId' | 'login' | 'kind' | 'failedAt'>;
+  /** The canary must prove the credential works, so it pushes even an already-synchronized user. */
+  force?: boolean;
+}
+
+export function createOktaActivities(deps: OktaActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { okta } = deps;
+
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toActivityFailure(err, what, now());
+    }
+  }
+
+  async function readApp(appId: string): Promise<AppSummary> {
+    let app;
+    try {
+      app = await okta.applicationApi.getApplication({ appId });
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw ApplicationFailure.nonRetryable(
+          `Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`,
+          UNKNOWN_APP,
+        );
+      }
+      throw toActivityFailure(err, `reading app ${appId}`, now());
+    }
+    let provisioningEnabled = false;
+    try {
+      const features = await okta.applicationApi.listFeaturesForApplication({ appId });
+      await features.each((f) => {
+        if (f.name === 'USER_PROVISIONING') provisioningEnabled = f.status === 'ENABLED';
+      });
+    } catch (err) {
+      // Apps without provisioning answer 400/404 here; that is a finding, not a failure.
+      if (!(typeof err === 'object' && err && [400, 404].includes((err as { status?: number }).status ?? 0))) {
+        throw toActivityFailure(err, `reading features of app ${appId}`, now());
+      }
+    }
+    const name = (app as { name?: string }).name ?? 'unknown';
+    return {
+      id: appId,
+      name,
+      label: app.label ?? name,
+      status: app.status ?? 'UNKNOWN',
+      vendor: vendorOf(name),
+      provisioningEnabled,
+      provisioningUrl: provisioningUrl(deps.orgUrl, name, appId),
+    };
+  }
+
+  /** Every FAILURE event for the app in [since, until]: a bounded query, so the iterator ends. */
+  async function failuresSince(appId: string, since: Date, until: Date, userId?: string): Promise<ProvisioningFailure[]> {
+    const filter = userId ? `${appFailureFilter(appId)} and target.id eq "${userId}"` : appFailureFilter(appId);
+    const events = await call(`reading the System Log for app ${appId}`, () =>
+      okta.systemLogApi.listLogEvents({ since: since.toISOString(), until: until.toISOString(), filter, limit: 1000 }),
+    );
+    const out: ProvisioningFailure[] = [];
+    let read = 0;
+    await call(`reading the System Log for app ${appId}`, () =>
+      events.each((e) => {
+        const f = toProvisioningFailure(e as LogEventLike);
+        if (f && f.appId === appId) out.push(f);
+        return ++read < MAX_EVENTS;
+      }),
+    );
+    return out;
+  }
+
+  async function diagnoseApp(input: { appId: string }): Promise<Diagnosis> {
+    const app = await readApp(input.appId);
+    const until = now();
+    const since = new Date(until.getTime() - deps.lookbackHours * 3_600_000);
+    const failures = await failuresSince(input.appId, since, until);
+    const errorAppUsers: ErrorAppUser[] = [];
+    const assignedUserIds = new Set<string>();
+    const appUsers = await call(`listing users of app ${input.appId}`, () =>
+      okta.applicationApi.listApplicationUsers({ appId: input.appId, limit: 500 }),
+    );
+    await call(`listing users of app ${input.appId}`, () =>
+      appUsers.each((u) => {
+        if (!u.id) return;
+        assignedUserIds.add(u.id);
+        if (u.syncState === 'ERROR') {
+          errorAppUsers.push({ userId: u.id, login: u.credentials?.userName ?? u.id, lastUpdated: u.lastUpdated ? new Date(u.lastUpdated).toISOString() : undefined });
+        }
+      }),
+    );
+    const diagnosis = diagnose({ app, failures, errorAppUsers, assignedUserIds, window: { since: since.toISOString(), until: until.toISOString() } });
+    log.info('Diagnosed app', { appId: input.appId, causes: diagnosis.causes.map((c) => c.id), affected: diagnosis.affected.length });
+    return diagnosis;
+  }
+
+  /**
+   * Re-trigger Okta's push for one user: read the app user, POST its profile back, and poll
+   * syncState. Idempotent: a user already synchronized since the failure counts as done.
+   */
+  async function repushUser(input: RepushInput): Promise<UserResult> {
+    const { appId, user } = input;
+    const result = (outcome: UserResult['outcome'], detail: string, syncState?: string): UserResult => ({
+      userId: user.userId,
+      login: user.login,
+      kind: user.kind,
+      outcome,
+      detail,
+      syncState,
+      at: now().toISOString(),
+    });
+    if (user.kind === 'deprovision') {
+      return result('skipped', 'Okta keeps no app user after a failed deprovision, so there is nothing to re-push: remove the person at the vendor (see the report).');
+    }
+    let appUser;
+    try {
+      appUser = await okta.applicationApi.getApplicationUser({ appId, userId: user.userId });
+    } catch (err) {
+      if (isNotFound(err)) return result('skipped', 'No longer assigned to the app in Okta; nothing to push.');
+      throw toActivityFailure(err, `reading app user ${user.userId}`, now());
+    }
+    const lastSync = appUser.lastSync ? new Date(appUser.lastSync).getTime() : 0;
+    if (!input.force && appUser.syncState === 'SYNCHRONIZED' && lastSync >= new Date(user.failedAt).getTime()) {
+      return result('succeeded', `Already synchronized at ${new Date(lastSync).toISOString()}.`, 'SYNCHRONIZED');
+    }
+    const pushed = await call(`pushing user ${user.userId}`, () =>
+      okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }),
+    );
+    // Okta's own clock marks the push, so worker clock skew cannot confuse the comparison below.
+    const pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
+    const ctx = Context.current();
+    const deadline = Date.now() + deps.sync.timeoutMs;
+    let state = pushed.syncState;
+    while (Date.now() < deadline) {
+      await ctx.sleep(deps.sync.pollMs);
+      const current = await call(`reading app user ${user.userId}`, () => okta.applicationApi.getApplicationUser({ appId, userId: user.userId }));
+      state = current.syncState;
+      ctx.heartbeat({ syncState: state });
+      if (state === 'SYNCHRONIZED') {
+        const synced = current.lastSync ? new Date(current.lastSync) : undefined;
+        if (!synced || synced >= pushedAt) return result('succeeded', `Okta synchronized the user at ${(synced ?? now()).toISOString()}.`, state);
+      }
+      if (state === 'ERROR') {
+        // Trust ERROR only once Okta has logged a failure after our push; until then it may be stale.
+        const failures = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
+        const latest = failures.filter((f) => f.userId === user.userId).sort((a, b) => b.at.localeCompare(a.at))[0];
+        if (latest) return result('still_failing', latest.message, state);
+      }
+    }
+    return result('still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
+  }
+
+  return { diagnoseApp, repushUser };
+}
+
+export type OktaActivities = ReturnType<typeof createOktaActivities>;

@@ -1,0 +1,62 @@
+/**
+ * Okta failures as Temporal sees them. Rate limits wait for Okta's reset time; 5xx and network
+ * errors are retried by the activity's retry policy; a bad token or an unknown app stops the
+ * workflow with a message that says what to do. Messages carry Okta's summary, never a secret.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+
+export const UNKNOWN_APP = 'UnknownOktaApp';
+export const OKTA_ACCESS_DENIED = 'OktaAccessDenied';
+export const OKTA_REJECTED_REQUEST = 'OktaRejectedRequest';
+
+interface OktaApiErrorLike {
+  status: number;
+  errorCode?: string;
+  errorSummary?: string;
+  headers?: { get?(name: string): string | null } | Record<string, string>;
+}
+
+export function isOktaApiError(err: unknown): err is OktaApiErrorLike {
+  return typeof err === 'object' && err !== null && ['OktaApiError', 'HttpError'].includes((err as { name?: string }).name ?? '') && typeof (err as OktaApiErrorLike).status === 'number';
+}
+
+export function isNotFound(err: unknown): boolean {
+  return isOktaApiError(err) && err.status === 404;
+}
+
+function header(err: OktaApiErrorLike, name: string): string | undefined {
+  const h = err.headers;
+  if (!h) return undefined;
+  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null }).get(name) ?? undefined;
+  return (h as Record<string, string>)[name];
+}
+
+/** How long until Okta's rate-limit window resets, from `X-Rate-Limit-Reset` (epoch seconds). */
+export function rateLimitDelayMs(err: OktaApiErrorLike, now: Date): number {
+  const reset = Number(header(err, 'x-rate-limit-reset'));
+  if (!Number.isFinite(reset) || reset <= 0) return 1_000;
+  return Math.min(Math.max(reset * 1000 - now.getTime(), 250), 60_000) + 250;
+}
+
+/** Map any error from an Okta call to what Temporal should do about it. */
+export function toActivityFailure(err: unknown, what: string, now = new Date()): unknown {
+  if (!isOktaApiError(err)) return err; // network and programming errors: retried by the policy
+  const summary = `Okta answered HTTP ${err.status} ${err.errorCode ?? ''} ${err.errorSummary ?? ''}`.replace(/\s+/g, ' ').trim();
+  if (err.status === 429) {
+    return ApplicationFailure.create({
+      message: `${what}: rate limited by Okta; retrying after the limit resets`,
+      type: 'OktaRateLimited',
+      nextRetryDelay: rateLimitDelayMs(err, now),
+    });
+  }
+  if (err.status === 401 || err.status === 403) {
+    return ApplicationFailure.nonRetryable(
+      `${what}: ${summary}. Okta rejected the pipeline's own credential: check OKTA_API_TOKEN (or the OAuth app's scopes) on the worker.`,
+      OKTA_ACCESS_DENIED,
+    );
+  }
+  if (err.status >= 400 && err.status < 500 && err.status !== 404) {
+    return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_REJECTED_REQUEST);
+  }
+  return ApplicationFailure.create({ message: `${what}: ${summary}`, type: `OktaHttp${err.status}` });
+}

@@ -1,0 +1,120 @@
+/** The `okta-remediate` command line: what operators run. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { renderText } from '../domain/report';
+import { loadTaskQueue } from '../worker/config';
+import { connectClient } from '../worker/temporal';
+import { CliError, EXIT } from './errors';
+import { cancelRemediation, remediationStatus, reportReauth, startRemediation, waitForDiagnosis } from './remediation-client';
+import { addSimCommands } from './sim-commands';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Commander parser that validates with a zod schema and says what was wrong. */
+export function parseWith<T>(schema: z.ZodType<T>, what: string) {
+  return (value: string): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  };
+}
+
+export const appIdOption = () =>
+  new Option('--app <appId>', 'Okta app id (Admin Console > Applications > the app: the id is in its URL)')
+    .makeOptionMandatory()
+    .argParser(parseWith(z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'expected an Okta app id such as 0oa1b2c3d4E5F6g7H8i9'), 'invalid app id'));
+
+const text = (max: number, label: string) => parseWith(z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`), label);
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('okta-remediate')
+    .description('Repair Okta app provisioning after the app\'s API credential went bad.')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('start')
+    .description('Start the remediation of one Okta app (or show the one already running) and print its diagnosis')
+    .addOption(appIdOption())
+    .option('--no-wait', 'return as soon as the workflow is started, without waiting for the diagnosis')
+    .option('--json', 'print JSON')
+    .action(async (opts: { app: string; wait: boolean; json?: boolean }) => {
+      const client = await connectClient();
+      const { handle, started, runId } = await startRemediation(client, loadTaskQueue(), { appId: opts.app });
+      const status = opts.wait ? await waitForDiagnosis(client, opts.app, 60_000) : undefined;
+      if (opts.json) {
+        io.out(JSON.stringify({ workflowId: handle.workflowId, runId, started, status }, null, 2) + '\n');
+        return;
+      }
+      io.out(`${started ? 'Started' : 'Already running:'} remediation ${handle.workflowId} (run ${runId}).\n`);
+      if (status) io.out(renderText(status) + '\n');
+      else if (opts.wait) io.out(`No diagnosis yet: is a worker (npm run worker) polling task queue ${loadTaskQueue()}?\n`);
+    });
+
+  program
+    .command('reauth-done')
+    .description('Report that an admin re-authenticated the app in Okta; the workflow verifies it before retrying')
+    .addOption(appIdOption())
+    .requiredOption('--by <who>', 'who re-authenticated (email or username)', text(200, 'invalid --by'))
+    .option('--note <text>', 'a note for the audit trail', text(2000, 'invalid --note'))
+    .action(async (opts: { app: string; by: string; note?: string }) => {
+      await reportReauth(await connectClient(), opts.app, opts.by, opts.note);
+      io.out(`Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
+    });
+
+  program
+    .command('status')
+    .description('Show the phase, diagnosis, affected users and per-user results of an app\'s remediation')
+    .addOption(appIdOption())
+    .option('--json', 'print JSON')
+    .action(async (opts: { app: string; json?: boolean }) => {
+      const { status, temporalStatus } = await remediationStatus(await connectClient(), opts.app);
+      io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : renderText(status) + '\n');
+    });
+
+  program
+    .command('cancel')
+    .description('Cancel an app\'s running remediation, keeping its report')
+    .addOption(appIdOption())
+    .requiredOption('--reason <text>', 'why (kept in the report)', text(2000, 'invalid --reason'))
+    .option('--by <who>', 'who cancels', text(200, 'invalid --by'))
+    .action(async (opts: { app: string; reason: string; by?: string }) => {
+      await cancelRemediation(await connectClient(), opts.app, opts.reason, opts.by);
+      io.out(`Cancellation of the remediation of app ${opts.app} requested.\n`);
+    });
+
+  addSimCommands(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; errors become one line on stderr. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.invalidInput; // commander already printed the message
+    }
+    if (err instanceof CliError) {
+      io.err(`${err.message}\n`);
+      return err.exitCode;
+    }
+    const name = (err as Error)?.name;
+    if (name === 'ConfigError') {
+      io.err(`${(err as Error).message}\n`);
+      return EXIT.invalidInput;
+    }
+    if (name === 'TemporalUnreachableError') {
+      io.err(`${(err as Error).message}\n`);
+      return EXIT.temporalUnreachable;
+    }
+    io.err(`Unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    return EXIT.unexpected;
+  }
+}

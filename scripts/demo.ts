@@ -1,0 +1,137 @@
+/**
+ * `npm run demo`: a full remediation on the embedded default. Starts the Temporal dev server
+ * (unless one is running), a simulated Okta org whose DocuSign and GitHub apps have lost their
+ * credentials, and a worker; remediates both apps; plays the admin (or, with --interactive, waits
+ * for you to use the CLI); prints the final reports; stops what it started.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createOktaClient } from '../activities/okta/client';
+import { reportReauth, startRemediation } from '../cli/remediation-client';
+import { renderText } from '../domain/report';
+import type { RemediationStatus } from '../domain/types';
+import { OktaSim } from '../sim/okta';
+import { seedDemo } from '../sim/seed';
+import { remediationWorkflowId, statusQuery } from '../workflows/messages';
+import { connectClient, connectWorker, temporalTarget } from '../worker/temporal';
+import { createRemediationWorker } from '../worker/worker';
+import { isServing, startDevServer, type DevServer } from './dev-server';
+import { PROJECT_ROOT } from './temporal-cli';
+
+const TASK_QUEUE = 'okta-remediation-demo';
+const ADMIN = 'it-admin@example.com';
+const interactive = process.argv.includes('--interactive');
+const say = (line = '') => console.log(line);
+
+async function ensureServer(): Promise<{ address: string; namespace: string; uiBase: string; server?: DevServer }> {
+  const target = temporalTarget();
+  if (await isServing(target.address)) {
+    say(`Using the Temporal server already running at ${target.address}.`);
+    return { address: target.address, namespace: target.namespace, uiBase: 'http://localhost:8233' };
+  }
+  const port = Number(target.address.split(':').at(-1)) || 7233;
+  say(`Starting the Temporal dev server on ${target.address} (Web UI on :8233, history in .temporal/dev.db)...`);
+  mkdirSync(path.join(PROJECT_ROOT, '.temporal'), { recursive: true });
+  const server = await startDevServer({ port, uiPort: 8233, dbFile: path.join(PROJECT_ROOT, '.temporal', 'dev.db'), log: say });
+  return { address: server.address, namespace: target.namespace, uiBase: server.uiUrl!, server };
+}
+
+async function waitForPhase(client: Client, appId: string, phases: RemediationStatus['phase'][]): Promise<RemediationStatus> {
+  const handle = client.workflow.getHandle(remediationWorkflowId(appId));
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    if (phases.includes(status.phase)) return status;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the demo's own lines tell the story
+  const temporal = await ensureServer();
+  const sim = new OktaSim({ syncDelayMs: 300 });
+  const simUrl = await sim.start(8787).catch(() => sim.start(0));
+  const seeded = seedDemo(sim);
+  const apps = [seeded.docusign.appId, seeded.github.appId];
+  say(`Simulated Okta org at ${simUrl}: DocuSign app ${apps[0]}, GitHub app ${apps[1]}; both credentials invalid.`);
+
+  const connection = await connectWorker({ ...temporalTarget(), address: temporal.address });
+  say('Bundling workflows and starting the worker...');
+  const worker = await createRemediationWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    deps: {
+      okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
+      orgUrl: simUrl,
+      lookbackHours: 24,
+      sync: { timeoutMs: 30_000, pollMs: 200 },
+    },
+  });
+  const workerRun = worker.run();
+  const client = await connectClient({ ...temporalTarget(), address: temporal.address });
+
+  try {
+    for (const appId of apps) {
+      // A demo run that was interrupted may have left its workflow waiting: start afresh.
+      await client.workflow.getHandle(remediationWorkflowId(appId)).terminate('superseded by a new demo run').catch(() => undefined);
+      const { handle } = await startRemediation(client, TASK_QUEUE, { appId });
+      say(`Started ${handle.workflowId}: ${temporal.uiBase}/namespaces/${temporal.namespace}/workflows/${handle.workflowId}`);
+    }
+    for (const appId of apps) {
+      const status = await waitForPhase(client, appId, ['awaiting_reauth', 'failed', 'completed']);
+      say();
+      say(renderText(status));
+    }
+    say();
+    if (interactive) {
+      say('Your turn. In another terminal, for each app, play the admin and then report it:');
+      for (const appId of apps) {
+        say(`  OKTA_ORG_URL=${simUrl} OKTA_API_TOKEN=${sim.apiToken} npx okta-remediate sim reauth --app ${appId}`);
+        say(`  npx okta-remediate reauth-done --app ${appId} --by you@example.com`);
+      }
+      say('Waiting for both remediations to finish (Ctrl-C to stop)...');
+    } else {
+      // Someone says "done" too early: verification catches it and the workflow keeps waiting.
+      say(`${ADMIN} reports the GitHub re-auth before doing it...`);
+      await reportReauth(client, seeded.github.appId, ADMIN, 'reported too early');
+      const back = await waitForClaimVerdict(client, seeded.github.appId);
+      say(`  verification: ${back}`);
+      for (const appId of apps) {
+        sim.reauthenticate(appId, { login: ADMIN });
+        await reportReauth(client, appId, ADMIN, 'demo: re-authenticated in the Admin Console');
+        say(`${ADMIN} re-authenticated app ${appId} and reported it.`);
+      }
+    }
+    for (const appId of apps) {
+      const report = await client.workflow.getHandle(remediationWorkflowId(appId)).result();
+      say();
+      say('='.repeat(80));
+      say(renderText(report));
+    }
+    say();
+    say(`Both workflows are in the Temporal server's history${temporal.server ? ' (.temporal/dev.db; `npm run server` to browse them)' : ''}.`);
+  } finally {
+    worker.shutdown();
+    await workerRun;
+    await connection.close();
+    await sim.stop();
+    await temporal.server?.stop();
+  }
+}
+
+async function waitForClaimVerdict(client: Client, appId: string): Promise<string> {
+  const handle = client.workflow.getHandle(remediationWorkflowId(appId));
+  for (;;) {
+    const s = await handle.query(statusQuery);
+    const claim = s.reauthClaims.at(-1);
+    if (claim?.verified !== undefined && s.phase === 'awaiting_reauth') return claim.verdict ?? '';
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+main().catch((err) => {
+  console.error((err as Error).message ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+/**
+ * Simulator-only endpoints (not Okta's API) that stand in for what an admin does in the console
+ * or what happens in the world: re-authenticate or break an app's credential, assign or unassign
+ * a user, and a view of the whole state. The CLI and the demo drive the simulator through these.
+ */
+import { validationFailed } from './errors';
+import { DEFAULT_ADMIN, type AdminRef, type Org } from './org';
+import { renderAppUser } from './render';
+import type { Route, RouteContext } from './router';
+
+export interface SimState {
+  apps: Array<{
+    id: string;
+    name: string;
+    label: string;
+    credentialValid: boolean;
+    users: Array<{ id: string; login: string; status: string; syncState: string; lastSync?: string }>;
+  }>;
+}
+
+export function adminRoutes(org: Org): Route[] {
+  const appId = (ctx: RouteContext): string => ctx.params.appId ?? '';
+  const userId = (ctx: RouteContext): string => ctx.params.userId ?? '';
+
+  return [
+    {
+      method: 'POST',
+      template: '/sim/v1/apps/{appId}/reauth',
+      handler: (ctx) => {
+        org.reauthenticate(appId(ctx), adminFrom(ctx.body));
+        return { status: 200, body: { appId: appId(ctx), credentialValid: true } };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/sim/v1/apps/{appId}/break',
+      handler: (ctx) => {
+        org.breakCredential(appId(ctx));
+        return { status: 200, body: { appId: appId(ctx), credentialValid: false } };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/sim/v1/apps/{appId}/users/{userId}/assign',
+      handler: (ctx) => {
+        const record = org.assignUser(appId(ctx), userId(ctx), profileFrom(ctx.body));
+        return { status: 200, body: renderAppUser(org.app(appId(ctx)), record, ctx.base) };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/sim/v1/apps/{appId}/users/{userId}/unassign',
+      handler: (ctx) => {
+        org.unassignUser(appId(ctx), userId(ctx));
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/sim/v1/state',
+      handler: () => ({ status: 200, body: state(org) }),
+    },
+  ];
+}
+
+function state(org: Org): SimState {
+  return {
+    apps: org.listApps().map((a) => ({
+      id: a.id,
+      name: a.name,
+      label: a.label,
+      credentialValid: a.credentialValid,
+      users: [...a.users.values()].map((u) => ({
+        id: u.userId,
+        login: org.user(u.userId).login,
+        status: u.status,
+        syncState: u.syncState,
+        ...(u.lastSync ? { lastSync: u.lastSync } : {}),
+      })),
+    })),
+  };
+}
+
+/** Optional body `{ login, id? }`: the admin who re-authenticated. */
+function adminFrom(body: unknown): AdminRef {
+  if (body === undefined) return DEFAULT_ADMIN;
+  const b = objectBody(body);
+  if (typeof b.login !== 'string' || b.login === '') throw validationFailed('login', 'login must be a non-empty string');
+  if (b.id !== undefined && typeof b.id !== 'string') throw validationFailed('id', 'id must be a string');
+  return { login: b.login, id: b.id };
+}
+
+/** Optional body `{ profile }`: app-specific profile values for the assignment. */
+function profileFrom(body: unknown): Record<string, unknown> | undefined {
+  if (body === undefined) return undefined;
+  const { profile } = objectBody(body);
+  if (profile === undefined) return undefined;
+  if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) throw validationFailed('profile', 'profile must be an object');
+  return profile as Record<string, unknown>;
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationFailed('body', 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,340 @@
+/**
+ * The simulated org's state and its provisioning behaviour: users, app instances whose stored
+ * vendor credential can go bad, app users and their syncState, and the System Log they write.
+ * Knows nothing about HTTP; the routes and the OktaSim facade drive it.
+ */
+import { randomUUID } from 'node:crypto';
+import { notFound } from './errors';
+import { hex, OKTA_ID, oktaId } from './ids';
+import {
+  appUpdatedEvent,
+  authenticationFailureEvent,
+  credentialFailureMessage,
+  membershipEvent,
+  provisioningEvent,
+  type ProvisioningEventType,
+  type UserRef,
+} from './log-events';
+import { SystemLog } from './system-log';
+import type { AppUserStatus, AppUserSyncState, SignOnMode } from './types';
+
+export interface UserSeed {
+  id?: string;
+  login: string;
+  firstName: string;
+  lastName: string;
+  email?: string;
+}
+
+export interface AppSeed {
+  id?: string;
+  /** Okta's integration name: 'docusign', 'githubcloud'; anything else is a generic app. */
+  name: string;
+  label: string;
+  /** Whether the stored vendor API credential works; default true. */
+  credentialValid?: boolean;
+  /** Extra values for the app's `settings.app` (vendor account ids, org names, ...). */
+  appSettings?: Record<string, unknown>;
+}
+
+export interface AdminRef {
+  id?: string;
+  login: string;
+}
+
+export interface UserRecord {
+  seq: number;
+  id: string;
+  login: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  created: string;
+}
+
+export interface AppUserRecord {
+  seq: number;
+  userId: string;
+  externalId?: string;
+  created: string;
+  lastUpdated: string;
+  status: AppUserStatus;
+  statusChanged: string;
+  syncState: AppUserSyncState;
+  lastSync?: string;
+  userName: string;
+  profile: Record<string, unknown>;
+}
+
+export interface AppRecord {
+  seq: number;
+  id: string;
+  name: string;
+  label: string;
+  signOnMode: SignOnMode;
+  created: string;
+  lastUpdated: string;
+  credentialValid: boolean;
+  settingsApp: Record<string, unknown>;
+  /** Okta logs the integration's authentication failure once per breakage, not per push. */
+  authFailureLogged: boolean;
+  users: Map<string, AppUserRecord>;
+}
+
+export interface PushUpdate {
+  profile?: Record<string, unknown>;
+  userName?: string;
+}
+
+/** The admin who acts in the console when a caller does not name one. */
+export const DEFAULT_ADMIN: AdminRef = { login: 'admin@example.com' };
+
+/** OIN apps that sign on with SAML; everything else is modelled as a SWA (AUTO_LOGIN) app. */
+const SAML_APPS = new Set(['docusign', 'githubcloud']);
+
+export class Org {
+  readonly log = new SystemLog();
+  private readonly users = new Map<string, UserRecord>();
+  private readonly apps = new Map<string, AppRecord>();
+  private readonly adminIds = new Map<string, string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private seq = 0;
+
+  constructor(private readonly syncDelayMs: number) {}
+
+  addUser(seed: UserSeed): string {
+    const id = this.newId('00u', seed.id, this.users);
+    if (this.findUserByLogin(seed.login)) throw new Error(`a user with login ${seed.login} already exists`);
+    this.users.set(id, {
+      seq: ++this.seq,
+      id,
+      login: seed.login,
+      firstName: seed.firstName,
+      lastName: seed.lastName,
+      email: seed.email ?? seed.login,
+      created: new Date().toISOString(),
+    });
+    return id;
+  }
+
+  addApp(seed: AppSeed): string {
+    const id = this.newId('0oa', seed.id, this.apps);
+    const now = new Date().toISOString();
+    this.apps.set(id, {
+      seq: ++this.seq,
+      id,
+      name: seed.name,
+      label: seed.label,
+      signOnMode: SAML_APPS.has(seed.name) ? 'SAML_2_0' : 'AUTO_LOGIN',
+      created: now,
+      lastUpdated: now,
+      credentialValid: seed.credentialValid ?? true,
+      settingsApp: { ...seed.appSettings },
+      authFailureLogged: false,
+      users: new Map(),
+    });
+    return id;
+  }
+
+  listApps(): AppRecord[] {
+    return [...this.apps.values()];
+  }
+
+  app(appId: string): AppRecord {
+    const app = this.apps.get(appId);
+    if (!app) throw notFound(appId, 'AppInstance');
+    return app;
+  }
+
+  user(userId: string): UserRecord {
+    const user = this.users.get(userId);
+    if (!user) throw notFound(userId, 'User');
+    return user;
+  }
+
+  /** Okta resolves `/users/{id}` by id, login, or login short name when unambiguous. */
+  findUser(idOrLogin: string): UserRecord | undefined {
+    const byId = this.users.get(idOrLogin) ?? this.findUserByLogin(idOrLogin);
+    if (byId) return byId;
+    const short = idOrLogin.toLowerCase();
+    const candidates = [...this.users.values()].filter((u) => u.login.toLowerCase().split('@')[0] === short);
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  appUser(appId: string, userId: string): AppUserRecord {
+    const appUser = this.app(appId).users.get(userId);
+    if (!appUser) throw notFound(userId, 'AppUser');
+    return appUser;
+  }
+
+  /**
+   * Assigns and provisions right away (the initial push): SYNCHRONIZED, or ERROR while the
+   * credential is bad. Assigning an assigned user updates the assignment, as Okta's API does, and
+   * so pushes the profile again.
+   */
+  assignUser(appId: string, userId: string, profile: Record<string, unknown> = {}): AppUserRecord {
+    const app = this.app(appId);
+    const user = this.user(userId);
+    if (app.users.has(userId)) return this.pushProfileNow(appId, userId, profile);
+    const now = new Date().toISOString();
+    const record: AppUserRecord = {
+      seq: ++this.seq,
+      userId,
+      created: now,
+      lastUpdated: now,
+      status: 'STAGED',
+      statusChanged: now,
+      syncState: 'SYNCING',
+      userName: app.name === 'docusign' ? user.email : user.login,
+      profile: { email: user.email, firstName: user.firstName, lastName: user.lastName, ...profile },
+    };
+    app.users.set(userId, record);
+    this.log.append(membershipEvent('add', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
+    this.settle(app, record, 'application.provision.user.push');
+    return record;
+  }
+
+  /** Unassigns: the app user goes away in Okta; with a bad credential the vendor account stays. */
+  unassignUser(appId: string, userId: string): void {
+    const app = this.app(appId);
+    const user = this.user(userId);
+    this.appUser(appId, userId);
+    this.cancelPush(appId, userId);
+    app.users.delete(userId);
+    this.log.append(membershipEvent('remove', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
+    this.logProvisioning(app, user, 'application.provision.user.deactivate');
+  }
+
+  breakCredential(appId: string): void {
+    const app = this.app(appId);
+    app.credentialValid = false;
+    app.authFailureLogged = false;
+  }
+
+  reauthenticate(appId: string, admin: AdminRef = DEFAULT_ADMIN): void {
+    const app = this.app(appId);
+    const now = new Date();
+    app.credentialValid = true;
+    app.lastUpdated = now.toISOString();
+    this.log.append(appUpdatedEvent(app, this.adminRef(admin), now));
+  }
+
+  /** An Okta-side profile change pushed to the app at once (for seeding): no SYNCING phase. */
+  pushProfileNow(appId: string, userId: string, profile: Record<string, unknown> = {}): AppUserRecord {
+    const app = this.app(appId);
+    const record = this.appUser(appId, userId);
+    this.cancelPush(appId, userId);
+    this.applyUpdate(record, { profile });
+    this.settle(app, record, pushEventType(record));
+    return record;
+  }
+
+  /** The API push: the app user shows SYNCING now and resolves after the sync delay. */
+  beginPush(appId: string, userId: string, update: PushUpdate): AppUserRecord {
+    const app = this.app(appId);
+    const record = this.appUser(appId, userId);
+    this.cancelPush(appId, userId);
+    this.applyUpdate(record, update);
+    record.syncState = 'SYNCING';
+    const key = timerKey(appId, userId);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        // The user may have been unassigned while the push was in flight.
+        if (app.users.get(userId) === record) this.settle(app, record, pushEventType(record));
+      }, this.syncDelayMs),
+    );
+    return record;
+  }
+
+  /** Stops pending pushes (they never resolve). */
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** The admin as a System Log actor: a known user by login, else a stable made-up id. */
+  private adminRef(admin: AdminRef): UserRef {
+    const known = this.findUserByLogin(admin.login);
+    if (known && (!admin.id || admin.id === known.id)) return userRef(known);
+    let id = admin.id ?? this.adminIds.get(admin.login);
+    if (!id) {
+      id = oktaId('00u');
+      this.adminIds.set(admin.login, id);
+    }
+    return { id, login: admin.login, displayName: admin.login };
+  }
+
+  private applyUpdate(record: AppUserRecord, update: PushUpdate): void {
+    if (update.profile) record.profile = { ...record.profile, ...update.profile };
+    if (update.userName) record.userName = update.userName;
+    record.lastUpdated = new Date().toISOString();
+  }
+
+  /** Resolves a push against the app's credential as it is now, and logs the outcome. */
+  private settle(app: AppRecord, record: AppUserRecord, eventType: ProvisioningEventType): void {
+    const now = new Date().toISOString();
+    const ok = this.logProvisioning(app, this.user(record.userId), eventType);
+    record.lastUpdated = now;
+    if (!ok) {
+      record.syncState = 'ERROR';
+      return;
+    }
+    record.syncState = 'SYNCHRONIZED';
+    record.lastSync = now;
+    if (!record.externalId) {
+      record.externalId = app.name === 'docusign' || app.name === 'githubcloud' ? randomUUID() : hex(16);
+      record.status = 'PROVISIONED';
+      record.statusChanged = now;
+    }
+  }
+
+  /** Writes the job's System Log events; returns whether the vendor accepted the call. */
+  private logProvisioning(app: AppRecord, user: UserRecord, eventType: ProvisioningEventType): boolean {
+    const at = new Date();
+    if (app.credentialValid) {
+      this.log.append(provisioningEvent(eventType, app, userRef(user), undefined, at));
+      return true;
+    }
+    if (!app.authFailureLogged) {
+      app.authFailureLogged = true;
+      this.log.append(authenticationFailureEvent(app, at));
+    }
+    this.log.append(provisioningEvent(eventType, app, userRef(user), credentialFailureMessage(app, userRef(user)), at));
+    return false;
+  }
+
+  private cancelPush(appId: string, userId: string): void {
+    const key = timerKey(appId, userId);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+
+  private findUserByLogin(login: string): UserRecord | undefined {
+    const l = login.toLowerCase();
+    return [...this.users.values()].find((u) => u.login.toLowerCase() === l);
+  }
+
+  private newId(prefix: '00u' | '0oa', explicit: string | undefined, taken: Map<string, unknown>): string {
+    if (explicit !== undefined && (!OKTA_ID.test(explicit) || !explicit.startsWith(prefix))) {
+      throw new Error(`${explicit} is not an Okta id (${prefix} + 17 base62 characters)`);
+    }
+    const id = explicit ?? oktaId(prefix);
+    if (taken.has(id)) throw new Error(`id ${id} is already in use`);
+    return id;
+  }
+}
+
+function userRef(user: UserRecord): UserRef {
+  return { id: user.id, login: user.login, displayName: `${user.firstName} ${user.lastName}` };
+}
+
+/** A user the vendor never accepted (no externalId yet) is still being created there: a push, not a profile push. */
+function pushEventType(record: AppUserRecord): ProvisioningEventType {
+  return record.externalId ? 'application.provision.user.push_profile' : 'application.provision.user.push';
+}
+
+function timerKey(appId: string, userId: string): string {
+  return `${appId}/${userId}`;
+}

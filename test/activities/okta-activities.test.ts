@@ -1,0 +1,103 @@
+/**
+ * The Okta activities against the simulated org through the real SDK, run in Temporal's
+ * MockActivityEnvironment (heartbeats, cancellation-aware sleep).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { createOktaClient } from '../../activities/okta/client';
+import { OktaSim } from '../../sim/okta';
+import { testLogger } from '../support/log-capture';
+
+describe('Okta activities', () => {
+  let sim: OktaSim;
+  let appId: string;
+  let ann: string;
+  let bob: string;
+  let cara: string;
+
+  const activities = (token = sim.apiToken) =>
+    createActivities({
+      okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token }, requestTimeoutMs: 5_000 }),
+      orgUrl: sim.url,
+      lookbackHours: 24,
+      sync: { timeoutMs: 5_000, pollMs: 20 },
+    });
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment(undefined, { logger: testLogger }).run(fn, ...args) as Promise<R>;
+
+  beforeEach(async () => {
+    sim = new OktaSim({ syncDelayMs: 20 });
+    await sim.start();
+    appId = sim.addApp({ name: 'docusign', label: 'DocuSign' });
+    ann = sim.addUser({ login: 'ann@example.com', firstName: 'Ann', lastName: 'Lee' });
+    bob = sim.addUser({ login: 'bob@example.com', firstName: 'Bob', lastName: 'Ng' });
+    cara = sim.addUser({ login: 'cara@example.com', firstName: 'Cara', lastName: 'Diaz' });
+    sim.assignUser(appId, ann);
+    sim.assignUser(appId, bob);
+    sim.breakCredential(appId);
+    sim.assignUser(appId, cara); // fails: ERROR
+    sim.unassignUser(appId, bob); // failed deprovision
+  });
+  afterEach(() => sim.stop());
+
+  it('diagnoses the app: credential cause first, failed deprovision and push listed', async () => {
+    const d = await run(activities().diagnoseApp, { appId });
+    expect(d.app).toMatchObject({ id: appId, label: 'DocuSign', vendor: 'docusign', provisioningEnabled: true });
+    expect(d.causes[0]?.id).toBe('credential-invalid');
+    expect(d.affected.map((a) => [a.kind, a.login])).toEqual([
+      ['deprovision', 'bob@example.com'],
+      ['push', 'cara@example.com'],
+    ]);
+    expect(d.affected[1]!.reason).toMatch(/credentials used to connect to the API were invalid/);
+  });
+
+  it('reports an unknown app as a non-retryable failure that says what to do', async () => {
+    const err = await run(activities().diagnoseApp, { appId: '0oaNOSUCHAPP000000000' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'UnknownOktaApp', nonRetryable: true });
+    expect((err as Error).message).toMatch(/Okta has no app with id 0oaNOSUCHAPP000000000/);
+  });
+
+  it('stops on a rejected API token without repeating the token', async () => {
+    const err = await run(activities('wrong-token-value').diagnoseApp, { appId }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
+    expect((err as Error).message).toMatch(/HTTP 401/);
+    expect((err as Error).message).not.toContain('wrong-token-value');
+  });
+
+  it('turns a 429 into a retry after Okta\'s reset time', async () => {
+    sim.injectFault({ path: /\/api\/v1\/apps\//, status: 429, count: 1 });
+    const err = await run(activities().diagnoseApp, { appId }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'OktaRateLimited', nonRetryable: false });
+    expect((err as ApplicationFailure).nextRetryDelay).toBeDefined();
+  });
+
+  it('re-push: still failing with Okta\'s reason while the credential is bad', async () => {
+    const user = { userId: cara, login: 'cara@example.com', kind: 'push' as const, failedAt: new Date().toISOString() };
+    const r = await run(activities().repushUser, { appId, user });
+    expect(r).toMatchObject({ outcome: 'still_failing', syncState: 'ERROR' });
+    expect(r.detail).toMatch(/credentials used to connect to the API were invalid/);
+  });
+
+  it('re-push: succeeds after re-auth, and is not pushed again once synchronized', async () => {
+    const user = { userId: cara, login: 'cara@example.com', kind: 'push' as const, failedAt: new Date(Date.now() - 1000).toISOString() };
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    expect(await run(activities().repushUser, { appId, user })).toMatchObject({ outcome: 'succeeded', syncState: 'SYNCHRONIZED' });
+    expect(sim.appUser(appId, cara)?.syncState).toBe('SYNCHRONIZED');
+    const pushes = sim.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${appId}/users/${cara}$`) });
+    const again = await run(activities().repushUser, { appId, user });
+    expect(again).toMatchObject({ outcome: 'succeeded' });
+    expect(again.detail).toMatch(/Already synchronized/);
+    expect(sim.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${appId}/users/${cara}$`) })).toBe(pushes);
+  });
+
+  it('re-push: skips a user no longer assigned and a failed deprovision, with reasons', async () => {
+    const a = activities();
+    const gone = await run(a.repushUser, { appId, user: { userId: bob, login: 'bob@example.com', kind: 'push', failedAt: new Date().toISOString() } });
+    expect(gone).toMatchObject({ outcome: 'skipped' });
+    expect(gone.detail).toMatch(/No longer assigned/);
+    const deprov = await run(a.repushUser, { appId, user: { userId: bob, login: 'bob@example.com', kind: 'deprovision', failedAt: new Date().toISOString() } });
+    expect(deprov).toMatchObject({ outcome: 'skipped' });
+    expect(deprov.detail).toMatch(/remove the person at the vendor/);
+  });
+});

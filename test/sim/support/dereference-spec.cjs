@@ -1,0 +1,49 @@
+/**
+ * Dereferences an OpenAPI file with swagger-parser and prints it as JSON on stdout, keeping shared
+ * objects shared: an object reached more than once is written once into `shared` and referenced
+ * as {"$shared": index}. It runs as a separate Node process because swagger-parser's $ref
+ * resolver ships only as ES modules, which Jest's CommonJS runtime cannot load (before Node 24.9).
+ * Usage: node dereference-spec.cjs <spec.yaml>
+ */
+'use strict';
+const SwaggerParser = require('@apidevtools/swagger-parser');
+
+function encodeShared(root) {
+  const seen = new Map();
+  const count = (node) => {
+    if (node === null || typeof node !== 'object') return;
+    seen.set(node, (seen.get(node) ?? 0) + 1);
+    if (seen.get(node) === 1) Object.values(node).forEach(count);
+  };
+  count(root);
+
+  const ids = new Map();
+  const shared = [];
+  const encode = (node) => {
+    if (node === null || typeof node !== 'object') return node;
+    if (seen.get(node) > 1) {
+      let id = ids.get(node);
+      if (id === undefined) {
+        id = shared.length;
+        ids.set(node, id);
+        shared.push(null);
+        shared[id] = copy(node);
+      }
+      return { $shared: id };
+    }
+    return copy(node);
+  };
+  const copy = (node) =>
+    Array.isArray(node) ? node.map(encode) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, encode(v)]));
+  return { root: copy(root), shared };
+}
+
+SwaggerParser.dereference(process.argv[2], {
+  // Some examples hold $refs that point nowhere; examples are not part of the contract.
+  dereference: { excludedPathMatcher: (p) => /\/examples?(\/|$)/.test(p) },
+})
+  .then((api) => process.stdout.write(JSON.stringify(encodeShared(api))))
+  .catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });

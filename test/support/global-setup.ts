@@ -1,0 +1,27 @@
+/**
+ * One real Temporal dev server for the whole run, and the workflow bundle built once. Test files
+ * read both from the environment (inherited by Jest's worker processes).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+
+declare global {
+  var __devServer: DevServer | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const server = await startDevServer({ log: (l) => process.stderr.write(`${l}\n`) });
+  globalThis.__devServer = server;
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const dir = mkdtempSync(path.join(tmpdir(), 'okta-remediation-test-'));
+  const codePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(codePath, code);
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.TEST_WORKFLOW_BUNDLE = codePath;
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => process.stderr.write(`${m}\n`) };

@@ -1,0 +1,124 @@
+/**
+ * Settings from the environment, validated with zod. A missing or malformed setting stops the
+ * process with one line that names it; secret values are never echoed back.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const orgUrl = z
+  .string({ error: 'is required: the URL of your Okta org, e.g. https://acme.okta.com' })
+  .refine((v) => URL.canParse(v), { error: 'must be a URL, e.g. https://acme.okta.com', abort: true })
+  .refine(
+    (v) => {
+      const u = new URL(v);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+    },
+    { error: 'must use https (plain http is accepted only on loopback, for the simulator)' },
+  )
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const seconds = (fallback: number) => z.coerce.number().positive({ error: 'must be a positive number of seconds' }).default(fallback);
+
+export const taskQueueSchema = z
+  .string()
+  .regex(/^[\w.-]{1,200}$/, { error: 'must be letters, digits, ".", "_" or "-"' })
+  .default('okta-remediation');
+
+const workerEnvSchema = z
+  .object({
+    OKTA_ORG_URL: orgUrl,
+    OKTA_API_TOKEN: z.string().min(1, { error: 'is empty' }).optional(),
+    OKTA_CLIENT_ID: z.string().min(1, { error: 'is empty' }).optional(),
+    OKTA_PRIVATE_KEY: z.string().min(1, { error: 'is empty' }).optional(),
+    OKTA_PRIVATE_KEY_FILE: z.string().min(1, { error: 'is empty' }).optional(),
+    OKTA_KEY_ID: z.string().min(1, { error: 'is empty' }).optional(),
+    OKTA_SCOPES: z.string().default('okta.apps.manage okta.logs.read okta.users.read'),
+    OKTA_REMEDIATION_TASK_QUEUE: taskQueueSchema,
+    OKTA_REMEDIATION_LOOKBACK_HOURS: z.coerce.number().positive({ error: 'must be a positive number of hours' }).default(24 * 7),
+    OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: seconds(120),
+    OKTA_REMEDIATION_SYNC_POLL_SECONDS: seconds(2),
+    OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: seconds(30),
+  })
+  .superRefine((env, ctx) => {
+    const oauth = env.OKTA_CLIENT_ID || env.OKTA_PRIVATE_KEY || env.OKTA_PRIVATE_KEY_FILE;
+    if (!env.OKTA_API_TOKEN && !oauth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OKTA_API_TOKEN'],
+        message: 'is required (or set OKTA_CLIENT_ID with OKTA_PRIVATE_KEY or OKTA_PRIVATE_KEY_FILE for OAuth)',
+      });
+    }
+    if (env.OKTA_API_TOKEN && oauth) {
+      ctx.addIssue({ code: 'custom', path: ['OKTA_API_TOKEN'], message: 'and OKTA_CLIENT_ID/OKTA_PRIVATE_KEY are both set: choose one way to authenticate' });
+    }
+    if (oauth && !env.OKTA_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OKTA_CLIENT_ID'], message: 'is required with OKTA_PRIVATE_KEY' });
+    if (oauth && !env.OKTA_PRIVATE_KEY && !env.OKTA_PRIVATE_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['OKTA_PRIVATE_KEY'], message: 'or OKTA_PRIVATE_KEY_FILE is required with OKTA_CLIENT_ID' });
+    }
+  });
+
+export type OktaAuth =
+  | { mode: 'SSWS'; token: string }
+  | { mode: 'PrivateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string };
+
+export interface WorkerConfig {
+  okta: { orgUrl: string; auth: OktaAuth; requestTimeoutMs: number };
+  taskQueue: string;
+  lookbackHours: number;
+  sync: { timeoutMs: number; pollMs: number };
+}
+
+/** One line per problem, naming the setting: "OKTA_ORG_URL must use https ...". */
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ');
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = workerEnvSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) throw new ConfigError(`Configuration error: ${describe(parsed.error)}. See .env.example.`);
+  const e = parsed.data;
+  let auth: OktaAuth;
+  if (e.OKTA_API_TOKEN) {
+    auth = { mode: 'SSWS', token: e.OKTA_API_TOKEN };
+  } else {
+    auth = {
+      mode: 'PrivateKey',
+      clientId: e.OKTA_CLIENT_ID!,
+      privateKey: e.OKTA_PRIVATE_KEY ?? readPrivateKey(e.OKTA_PRIVATE_KEY_FILE!),
+      keyId: e.OKTA_KEY_ID,
+      scopes: e.OKTA_SCOPES,
+    };
+  }
+  return {
+    okta: { orgUrl: e.OKTA_ORG_URL, auth, requestTimeoutMs: e.OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS * 1000 },
+    taskQueue: e.OKTA_REMEDIATION_TASK_QUEUE,
+    lookbackHours: e.OKTA_REMEDIATION_LOOKBACK_HOURS,
+    sync: { timeoutMs: e.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS * 1000, pollMs: e.OKTA_REMEDIATION_SYNC_POLL_SECONDS * 1000 },
+  };
+}
+
+/** The CLI needs only the task queue; Temporal's own settings come from @temporalio/envconfig. */
+export function loadTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = taskQueueSchema.safeParse(blankToUndefined(env).OKTA_REMEDIATION_TASK_QUEUE);
+  if (!parsed.success) throw new ConfigError(`Configuration error: OKTA_REMEDIATION_TASK_QUEUE ${describe(parsed.error).replace(/^settings /, '')}.`);
+  return parsed.data;
+}
+
+function readPrivateKey(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Configuration error: OKTA_PRIVATE_KEY_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+/** An empty variable (`FOO=` in a .env file) means "not set", not "set to nothing". */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+}
