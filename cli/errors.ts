@@ -7,6 +7,13 @@ export const EXIT = {
   noRemediation: 4,
   temporalUnreachable: 5,
   remediationFailed: 6,
+  remediationCancelled: 7,
+  noSchedule: 8,
+  scanFailed: 9,
+  /** `reauth-done --wait`: the workflow checked the re-auth and the credential still does not work. */
+  reauthNotVerified: 10,
+  /** The workflow refused the request (an update validator): not awaiting a re-auth, or not on the confirmers allow-list. */
+  refusedByWorkflow: 11,
 } as const;
 
 export class CliError extends Error {

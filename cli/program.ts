@@ -1,16 +1,22 @@
 /** The `okta-remediate` command line: what operators run. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
-import { renderText } from '../domain/report';
+import { formatDuration, renderText } from '../domain/report';
 import { loadTaskQueue } from '../worker/config';
 import { connectClient } from '../worker/temporal';
 import { CliError, EXIT } from './errors';
-import { cancelRemediation, remediationStatus, reportReauth, startRemediation, waitForDiagnosis } from './remediation-client';
+import { durationMs } from './duration';
+import { approveDeprovision, cancelRemediation, confirmReauth, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from './remediation-client';
+import { addScanCommands } from './scan-commands';
 import { addSimCommands } from './sim-commands';
+import { addVisibilityCommands } from './visibility-commands';
+import { renderWaitReport } from './wait-report';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Whether `out` is a terminal: `watch` then redraws one line instead of printing each change. */
+  isTTY?: boolean;
 }
 
 /** Commander parser that validates with a zod schema and says what was wrong. */
@@ -61,9 +67,47 @@ export function buildProgram(io: Io): Command {
     .addOption(appIdOption())
     .requiredOption('--by <who>', 'who re-authenticated (email or username)', text(200, 'invalid --by'))
     .option('--note <text>', 'a note for the audit trail', text(2000, 'invalid --note'))
-    .action(async (opts: { app: string; by: string; note?: string }) => {
-      await reportReauth(await connectClient(), opts.app, opts.by, opts.note);
-      io.out(`Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
+    .option('--wait', `confirm with authority (an update the workflow may refuse) and wait for the verification; exit ${EXIT.reauthNotVerified} if it fails, ${EXIT.refusedByWorkflow} if refused`)
+    .action(async (opts: { app: string; by: string; note?: string; wait?: boolean }) => {
+      const client = await connectClient();
+      if (!opts.wait) {
+        await reportReauth(client, opts.app, opts.by, opts.note);
+        io.out(`Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
+        return;
+      }
+      const result = await confirmReauth(client, opts.app, opts.by, opts.note, () =>
+        io.out(`Accepted: ${opts.by} re-authenticated app ${opts.app}. Verifying (vendor check and a canary push)...\n`),
+      );
+      io.out(`${result.verified ? 'Verified' : 'Not verified'}: ${result.verdict}\n`);
+      if (result.mismatch) io.out(`Audit mismatch: ${result.mismatch}\n`);
+      if (!result.verified) {
+        throw new CliError(`The re-auth of app ${opts.app} did not work; the remediation waits for another (do the steps in \`npx okta-remediate status --app ${opts.app}\` again).`, EXIT.reauthNotVerified);
+      }
+      io.out(`The remediation of app ${opts.app} now retries every affected user; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
+    });
+
+  program
+    .command('snooze')
+    .description('Postpone the reminders of a remediation awaiting a re-auth (the deadline stays)')
+    .addOption(appIdOption())
+    .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h, 1d', parseWith(durationMs(1_000, 365 * 86_400_000), 'invalid --for'))
+    .option('--by <who>', 'who snoozes (kept in the report)', text(200, 'invalid --by'))
+    .action(async (opts: { app: string; for: number; by?: string }) => {
+      const { until, status } = await snoozeReminders(await connectClient(), opts.app, opts.for, opts.by);
+      const deadline = status.wait?.deadline;
+      io.out(`Reminders for app ${opts.app} snoozed for ${formatDuration(opts.for)}: none before ${until}.${deadline ? ` The deadline stays ${deadline}.` : ''}\n`);
+    });
+
+  program
+    .command('approve-deprovision')
+    .description('Approve removing, at the vendor, people whose Okta deprovision failed (policy "ask")')
+    .addOption(appIdOption())
+    .requiredOption('--by <who>', 'who approves (kept in the report)', text(200, 'invalid --by'))
+    .option('--user <login...>', 'Okta logins to approve (default: every one awaiting approval)')
+    .action(async (opts: { app: string; by: string; user?: string[] }) => {
+      const logins = opts.user ?? [];
+      await approveDeprovision(await connectClient(), opts.app, opts.by, logins);
+      io.out(`Approved by ${opts.by}: removing ${logins.length > 0 ? logins.join(', ') : 'every person awaiting approval'} at the vendor for app ${opts.app}.\n`);
     });
 
   program
@@ -73,7 +117,7 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { app: string; json?: boolean }) => {
       const { status, temporalStatus } = await remediationStatus(await connectClient(), opts.app);
-      io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : renderText(status) + '\n');
+      io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : renderText(status) + renderWaitReport(status) + '\n');
     });
 
   program
@@ -87,6 +131,8 @@ export function buildProgram(io: Io): Command {
       io.out(`Cancellation of the remediation of app ${opts.app} requested.\n`);
     });
 
+  addScanCommands(program, io);
+  addVisibilityCommands(program, io);
   addSimCommands(program, io);
   return program;
 }

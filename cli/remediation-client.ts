@@ -1,11 +1,23 @@
 /**
- * What operators do to remediations, over the Temporal client: start one per app, report a
- * re-auth, read status, cancel. Shared by the CLI, the demo and the tests.
+ * What operators do to remediations, over the Temporal client: start one per app, hand it newly
+ * failed users, report a re-auth, read status, cancel. Shared by the CLI, the scanner, the demo and
+ * the tests.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { RemediationStatus } from '../domain/types';
-import { cancelReasonSignal, reauthCompletedSignal, remediationWorkflowId, statusQuery } from '../workflows/messages';
+import type { AffectedUser, RemediationStatus } from '../domain/types';
+import {
+  addFailedUsersSignal,
+  approveDeprovisionSignal,
+  cancelReasonSignal,
+  confirmReauthUpdate,
+  reauthCompletedSignal,
+  remediationWorkflowId,
+  snoozeUpdate,
+  statusQuery,
+  type AddFailedUsersArgs,
+  type VerificationResult,
+} from '../workflows/messages';
 import type { remediateApp, RemediationInput } from '../workflows/remediation';
 import { OKTA_APP_ID } from '../workflows/search-attributes';
 import { CliError, EXIT } from './errors';
@@ -21,20 +33,26 @@ function noRemediation(appId: string): CliError {
   return new CliError(`No remediation is running for app ${appId}: start one with \`npx okta-remediate start --app ${appId}\`.`, EXIT.noRemediation);
 }
 
+/** How every remediation starts, whoever starts it (the CLI, the scanner, the demo). */
+function remediationStartOptions(taskQueue: string, input: RemediationInput) {
+  return {
+    workflowId: remediationWorkflowId(input.appId),
+    taskQueue,
+    args: [input] as [RemediationInput],
+    typedSearchAttributes: [{ key: OKTA_APP_ID, value: input.appId }],
+    staticSummary: `Remediate Okta app ${input.appId}`,
+    staticDetails: `Repairs provisioning for Okta app \`${input.appId}\` after its API credential failed: diagnose, wait for an admin to re-authenticate, verify with a canary push, retry every affected user.`,
+  };
+}
+
 export async function startRemediation(client: Client, taskQueue: string, input: RemediationInput): Promise<StartResult> {
-  const workflowId = remediationWorkflowId(input.appId);
   const existing = await runningHandle(client, input.appId);
   if (existing) return { handle: existing.handle, started: false, runId: existing.runId };
   try {
     const handle = await client.workflow.start<typeof remediateApp>('remediateApp', {
-      workflowId,
-      taskQueue,
-      args: [input],
+      ...remediationStartOptions(taskQueue, input),
       // A race with another starter still ends with one workflow per app.
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [{ key: OKTA_APP_ID, value: input.appId }],
-      staticSummary: `Remediate Okta app ${input.appId}`,
-      staticDetails: `Repairs provisioning for Okta app \`${input.appId}\` after its API credential failed: diagnose, wait for an admin to re-authenticate, verify with a canary push, retry every affected user.`,
     });
     return { handle, started: true, runId: handle.firstExecutionRunId };
   } catch (err) {
@@ -44,6 +62,28 @@ export async function startRemediation(client: Client, taskQueue: string, input:
     }
     throw err;
   }
+}
+
+export interface JoinResult {
+  workflowId: string;
+  runId: string;
+  /** 'joined' when the users went to a remediation that was already running. */
+  action: 'started' | 'joined';
+}
+
+/**
+ * Hands newly failed users to the app's remediation: signal-with-start, so they join the running
+ * one or start a new one atomically. The workflow ignores users it already has, so a re-sent
+ * batch (a retried activity, a re-read event) changes nothing.
+ */
+export async function startOrJoinRemediation(client: Client, taskQueue: string, appId: string, users: AffectedUser[]): Promise<JoinResult> {
+  const before = await runningHandle(client, appId);
+  const handle = await client.workflow.signalWithStart<typeof remediateApp, [AddFailedUsersArgs]>('remediateApp', {
+    ...remediationStartOptions(taskQueue, { appId }),
+    signal: addFailedUsersSignal,
+    signalArgs: [{ users }],
+  });
+  return { workflowId: handle.workflowId, runId: handle.signaledRunId, action: before?.runId === handle.signaledRunId ? 'joined' : 'started' };
 }
 
 async function runningHandle(client: Client, appId: string) {
@@ -61,6 +101,65 @@ export async function reportReauth(client: Client, appId: string, by: string, no
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
   await running.handle.signal(reauthCompletedSignal, { by, note });
+}
+
+/**
+ * Confirms a re-auth with authority, through the `confirmReauth` update. The workflow refuses it at
+ * once (nothing recorded) when it is not awaiting a re-auth or `by` is not on the app's
+ * allow-list; otherwise it answers once the re-auth is verified, or found not to work.
+ */
+export async function confirmReauth(client: Client, appId: string, by: string, note?: string, onAccepted?: () => void): Promise<VerificationResult> {
+  const running = await runningHandle(client, appId);
+  if (!running) throw noRemediation(appId);
+  try {
+    // Accepted first (the validator passed, the claim is on record), then the verification's verdict.
+    const update = await running.handle.startUpdate(confirmReauthUpdate, { args: [{ by, note }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    onAccepted?.();
+    return await update.result();
+  } catch (err) {
+    throw await updateFailure(running.handle, appId, err);
+  }
+}
+
+export interface Snoozed {
+  /** When reminders may resume (the next one comes at this time or at its own, whichever is later). */
+  until: string;
+  status: RemediationStatus;
+}
+
+/** Postpones the reminders (never the deadline) of a remediation awaiting a re-auth. */
+export async function snoozeReminders(client: Client, appId: string, forMs: number, by?: string): Promise<Snoozed> {
+  const running = await runningHandle(client, appId);
+  if (!running) throw noRemediation(appId);
+  let until: string;
+  try {
+    until = await running.handle.executeUpdate(snoozeUpdate, { args: [{ forMs, by }] });
+  } catch (err) {
+    throw await updateFailure(running.handle, appId, err);
+  }
+  return { until, status: await running.handle.query(statusQuery) };
+}
+
+/**
+ * An update that failed: refused by the workflow's validator (an ApplicationFailure carrying its
+ * words, shown as one line), or cut short because the workflow ended before answering.
+ */
+async function updateFailure(handle: WorkflowHandle, appId: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof WorkflowUpdateFailedError)) return err;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure && cause.type !== 'AcceptedUpdateCompletedWorkflow') {
+    return new CliError(`Refused: ${cause.message.replace(/\s+/g, ' ').trim()}`, EXIT.refusedByWorkflow);
+  }
+  const status = await handle.describe().then((d) => d.status.name, () => 'ENDED');
+  const code = status === 'FAILED' ? EXIT.remediationFailed : status === 'COMPLETED' ? EXIT.noRemediation : EXIT.remediationCancelled;
+  return new CliError(`The remediation of app ${appId} ended (${status.toLowerCase()}) before it answered: ${cause?.message ?? err.message}. See \`npx okta-remediate status --app ${appId}\`.`, code);
+}
+
+/** Approves removing people at the vendor whose Okta deprovision failed (policy `ask`). */
+export async function approveDeprovision(client: Client, appId: string, by: string, logins: string[]): Promise<void> {
+  const running = await runningHandle(client, appId);
+  if (!running) throw noRemediation(appId);
+  await running.handle.signal(approveDeprovisionSignal, logins.length > 0 ? { logins, by } : { all: true, by });
 }
 
 export async function cancelRemediation(client: Client, appId: string, reason: string, by?: string): Promise<void> {

@@ -1,9 +1,13 @@
 /**
- * Turning what Okta shows about an app into a diagnosis: ranked causes with evidence, the affected
- * users, and the admin's steps filled with this app's values. Pure: no I/O, safe in workflows.
+ * Turning what Okta and the vendor show about an app into a diagnosis: ranked causes with
+ * evidence, the affected users, and the admin's steps filled with this app's values. Pure: no
+ * I/O, safe in workflows.
  */
+import { causeSteps, causeTitle } from './causes';
 import type { ProvisioningFailure } from './okta-events';
-import type { AffectedUser, AppSummary, Cause, Diagnosis } from './types';
+import type { AffectedUser, AppPolicy, AppSummary, Cause, CauseId, Diagnosis, OktaFindings, VendorProbe } from './types';
+
+export { reauthCommand } from './causes';
 
 export interface ErrorAppUser {
   userId: string;
@@ -20,41 +24,15 @@ export interface DiagnosisInput {
   /** Users currently assigned to the app (a failed deprovision of one of them is moot). */
   assignedUserIds: ReadonlySet<string>;
   window: { since: string; until: string };
-}
-
-export function reauthCommand(appId: string): string {
-  return `npx okta-remediate reauth-done --app ${appId} --by <your email>`;
-}
-
-/** The console steps to re-authenticate, per vendor (from Okta's and the vendors' support articles). */
-export function reauthSteps(app: AppSummary): string[] {
-  const open = `Open ${app.label} in the Okta Admin Console (${app.provisioningUrl}) and go to Provisioning > Integration > Edit.`;
-  const finish = [`Save, then tell the pipeline: ${reauthCommand(app.id)}`];
-  switch (app.vendor) {
-    case 'docusign':
-      return [
-        'In DocuSign, as the admin who will authorize Okta, open Settings > Apps and Keys and copy the API Account ID (use the production account unless this Okta app targets the demo environment).',
-        open,
-        'Paste the API Account ID, click "Authenticate with DocuSign" and sign in as that DocuSign admin.',
-        ...finish,
-      ];
-    case 'github':
-      return [
-        'Sign in to GitHub as the dedicated service account that owns the organization (not a person\'s account); check it is still an organization owner and its password and SAML authorization are current.',
-        open,
-        'Click "Re-authenticate with GitHub" and grant access to the organization as that service account.',
-        ...finish,
-      ];
-    default:
-      return [open, `Enter a current API credential for ${app.label} (or click its Authenticate button) and test it.`, ...finish];
-  }
+  vendorProbe?: VendorProbe;
+  policy?: AppPolicy;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function affectedUsers(input: DiagnosisInput): AffectedUser[] {
+export function affectedUsers(input: Pick<DiagnosisInput, 'failures' | 'errorAppUsers' | 'assignedUserIds' | 'window'>): AffectedUser[] {
   const latestByUser = new Map<string, ProvisioningFailure>();
   for (const f of input.failures) {
     if (!f.userId) continue;
@@ -90,57 +68,72 @@ function byFailedAt(a: AffectedUser, b: AffectedUser): number {
   return a.failedAt.localeCompare(b.failedAt) || a.userId.localeCompare(b.userId);
 }
 
-export function diagnose(input: DiagnosisInput): Diagnosis {
-  const { app, failures } = input;
+/** What Okta's own records say, kept in the diagnosis so a later vendor probe can re-rank causes. */
+export function oktaFindings(input: DiagnosisInput): OktaFindings {
+  const credentialFailures = input.failures.filter((f) => f.credentialError);
+  const otherFailures = input.failures.filter((f) => !f.credentialError);
   const affected = affectedUsers(input);
-  const credentialFailures = failures.filter((f) => f.credentialError);
-  const otherFailures = failures.filter((f) => !f.credentialError);
-  const eventCounts: Record<string, number> = {};
-  for (const f of failures) eventCounts[f.eventType] = (eventCounts[f.eventType] ?? 0) + 1;
-
-  const causes: Cause[] = [];
+  const evidence: string[] = [];
   if (credentialFailures.length > 0) {
     const latest = credentialFailures.reduce((a, b) => (a.at > b.at ? a : b));
     const pushes = affected.filter((a) => a.kind === 'push').length;
-    const deprovisions = affected.length - pushes;
-    causes.push({
-      id: 'credential-invalid',
-      title: `${app.label} rejects the API credential stored in Okta`,
-      confidence: 0.9,
-      evidence: [
-        `${plural(credentialFailures.length, 'provisioning failure')} since ${input.window.since} say "The credentials used to connect to the API were invalid".`,
-        `Latest at ${latest.at}: ${latest.message}`,
-        `${plural(pushes, 'user')} in syncState ERROR, ${plural(deprovisions, 'failed deprovision')} (people who may still have access).`,
-      ],
-      steps: reauthSteps(app),
-    });
+    evidence.push(
+      `Okta: ${plural(credentialFailures.length, 'provisioning failure')} since ${input.window.since} say "The credentials used to connect to the API were invalid".`,
+      `Okta: latest at ${latest.at}: ${latest.message}`,
+      `Okta: ${plural(pushes, 'user')} in syncState ERROR, ${plural(affected.length - pushes, 'failed deprovision')} (people who may still have access).`,
+    );
   }
-  if (!app.provisioningEnabled) {
-    causes.push({
-      id: 'provisioning-disabled',
-      title: `Provisioning is not enabled for ${app.label}`,
-      confidence: credentialFailures.length > 0 ? 0.3 : 0.7,
-      evidence: ['The USER_PROVISIONING feature of the app is not ENABLED.'],
-      steps: [`Open ${app.provisioningUrl}, Provisioning > Integration, enable API integration and authenticate.`],
-    });
-  }
-  if (otherFailures.length > 0) {
-    causes.push({
-      id: 'other-provisioning-errors',
-      title: 'Other provisioning errors (not caused by the credential)',
-      confidence: credentialFailures.length > 0 ? 0.2 : 0.5,
-      evidence: [`${plural(otherFailures.length, 'failure')} with other messages, e.g. ${otherFailures[0]!.message}`],
-      steps: ['These are reported, not remediated: review them in Okta (Dashboard > Tasks).'],
-    });
-  }
-  causes.sort((a, b) => b.confidence - a.confidence);
   return {
-    app,
     credentialFailing: credentialFailures.length > 0,
-    causes,
-    affected,
+    credentialEvidence: evidence,
+    provisioningEnabled: input.app.provisioningEnabled,
+    otherFailures: otherFailures.length,
+    otherExample: otherFailures[0]?.message,
+  };
+}
+
+/** Causes ranked by confidence: what the vendor shows outranks what Okta alone can say. */
+export function rankCauses(app: AppSummary, okta: OktaFindings, probe?: VendorProbe): Cause[] {
+  const values = probe?.values ?? {};
+  const cause = (id: CauseId, confidence: number, evidence: string[]): Cause => ({
+    id,
+    title: causeTitle(id, app, values),
+    confidence,
+    evidence,
+    steps: causeSteps(id, app, values),
+  });
+  const causes: Cause[] = (probe?.findings ?? []).map((f) => cause(f.cause, f.confidence, [...f.evidence, ...okta.credentialEvidence]));
+  if (okta.credentialFailing) {
+    causes.push(cause('credential-invalid', causes.length > 0 ? 0.5 : 0.9, [...okta.credentialEvidence, ...(probe?.evidence ?? [])]));
+  }
+  if (!okta.provisioningEnabled) {
+    causes.push(cause('provisioning-disabled', okta.credentialFailing ? 0.3 : 0.7, ['Okta: the USER_PROVISIONING feature of the app is not ENABLED.']));
+  }
+  if (okta.otherFailures > 0) {
+    causes.push(cause('other-provisioning-errors', okta.credentialFailing ? 0.2 : 0.5, [`Okta: ${plural(okta.otherFailures, 'failure')} with other messages, e.g. ${okta.otherExample}`]));
+  }
+  return causes.sort((a, b) => b.confidence - a.confidence);
+}
+
+export function diagnose(input: DiagnosisInput): Diagnosis {
+  const okta = oktaFindings(input);
+  const eventCounts: Record<string, number> = {};
+  for (const f of input.failures) eventCounts[f.eventType] = (eventCounts[f.eventType] ?? 0) + 1;
+  return {
+    app: input.app,
+    credentialFailing: okta.credentialFailing,
+    okta,
+    causes: rankCauses(input.app, okta, input.vendorProbe),
+    affected: affectedUsers(input),
     eventCounts,
     window: input.window,
-    hints: [],
+    hints: input.vendorProbe?.hints ?? [],
+    vendorProbe: input.vendorProbe,
+    policy: input.policy,
   };
+}
+
+/** The diagnosis after a (new) vendor probe. */
+export function withVendorProbe(d: Diagnosis, probe: VendorProbe): Diagnosis {
+  return { ...d, vendorProbe: probe, hints: probe.hints, causes: rankCauses(d.app, d.okta, probe) };
 }

@@ -26,6 +26,8 @@ export interface ProvisioningFailure {
   eventType: string;
   kind: FailureKind | 'other';
   appId: string;
+  /** The app's label as the event names it (target displayName). */
+  appLabel?: string;
   userId?: string;
   login?: string;
   displayName?: string;
@@ -66,6 +68,7 @@ export function toProvisioningFailure(e: LogEventLike): ProvisioningFailure | un
     eventType,
     kind: failureKind(eventType),
     appId: app.id,
+    appLabel: app.displayName,
     userId: user?.id,
     login: user?.alternateId,
     displayName: user?.displayName,

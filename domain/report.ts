@@ -2,20 +2,34 @@
  * Human-readable views of a remediation: the CLI's text report and the Markdown the workflow
  * shows as its current details in the Temporal Web UI. Pure, so both sides render the same words.
  */
+import { progressBar } from './progress';
 import type { RemediationStatus, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
   still_failing: number;
   skipped: number;
+  awaiting_approval: number;
   pending: number;
 }
 
 export function countResults(s: RemediationStatus): ResultCounts {
-  const counts: ResultCounts = { succeeded: 0, still_failing: 0, skipped: 0, pending: 0 };
+  const counts: ResultCounts = { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0, pending: 0 };
   for (const r of s.results) counts[r.outcome]++;
   counts.pending = Math.max(s.affected.length - s.results.length, 0);
   return counts;
+}
+
+/** "3 d 4 h", "2 h 5 min", "40 s": how long someone kept access. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3_600);
+  const m = Math.floor((s % 3_600) / 60);
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${s} s`;
 }
 
 const PHASE_TEXT: Record<RemediationStatus['phase'], string> = {
@@ -24,6 +38,7 @@ const PHASE_TEXT: Record<RemediationStatus['phase'], string> = {
   verifying: 'Verifying the re-authentication',
   retrying: 'Retrying failed provisioning',
   completed: 'Completed',
+  timed_out: 'Gave up waiting for the re-auth (deadline passed)',
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
@@ -48,6 +63,9 @@ export function renderText(s: RemediationStatus): string {
     lines.push('', `Likely cause: ${cause.title}`, ...cause.evidence.map((e) => `  - ${e}`));
     for (const other of d.causes.slice(1)) lines.push(`Also: ${other.title}`);
   }
+  const probe = d?.vendorProbe;
+  if (probe?.probed) lines.push(...probe.evidence.map((e) => `  checked: ${e}`));
+  for (const hint of d?.hints ?? []) lines.push(`Hint: ${hint}`);
   if (s.phase === 'awaiting_reauth' && cause) {
     lines.push('', 'What to do:', ...cause.steps.map((step, i) => `  ${i + 1}. ${step}`));
   }
@@ -65,24 +83,43 @@ export function renderText(s: RemediationStatus): string {
   } else if (d) {
     lines.push('', 'No affected users found.');
   }
+  if (s.confirmation) {
+    const conf = s.confirmation;
+    lines.push('', `Test-user confirmation with ${conf.testUser}: ${conf.skipped ? `not run: ${conf.skipped}` : conf.ok ? 'passed' : 'FAILED'}`);
+    for (const step of conf.steps) lines.push(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step}: ${step.detail}`);
+  }
   const c = countResults(s);
-  if (s.results.length > 0) lines.push('', `Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped, ${c.pending} pending.`);
+  if (s.results.length > 0) {
+    lines.push('', `Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped, ${c.awaiting_approval} awaiting approval, ${c.pending} pending.`);
+  }
   return lines.join('\n');
 }
 
-/** Markdown for the Web UI's "current details". */
+/**
+ * Okta's and the vendors' words as Markdown prose: the Web UI drops anything shaped like an HTML
+ * tag (`<your email>`) and turns `--` into a dash, so `<` is escaped and commands are code spans.
+ */
+function mdText(text: string): string {
+  const prose = (t: string) => t.replace(/</g, '\\<');
+  const at = text.indexOf('npx okta-remediate ');
+  return at < 0 ? prose(text) : `${prose(text.slice(0, at))}\`${text.slice(at)}\``;
+}
+
+/** Markdown for the Web UI's "current details": blocks apart, so each renders on its own. */
 export function renderMarkdown(s: RemediationStatus): string {
   const d = s.diagnosis;
   const c = countResults(s);
-  const out = [`## ${phaseText(s)}`, `**App:** ${d ? `${d.app.label} (\`${s.appId}\`, ${d.app.vendor})` : `\`${s.appId}\``}`];
+  const out = [`## ${phaseText(s)}`, `**App:** ${d ? `${mdText(d.app.label)} (\`${s.appId}\`, ${d.app.vendor})` : `\`${s.appId}\``}`];
   const cause = d?.causes[0];
-  if (cause) out.push(`**Likely cause:** ${cause.title}`, ...cause.evidence.map((e) => `- ${e}`));
-  if (s.phase === 'awaiting_reauth' && cause) out.push('', '### What to do', ...cause.steps.map((step, i) => `${i + 1}. ${step}`));
+  if (cause) out.push(`**Likely cause:** ${mdText(cause.title)}`, cause.evidence.map((e) => `- ${mdText(e)}`).join('\n'));
+  if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step)}`).join('\n'));
   const lastClaim = s.reauthClaims.at(-1);
-  if (lastClaim?.verified === false) out.push('', `**Last re-auth by ${lastClaim.by} did not work:** ${lastClaim.verdict}`);
+  if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);
   if (s.affected.length > 0) {
-    out.push('', `### Users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped, ${c.pending} pending (of ${s.affected.length})`);
+    const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
+    out.push(`### Users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${s.affected.length})`);
+    if (s.phase === 'retrying' || s.results.length > 0) out.push(`Retried so far: \`${progressBar(s.results.length, s.affected.length)}\``);
   }
-  if (s.error) out.push('', `**Error:** ${s.error}`);
-  return out.join('\n');
+  if (s.error) out.push(`**Error:** ${mdText(s.error)}`);
+  return out.filter(Boolean).join('\n\n');
 }

@@ -9,6 +9,7 @@ export const PHASES = [
   'verifying',
   'retrying',
   'completed',
+  'timed_out',
   'failed',
   'cancelled',
 ] as const;
@@ -41,8 +42,57 @@ export interface AppSummary {
   provisioningUrl: string;
 }
 
+export type CauseId =
+  | 'credential-invalid'
+  | 'provisioning-disabled'
+  | 'other-provisioning-errors'
+  | 'docusign-account-id-mismatch'
+  | 'docusign-environment-mismatch'
+  | 'docusign-admin-not-admin'
+  | 'docusign-admin-closed'
+  | 'docusign-grant-revoked'
+  | 'github-account-unavailable'
+  | 'github-username-changed'
+  | 'github-not-owner'
+  | 'github-token-revoked'
+  | 'github-saml-missing'
+  | 'github-not-dedicated';
+
+/** This app's values that fill the admin's steps (none of them secret). */
+export interface StepValues {
+  apiAccountId?: string;
+  adminEmail?: string;
+  environment?: 'production' | 'demo';
+  org?: string;
+  serviceAccount?: string;
+  /** The service account's current login, when it was renamed. */
+  renamedTo?: string;
+}
+
+/** What a vendor probe found: a cause, how sure, and what it saw. */
+export interface VendorFinding {
+  cause: CauseId;
+  confidence: number;
+  evidence: string[];
+  /** The vendor itself still shows the problem, so a re-auth cannot be verified until it is fixed. */
+  blocking: boolean;
+}
+
+export interface VendorProbe {
+  vendor: Vendor;
+  /** False when the pipeline has no credential for the vendor, or the vendor refused it. */
+  probed: boolean;
+  findings: VendorFinding[];
+  /** Neutral observations (what checked out). */
+  evidence: string[];
+  /** Settings that would sharpen the diagnosis. */
+  hints: string[];
+  values: StepValues;
+  at: string;
+}
+
 export interface Cause {
-  id: string;
+  id: CauseId;
   title: string;
   /** 0..1, used only for ranking. */
   confidence: number;
@@ -50,10 +100,19 @@ export interface Cause {
   steps: string[];
 }
 
+export interface OktaFindings {
+  credentialFailing: boolean;
+  credentialEvidence: string[];
+  provisioningEnabled: boolean;
+  otherFailures: number;
+  otherExample?: string;
+}
+
 export interface Diagnosis {
   app: AppSummary;
   /** True when Okta's own records show the credential failing now. */
   credentialFailing: boolean;
+  okta: OktaFindings;
   causes: Cause[];
   affected: AffectedUser[];
   /** Failure events seen in the window, by Okta event type. */
@@ -61,9 +120,11 @@ export interface Diagnosis {
   window: { since: string; until: string };
   /** Settings that would sharpen the diagnosis (e.g. a vendor credential), by name. */
   hints: string[];
+  vendorProbe?: VendorProbe;
+  policy?: AppPolicy;
 }
 
-export type UserOutcome = 'succeeded' | 'still_failing' | 'skipped';
+export type UserOutcome = 'succeeded' | 'still_failing' | 'skipped' | 'awaiting_approval';
 
 export interface UserResult {
   userId: string;
@@ -74,15 +135,58 @@ export interface UserResult {
   detail: string;
   syncState?: string;
   at: string;
+  /** Deprovisions: how long the person kept access, from the failed event to the confirmed removal. */
+  exposureMs?: number;
+}
+
+/** The optional test-user round trip: assign, seen at the vendor, unassign, gone at the vendor. */
+export interface ConfirmationStep {
+  step: 'assign' | 'vendor_present' | 'unassign' | 'vendor_removed';
+  ok: boolean;
+  detail: string;
+  at: string;
+}
+
+export interface Confirmation {
+  testUser: string;
+  ok: boolean;
+  steps: ConfirmationStep[];
+  /** Set when the round trip did not run. */
+  skipped?: string;
+}
+
+/** A configuration or lifecycle change of the app in Okta's System Log. */
+export interface AppChange {
+  eventType: string;
+  actor: string;
+  at: string;
+}
+
+export interface OktaActivity {
+  changes: AppChange[];
+  successfulPushes: number;
 }
 
 export interface ReauthClaim {
   by: string;
   note?: string;
   at: string;
+  /** How the claim arrived: the CLI's update, a signal, or the pipeline's own auto-detection. */
+  via: 'update' | 'signal' | 'auto-detection';
   /** Filled after verification. */
   verified?: boolean;
   verdict?: string;
+  /** The audit: Okta's record of who changed the app since the wait began. */
+  oktaChanges?: AppChange[];
+  /** Set when Okta's record does not match the claim (nobody changed the app, or someone else did). */
+  mismatch?: string;
+}
+
+export interface NotificationRecord {
+  kind: string;
+  at: string;
+  delivered: string[];
+  failed: Array<{ channel: string; error: string }>;
 }
 
 export interface RemediationStatus {
@@ -98,4 +202,31 @@ export interface RemediationStatus {
   /** Why the workflow failed or was cancelled. */
   error?: string;
   cancellation?: { reason: string; by?: string; at: string };
+  confirmation?: Confirmation;
+  /** The wait for re-auth: reminders sent, escalation, snooze, deadline. */
+  wait?: { since: string; reminders: number; escalatedAt?: string; snoozedUntil?: string; snoozedBy?: string; deadline: string; autoChecks: number };
+  notifications: NotificationRecord[];
+}
+
+export type DeprovisionPolicy = 'off' | 'ask' | 'auto';
+
+/** How the wait for an admin's re-auth behaves (durations in milliseconds). */
+export interface WaitPolicy {
+  remindEveryMs: number;
+  escalateAfterReminders: number;
+  giveUpAfterMs: number;
+  autoDetect: boolean;
+  autoDetectEveryMs: number;
+}
+
+/** Per-app settings the workflow decides with. Plain data, never a secret. */
+export interface AppPolicy {
+  vendor?: Vendor;
+  deprovisionPolicy: DeprovisionPolicy;
+  /** Okta login of a test user for the optional assign/deprovision round trip. */
+  testUser?: string;
+  wait: WaitPolicy;
+  /** Who may confirm a re-auth through the update; empty means anyone. */
+  confirmers: string[];
+  notify: { primary: string[]; escalation: string[] };
 }

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseAppConfig } from '../worker/app-config';
 import { createOktaClient } from '../activities/okta/client';
 import { reportReauth, startRemediation } from '../cli/remediation-client';
 import { renderText } from '../domain/report';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   say(`Simulated Okta org at ${simUrl}: DocuSign app ${apps[0]}, GitHub app ${apps[1]}; both credentials invalid.`);
 
   const connection = await connectWorker({ ...temporalTarget(), address: temporal.address });
+  const client = await connectClient({ ...temporalTarget(), address: temporal.address });
   say('Bundling workflows and starting the worker...');
   const worker = await createRemediationWorker({
     connection,
@@ -65,12 +67,14 @@ async function main(): Promise<void> {
     deps: {
       okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
       orgUrl: simUrl,
+      appConfig: parseAppConfig({}),
+      vendors: {},
       lookbackHours: 24,
       sync: { timeoutMs: 30_000, pollMs: 200 },
+      temporal: { client, taskQueue: TASK_QUEUE },
     },
   });
   const workerRun = worker.run();
-  const client = await connectClient({ ...temporalTarget(), address: temporal.address });
 
   try {
     for (const appId of apps) {

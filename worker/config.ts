@@ -44,6 +44,16 @@ const workerEnvSchema = z
     OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: seconds(120),
     OKTA_REMEDIATION_SYNC_POLL_SECONDS: seconds(2),
     OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: seconds(30),
+    // The pipeline's own vendor credentials: optional, they sharpen the diagnosis.
+    DOCUSIGN_INTEGRATION_KEY: z.string().min(1).optional(),
+    DOCUSIGN_USER_ID: z.string().min(1).optional(),
+    DOCUSIGN_PRIVATE_KEY: z.string().min(1).optional(),
+    DOCUSIGN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    DOCUSIGN_OAUTH_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account.docusign.com' }).default('account.docusign.com'),
+    DOCUSIGN_DEMO_USER_ID: z.string().min(1).optional(),
+    DOCUSIGN_DEMO_OAUTH_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account-d.docusign.com' }).default('account-d.docusign.com'),
+    GITHUB_TOKEN: z.string().min(1).optional(),
+    GITHUB_API_URL: z.url({ error: 'must be a URL such as https://api.github.com' }).default('https://api.github.com'),
   })
   .superRefine((env, ctx) => {
     const oauth = env.OKTA_CLIENT_ID || env.OKTA_PRIVATE_KEY || env.OKTA_PRIVATE_KEY_FILE;
@@ -61,14 +71,35 @@ const workerEnvSchema = z
     if (oauth && !env.OKTA_PRIVATE_KEY && !env.OKTA_PRIVATE_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['OKTA_PRIVATE_KEY'], message: 'or OKTA_PRIVATE_KEY_FILE is required with OKTA_CLIENT_ID' });
     }
+    const docusign = env.DOCUSIGN_INTEGRATION_KEY || env.DOCUSIGN_USER_ID || env.DOCUSIGN_PRIVATE_KEY || env.DOCUSIGN_PRIVATE_KEY_FILE;
+    if (docusign) {
+      for (const key of ['DOCUSIGN_INTEGRATION_KEY', 'DOCUSIGN_USER_ID'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required with the other DOCUSIGN_* settings' });
+      }
+      if (!env.DOCUSIGN_PRIVATE_KEY && !env.DOCUSIGN_PRIVATE_KEY_FILE) {
+        ctx.addIssue({ code: 'custom', path: ['DOCUSIGN_PRIVATE_KEY'], message: 'or DOCUSIGN_PRIVATE_KEY_FILE is required with DOCUSIGN_INTEGRATION_KEY' });
+      }
+    }
   });
 
 export type OktaAuth =
   | { mode: 'SSWS'; token: string }
   | { mode: 'PrivateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string };
 
+export interface DocuSignEnvironmentCredential {
+  environment: 'production' | 'demo';
+  oauthHost: string;
+  userId: string;
+}
+
+export interface VendorCredentials {
+  docusign?: { integrationKey: string; privateKey: string; environments: DocuSignEnvironmentCredential[] };
+  github?: { apiUrl: string; token: string };
+}
+
 export interface WorkerConfig {
   okta: { orgUrl: string; auth: OktaAuth; requestTimeoutMs: number };
+  vendors: VendorCredentials;
   taskQueue: string;
   lookbackHours: number;
   sync: { timeoutMs: number; pollMs: number };
@@ -95,8 +126,22 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       scopes: e.OKTA_SCOPES,
     };
   }
+  const vendors: VendorCredentials = {};
+  if (e.DOCUSIGN_INTEGRATION_KEY && e.DOCUSIGN_USER_ID) {
+    const environments: DocuSignEnvironmentCredential[] = [
+      { environment: e.DOCUSIGN_OAUTH_HOST.startsWith('account-d.') ? 'demo' : 'production', oauthHost: e.DOCUSIGN_OAUTH_HOST, userId: e.DOCUSIGN_USER_ID },
+    ];
+    if (e.DOCUSIGN_DEMO_USER_ID) environments.push({ environment: 'demo', oauthHost: e.DOCUSIGN_DEMO_OAUTH_HOST, userId: e.DOCUSIGN_DEMO_USER_ID });
+    vendors.docusign = {
+      integrationKey: e.DOCUSIGN_INTEGRATION_KEY,
+      privateKey: e.DOCUSIGN_PRIVATE_KEY ?? readPrivateKey(e.DOCUSIGN_PRIVATE_KEY_FILE!, 'DOCUSIGN_PRIVATE_KEY_FILE'),
+      environments,
+    };
+  }
+  if (e.GITHUB_TOKEN) vendors.github = { apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''), token: e.GITHUB_TOKEN };
   return {
     okta: { orgUrl: e.OKTA_ORG_URL, auth, requestTimeoutMs: e.OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS * 1000 },
+    vendors,
     taskQueue: e.OKTA_REMEDIATION_TASK_QUEUE,
     lookbackHours: e.OKTA_REMEDIATION_LOOKBACK_HOURS,
     sync: { timeoutMs: e.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS * 1000, pollMs: e.OKTA_REMEDIATION_SYNC_POLL_SECONDS * 1000 },
@@ -110,11 +155,11 @@ export function loadTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
   return parsed.data;
 }
 
-function readPrivateKey(file: string): string {
+function readPrivateKey(file: string, setting = 'OKTA_PRIVATE_KEY_FILE'): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`Configuration error: OKTA_PRIVATE_KEY_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new ConfigError(`Configuration error: ${setting} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** The remediation workflow's messages: what the CLI, scripts and `temporal workflow signal` may send. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AffectedUser, RemediationStatus } from '../domain/types';
 
 export interface ReauthCompletedArgs {
@@ -17,11 +17,42 @@ export interface CancelRemediationArgs {
   by?: string;
 }
 
+export interface ApproveDeprovisionArgs {
+  /** Okta logins to remove at the vendor; omit with `all` to approve every pending one. */
+  logins?: string[];
+  all?: boolean;
+  by: string;
+}
+
+export const approveDeprovisionSignal = defineSignal<[ApproveDeprovisionArgs]>('approveDeprovision');
 export const reauthCompletedSignal = defineSignal<[ReauthCompletedArgs]>('reauthCompleted');
 export const addFailedUsersSignal = defineSignal<[AddFailedUsersArgs]>('addFailedUsers');
 /** Carries the reason for a cancellation; the CLI sends it just before cancelling the workflow. */
 export const cancelReasonSignal = defineSignal<[CancelRemediationArgs]>('cancelReason');
 export const statusQuery = defineQuery<RemediationStatus>('status');
+
+export interface VerificationResult {
+  verified: boolean;
+  verdict: string;
+  /** Set when Okta's System Log does not back the claim. */
+  mismatch?: string;
+}
+
+/**
+ * Confirms a re-auth with authority: the validator rejects the call unless the workflow awaits a
+ * re-auth and `by` is on the confirmers allow-list (when one is configured). Answers once the
+ * claim is verified.
+ */
+export const confirmReauthUpdate = defineUpdate<VerificationResult, [ReauthCompletedArgs]>('confirmReauth');
+
+export interface SnoozeArgs {
+  /** Milliseconds to postpone reminders by. */
+  forMs: number;
+  by?: string;
+}
+
+/** Postpones reminders (not the deadline); answers the time reminders resume. */
+export const snoozeUpdate = defineUpdate<string, [SnoozeArgs]>('snooze');
 
 export const TASK_QUEUE_DEFAULT = 'okta-remediation';
 

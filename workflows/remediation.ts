@@ -1,21 +1,26 @@
 /**
- * One durable remediation per Okta app: diagnose, wait for the admin's re-auth, verify it with a
- * canary push, retry every affected user, report. The workflow decides; activities act.
+ * One durable remediation per Okta app: diagnose (Okta and the vendor), remove the access of
+ * people whose deprovision failed (per policy), wait for the admin's re-auth, verify it (vendor
+ * probe and canary push), retry every affected user, optionally confirm with a test user, report.
+ * The workflow decides; activities act.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import * as wf from '@temporalio/workflow';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { renderMarkdown } from '../domain/report';
-import type { AffectedUser, Phase, ReauthClaim, RemediationStatus, UserResult } from '../domain/types';
-import { addFailedUsersSignal, cancelReasonSignal, reauthCompletedSignal, statusQuery } from './messages';
+import { withVendorProbe } from '../domain/diagnosis';
+import { formatDuration, renderMarkdown } from '../domain/report';
+import type { NoticeKind } from '../domain/notice';
+import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult } from '../domain/types';
+import {
+  addFailedUsersSignal,
+  approveDeprovisionSignal,
+  cancelReasonSignal,
+  confirmReauthUpdate,
+  reauthCompletedSignal,
+  snoozeUpdate,
+  statusQuery,
+} from './messages';
 import { AFFECTED_USERS, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from './search-attributes';
 
 export interface RemediationInput {
@@ -24,36 +29,39 @@ export interface RemediationInput {
   retryConcurrency?: number;
 }
 
-/** Failures that retrying cannot fix: the workflow stops and says why. */
-const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest'];
+/** Failures that retrying cannot fix: the step stops and says why. */
+const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned'];
+const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE };
 
-const { diagnoseApp } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-
-const { repushUser } = proxyActivities<Activities>({
+const { diagnoseApp, probeVendor, removeVendorAccess, oktaActivitySince } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
+const NOTIFY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
+};
+/** A channel that fails is retried on its own and never holds up the others or the remediation. */
+const { deliverNotice } = proxyActivities<Activities>(NOTIFY_OPTIONS);
+const { repushUser, assignTestUser, unassignTestUser, awaitVendorAccess } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry,
 });
 
 const userKey = (u: { kind: string; userId: string }) => `${u.kind}:${u.userId}`;
 const deprovisionsFirst = (a: AffectedUser, b: AffectedUser) => Number(a.kind === 'push') - Number(b.kind === 'push');
+const failureMessage = (err: unknown) => (err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String((err as Error)?.message ?? err));
 
 export async function remediateApp(input: RemediationInput): Promise<RemediationStatus> {
+  const { appId } = input;
   const now = () => new Date().toISOString(); // deterministic inside workflows
-  const state: RemediationStatus = {
-    appId: input.appId,
-    phase: 'diagnosing',
-    affected: [],
-    results: [],
-    reauthClaims: [],
-    startedAt: now(),
-    phaseChangedAt: now(),
-  };
+  const state: RemediationStatus = { appId, phase: 'diagnosing', affected: [], results: [], reauthClaims: [], notifications: [], startedAt: now(), phaseChangedAt: now() };
+  const notices: Promise<unknown>[] = [];
+  let snoozes = 0;
   const unverifiedClaims: ReauthClaim[] = [];
+  const approved = new Set<string>(); // logins (lower case) approved for removal at the vendor
+  let approveAll = false;
   const done = new Set<string>();
+  const inFlight = new Set<string>();
+  let policy: AppPolicy | undefined;
 
   const publish = () => {
     wf.setCurrentDetails(renderMarkdown(state));
@@ -65,6 +73,15 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   const enter = (phase: Phase) => {
     state.phase = phase;
     state.phaseChangedAt = now();
+    publish();
+  };
+  const setDiagnosis = (d: Diagnosis) => {
+    state.diagnosis = d;
+    publish();
+  };
+  const record = (r: UserResult) => {
+    done.add(userKey(r));
+    state.results = [...state.results.filter((x) => userKey(x) !== userKey(r)), r];
     publish();
   };
   const addAffected = (users: AffectedUser[]) => {
@@ -79,14 +96,60 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     }
     state.affected.sort(deprovisionsFirst);
   };
+  const isApproved = (u: AffectedUser) => approveAll || approved.has(u.login.toLowerCase());
+  const awaitingApproval = (u: AffectedUser) => state.results.some((r) => userKey(r) === userKey(u) && r.outcome === 'awaiting_approval');
 
   // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
   setHandler(statusQuery, () => state);
+  const notAllowed = (by: string) => {
+    const allow = policy?.confirmers ?? [];
+    return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase())
+      ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).`
+      : undefined;
+  };
   setHandler(reauthCompletedSignal, ({ by, note }) => {
-    const claim: ReauthClaim = { by, note, at: now() };
+    const claim: ReauthClaim = { by, note, at: now(), via: 'signal' };
     state.reauthClaims.push(claim);
-    unverifiedClaims.push(claim);
+    // A signal cannot be refused, so one from outside the allow-list is kept on record, unverified.
+    const refused = notAllowed(by);
+    if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
+    else unverifiedClaims.push(claim);
+    publish();
   });
+  setHandler(
+    confirmReauthUpdate,
+    async ({ by, note }) => {
+      const claim: ReauthClaim = { by, note, at: now(), via: 'update' };
+      state.reauthClaims.push(claim);
+      unverifiedClaims.push(claim);
+      await condition(() => claim.verified !== undefined);
+      return { verified: claim.verified!, verdict: claim.verdict ?? '', mismatch: claim.mismatch };
+    },
+    {
+      validator: ({ by }) => {
+        if (state.phase !== 'awaiting_reauth') throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
+        if (typeof by !== 'string' || !by.trim()) throw new Error('"by" must name who re-authenticated the app.');
+        const refused = notAllowed(by);
+        if (refused) throw new Error(refused);
+      },
+    },
+  );
+  setHandler(
+    snoozeUpdate,
+    ({ forMs, by }) => {
+      const until = new Date(Date.now() + forMs).toISOString();
+      Object.assign(state.wait!, { snoozedUntil: until, snoozedBy: by });
+      snoozes++;
+      publish();
+      return until;
+    },
+    {
+      validator: ({ forMs }) => {
+        if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
+        if (!Number.isFinite(forMs) || forMs <= 0) throw new Error('The snooze must be a positive duration.');
+      },
+    },
+  );
   setHandler(addFailedUsersSignal, ({ users }) => {
     addAffected(users);
     publish();
@@ -94,85 +157,258 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(cancelReasonSignal, ({ reason, by }) => {
     state.cancellation = { reason, by, at: now() };
   });
-
-  const record = (r: UserResult) => {
-    done.add(userKey(r));
-    state.results = [...state.results.filter((x) => userKey(x) !== userKey(r)), r];
-    publish();
-  };
-
-  try {
-    publish();
-    const diagnosis = await diagnoseApp({ appId: input.appId });
-    state.diagnosis = diagnosis;
-    upsertSearchAttributes([
-      { key: OKTA_APP_LABEL, value: diagnosis.app.label },
-      { key: OKTA_VENDOR, value: diagnosis.app.vendor },
-    ]);
-    addAffected(diagnosis.affected);
-
-    if (state.affected.length === 0 && !diagnosis.credentialFailing) {
-      enter('completed');
-      state.finishedAt = now();
-      return state;
-    }
-
-    // Wait for a re-auth claim, verify it, and wait again until one holds.
-    for (;;) {
-      enter('awaiting_reauth');
-      await condition(() => unverifiedClaims.length > 0);
-      enter('verifying');
-      const claim = unverifiedClaims.splice(0).at(-1)!;
-      const canary = state.affected.find((u) => u.kind === 'push' && !done.has(userKey(u)));
-      if (!canary) {
-        claim.verified = true;
-        claim.verdict = 'No user left to push at Okta, so there is nothing to test with a canary.';
-        break;
+  setHandler(approveDeprovisionSignal, ({ logins, all, by }) => {
+    if (all) approveAll = true;
+    for (const login of logins ?? []) approved.add(login.toLowerCase());
+    for (const r of state.results) {
+      if (r.outcome === 'awaiting_approval' && (approveAll || approved.has(r.login.toLowerCase()))) {
+        done.delete(userKey(r)); // the removal runs now that someone with authority said so
+        r.detail = `Approved by ${by}; removing at the vendor.`;
       }
-      const result = await repushUser({ appId: input.appId, user: canary, force: true });
-      if (result.outcome === 'succeeded') {
-        claim.verified = true;
-        claim.verdict = `Canary ${canary.login} synchronized.`;
-        record(result);
-        break;
-      }
-      claim.verified = false;
-      claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;
     }
+    publish();
+  });
 
-    enter('retrying');
-    const concurrency = Math.max(1, input.retryConcurrency ?? 4);
-    const inFlight = new Set<string>();
-    const nextUser = () => state.affected.find((u) => !done.has(userKey(u)) && !inFlight.has(userKey(u)));
+  /** A failed deprovision: Okta has nothing left to push, so access ends at the vendor, per policy. */
+  async function deprovision(u: AffectedUser): Promise<UserResult> {
+    const base = { userId: u.userId, login: u.login, kind: u.kind } as const;
+    const label = state.diagnosis?.app.label ?? 'the app';
+    const mode = policy?.deprovisionPolicy ?? 'ask';
+    if (mode === 'off') {
+      return { ...base, outcome: 'skipped', detail: `Deprovisioning policy is off (report only): remove ${u.login} in ${label} by hand; Okta's deprovision failed at ${u.failedAt}.`, at: now() };
+    }
+    if (mode === 'ask' && !isApproved(u)) {
+      return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
+    }
+    try {
+      const after = await removeVendorAccess({ appId, userId: u.userId, login: u.login });
+      if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
+      const exposureMs = Date.now() - new Date(u.failedAt).getTime();
+      return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      return { ...base, outcome: 'still_failing', detail: `Could not remove at the vendor: ${failureMessage(err)}`, at: now() };
+    }
+  }
+
+  async function handle(u: AffectedUser): Promise<UserResult> {
+    if (u.kind === 'deprovision') return deprovision(u);
+    try {
+      return await repushUser({ appId, user: u });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      return { userId: u.userId, login: u.login, kind: u.kind, outcome: 'still_failing', detail: `Gave up after repeated errors: ${failureMessage(err)}`, at: now() };
+    }
+  }
+
+  /** Works through `pick`ed users with bounded concurrency, deprovisions first, each user once. */
+  async function work(pick: (u: AffectedUser) => boolean): Promise<void> {
+    const next = () => state.affected.find((u) => pick(u) && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
     const lane = async () => {
-      for (let u = nextUser(); u; u = nextUser()) {
+      for (let u = next(); u; u = next()) {
         const user = u;
         inFlight.add(userKey(user));
         try {
-          record(await repushUser({ appId: input.appId, user }));
-        } catch (err) {
-          if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-          record({ userId: user.userId, login: user.login, kind: user.kind, outcome: 'still_failing', detail: `Gave up after repeated errors: ${err.cause?.message ?? err.message}`, at: now() });
+          record(await handle(user));
         } finally {
           inFlight.delete(userKey(user));
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    await Promise.all(Array.from({ length: Math.max(1, input.retryConcurrency ?? 4) }, lane));
+  }
 
-    enter('completed');
+  /** Never trust the signal alone: the vendor must check out and a canary push must succeed. */
+  async function verify(claim: ReauthClaim): Promise<boolean> {
+    const since = state.wait?.since ?? state.startedAt;
+    const okta = await oktaActivitySince({ appId, since });
+    claim.oktaChanges = okta.changes;
+    if (claim.via !== 'auto-detection') {
+      const actors = [...new Set(okta.changes.map((c) => c.actor))];
+      if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the wait began (${since}).`;
+      else if (!actors.some((a) => a.toLowerCase() === claim.by.trim().toLowerCase())) claim.mismatch = `Okta's System Log shows the app changed by ${actors.join(', ')}, not ${claim.by}.`;
+    }
+    const probe = await probeVendor({ appId, credentialFailing: true });
+    setDiagnosis(withVendorProbe(state.diagnosis!, probe));
+    const blocking = probe.findings.filter((f) => f.blocking).sort((a, b) => b.confidence - a.confidence)[0];
+    if (blocking) {
+      const cause = state.diagnosis!.causes.find((c) => c.id === blocking.cause);
+      claim.verdict = `${cause?.title ?? blocking.cause}. ${blocking.evidence[0] ?? ''}`.trim();
+      return false;
+    }
+    const canary = state.affected.find((u) => u.kind === 'push' && !done.has(userKey(u)));
+    if (!canary) {
+      claim.verdict = `${probe.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
+      return true;
+    }
+    const result = await repushUser({ appId, user: canary, force: true });
+    if (result.outcome === 'succeeded') {
+      record(result);
+      claim.verdict = `${probe.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
+      return true;
+    }
+    claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;
+    return false;
+  }
+
+  /** Tells the app's channels (and, for escalations, the escalation list); never waits on them. */
+  function notify(kind: NoticeKind, reminderNumber?: number): void {
+    const primary = policy?.notify.primary ?? ['console'];
+    const channels = [...new Set(kind === 'escalation' ? [...(policy?.notify.escalation ?? []), ...primary] : primary)];
+    const notice = { kind, status: JSON.parse(JSON.stringify(state)) as RemediationStatus, reminderNumber };
+    const rec: NotificationRecord = { kind, at: now(), delivered: [], failed: [] };
+    state.notifications.push(rec);
+    for (const channel of channels) {
+      notices.push(
+        deliverNotice.executeWithOptions({ ...NOTIFY_OPTIONS, summary: `${kind} via ${channel}` }, [{ channel, notice }]).then(
+          () => rec.delivered.push(channel),
+          (err: unknown) => rec.failed.push({ channel, error: failureMessage(err) }),
+        ),
+      );
+    }
+  }
+
+  /** Did the credential start working without anyone saying so? The vendor checks out and Okta shows a change or a success. */
+  async function credentialLooksFixed(since: string): Promise<string | undefined> {
+    const okta = await oktaActivitySince({ appId, since });
+    if (okta.changes.length === 0 && okta.successfulPushes === 0) return undefined;
+    const probe = await probeVendor({ appId, credentialFailing: true });
+    if (probe.findings.some((f) => f.blocking)) return undefined;
+    const change = okta.changes.at(-1);
+    return change ? `Okta shows ${change.eventType} by ${change.actor} at ${change.at}` : `Okta shows ${okta.successfulPushes} successful pushes since ${since}`;
+  }
+
+  /** Waits for a re-auth that verifies, reminding, escalating and auto-detecting, until the deadline. */
+  async function awaitVerifiedReauth(): Promise<'verified' | 'timed_out'> {
+    const w = policy!.wait;
+    const since = now();
+    state.wait = { since, reminders: 0, deadline: new Date(Date.now() + w.giveUpAfterMs).toISOString(), autoChecks: 0 };
+    const wait = state.wait;
+    let nextReminder = Date.now() + w.remindEveryMs;
+    let nextCheck = Date.now() + w.autoDetectEveryMs;
+    for (;;) {
+      enter('awaiting_reauth');
+      const reminderAt = Math.max(nextReminder, wait.snoozedUntil ? Date.parse(wait.snoozedUntil) : 0);
+      const wakeAt = Math.min(reminderAt, Date.parse(wait.deadline), w.autoDetect ? nextCheck : Infinity);
+      const snoozed = snoozes;
+      await condition(() => unverifiedClaims.length > 0 || snoozes !== snoozed, Math.max(wakeAt - Date.now(), 1), {
+        summary: `until ${new Date(wakeAt).toISOString()}: a re-auth, the next reminder, check or the deadline`,
+      });
+      if (unverifiedClaims.length > 0) {
+        enter('verifying');
+        const batch = unverifiedClaims.splice(0);
+        const claim = batch.at(-1)!;
+        claim.verified = await verify(claim);
+        for (const earlier of batch.slice(0, -1)) Object.assign(earlier, { verified: claim.verified, verdict: `Superseded by ${claim.by}'s later report: ${claim.verdict}` });
+        if (claim.verified) return 'verified';
+        notify('verification_failed');
+        continue;
+      }
+      if (snoozes !== snoozed) continue;
+      const t = Date.now();
+      if (t >= Date.parse(wait.deadline)) return 'timed_out';
+      if (t >= reminderAt) {
+        wait.reminders++;
+        nextReminder = t + w.remindEveryMs;
+        const escalate = wait.reminders > w.escalateAfterReminders;
+        if (escalate) wait.escalatedAt ??= now();
+        notify(escalate ? 'escalation' : 'reminder', wait.reminders);
+      }
+      if (w.autoDetect && t >= nextCheck) {
+        nextCheck = t + w.autoDetectEveryMs;
+        wait.autoChecks++;
+        const evidence = await credentialLooksFixed(since);
+        if (evidence) unverifiedClaims.push(pushClaim({ by: 'auto-detection', note: evidence, at: now(), via: 'auto-detection' }));
+      }
+      publish();
+    }
+  }
+
+  function pushClaim(claim: ReauthClaim): ReauthClaim {
+    state.reauthClaims.push(claim);
+    return claim;
+  }
+
+  async function finish(phase: 'completed' | 'timed_out', kind: NoticeKind): Promise<RemediationStatus> {
+    enter(phase);
     state.finishedAt = now();
+    notify(kind);
+    await Promise.all(notices);
+    publish();
     return state;
+  }
+
+  /** The DocuSign article's last step: assign a test user, see them at the vendor, unassign, see them gone. */
+  async function confirmWithTestUser(login: string): Promise<void> {
+    const c: Confirmation = { testUser: login, ok: false, steps: [] };
+    state.confirmation = c;
+    const step = (name: ConfirmationStep['step'], ok: boolean, detail: string) => {
+      c.steps.push({ step: name, ok, detail, at: now() });
+      publish();
+      return ok;
+    };
+    let assigned: { userId: string } | undefined;
+    try {
+      const a = await assignTestUser({ appId, login });
+      assigned = a;
+      if (!step('assign', a.syncState === 'SYNCHRONIZED', a.detail)) return;
+      const present = await awaitVendorAccess({ appId, userId: a.userId, login, active: true });
+      if (!step('vendor_present', present.state === 'active', present.detail)) return;
+      step('unassign', true, (await unassignTestUser({ appId, userId: a.userId, login })).detail);
+      assigned = undefined;
+      const gone = await awaitVendorAccess({ appId, userId: a.userId, login, active: false });
+      c.ok = step('vendor_removed', gone.state !== 'active', gone.detail);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      if (c.steps.length === 0) c.skipped = failureMessage(err);
+      else step(c.steps.at(-1)?.step === 'assign' ? 'vendor_present' : 'vendor_removed', false, failureMessage(err));
+    } finally {
+      // Never leave the test user assigned because a later step failed.
+      if (assigned) await unassignTestUser({ appId, userId: assigned.userId, login }).then((r) => step('unassign', true, r.detail));
+    }
+  }
+
+  try {
+    publish();
+    const okta = await diagnoseApp({ appId });
+    policy = okta.policy;
+    const probe = await probeVendor({ appId, credentialFailing: okta.credentialFailing });
+    setDiagnosis(withVendorProbe(okta, probe));
+    upsertSearchAttributes([
+      { key: OKTA_APP_LABEL, value: okta.app.label },
+      { key: OKTA_VENDOR, value: okta.app.vendor },
+    ]);
+    addAffected(okta.affected);
+    if (state.affected.length === 0 && !okta.credentialFailing) return await finish('completed', 'completed');
+
+    // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
+    // own credential, so it need not wait for Okta's to be fixed.
+    await work((u) => u.kind === 'deprovision');
+    notify('diagnosed');
+    if (state.results.some((r) => r.outcome === 'awaiting_approval')) notify('deprovision_approval_needed');
+
+    if ((await awaitVerifiedReauth()) === 'timed_out') return await finish('timed_out', 'timed_out');
+
+    enter('retrying');
+    await work(() => true);
+    if (policy?.testUser) await confirmWithTestUser(policy.testUser);
+    // Approvals that arrived meanwhile are honoured before the report is final.
+    await work(() => true);
+    return await finish('completed', 'completed');
   } catch (err) {
     state.finishedAt = now();
     if (isCancellation(err)) {
       state.cancellation ??= { reason: 'Cancelled through Temporal.', at: now() };
       enter('cancelled');
+      await CancellationScope.nonCancellable(async () => {
+        notify('cancelled');
+        await Promise.all(notices);
+      });
       throw err;
     }
-    state.error = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String((err as Error)?.message ?? err);
+    state.error = failureMessage(err);
     enter('failed');
     const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-    throw ApplicationFailure.nonRetryable(`Remediation of app ${input.appId} failed: ${state.error}`, cause ?? 'RemediationFailed');
+    throw ApplicationFailure.nonRetryable(`Remediation of app ${appId} failed: ${state.error}`, cause ?? 'RemediationFailed');
   }
 }

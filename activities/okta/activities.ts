@@ -3,17 +3,18 @@
  * the client (or point it at the simulator), never the code path.
  */
 import { Context, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
 import { appFailureFilter, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
-import type { AffectedUser, AppSummary, Diagnosis, UserResult } from '../../domain/types';
-import { provisioningUrl, vendorOf } from '../../domain/vendors';
-import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';
+import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
+import type { AppConfig } from '../../worker/app-config';
+import { createAppReader } from './apps';
+import { isNotFound, toActivityFailure } from './errors';
 import type { OktaClient } from './client';
 
 export interface OktaActivityDeps {
   okta: OktaClient;
   orgUrl: string;
+  appConfig: AppConfig;
   lookbackHours: number;
   sync: { timeoutMs: number; pollMs: number };
   now?: () => Date;
@@ -32,6 +33,7 @@ export interface RepushInput {
 export function createOktaActivities(deps: OktaActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const { okta } = deps;
+  const { readApp } = createAppReader(deps);
 
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -39,43 +41,6 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     } catch (err) {
       throw toActivityFailure(err, what, now());
     }
-  }
-
-  async function readApp(appId: string): Promise<AppSummary> {
-    let app;
-    try {
-      app = await okta.applicationApi.getApplication({ appId });
-    } catch (err) {
-      if (isNotFound(err)) {
-        throw ApplicationFailure.nonRetryable(
-          `Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`,
-          UNKNOWN_APP,
-        );
-      }
-      throw toActivityFailure(err, `reading app ${appId}`, now());
-    }
-    let provisioningEnabled = false;
-    try {
-      const features = await okta.applicationApi.listFeaturesForApplication({ appId });
-      await features.each((f) => {
-        if (f.name === 'USER_PROVISIONING') provisioningEnabled = f.status === 'ENABLED';
-      });
-    } catch (err) {
-      // Apps without provisioning answer 400/404 here; that is a finding, not a failure.
-      if (!(typeof err === 'object' && err && [400, 404].includes((err as { status?: number }).status ?? 0))) {
-        throw toActivityFailure(err, `reading features of app ${appId}`, now());
-      }
-    }
-    const name = (app as { name?: string }).name ?? 'unknown';
-    return {
-      id: appId,
-      name,
-      label: app.label ?? name,
-      status: app.status ?? 'UNKNOWN',
-      vendor: vendorOf(name),
-      provisioningEnabled,
-      provisioningUrl: provisioningUrl(deps.orgUrl, name, appId),
-    };
   }
 
   /** Every FAILURE event for the app in [since, until]: a bounded query, so the iterator ends. */
@@ -97,7 +62,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
   }
 
   async function diagnoseApp(input: { appId: string }): Promise<Diagnosis> {
-    const app = await readApp(input.appId);
+    const { app } = await readApp(input.appId);
     const until = now();
     const since = new Date(until.getTime() - deps.lookbackHours * 3_600_000);
     const failures = await failuresSince(input.appId, since, until);
@@ -115,7 +80,14 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         }
       }),
     );
-    const diagnosis = diagnose({ app, failures, errorAppUsers, assignedUserIds, window: { since: since.toISOString(), until: until.toISOString() } });
+    const diagnosis = diagnose({
+      app,
+      failures,
+      errorAppUsers,
+      assignedUserIds,
+      window: { since: since.toISOString(), until: until.toISOString() },
+      policy: deps.appConfig.policy(input.appId),
+    });
     log.info('Diagnosed app', { appId: input.appId, causes: diagnosis.causes.map((c) => c.id), affected: diagnosis.affected.length });
     return diagnosis;
   }

@@ -1,10 +1,10 @@
 /**
  * Simulator-only endpoints (not Okta's API) that stand in for what an admin does in the console
- * or what happens in the world: re-authenticate or break an app's credential, assign or unassign
+ * or what happens in the world: re-authenticate (with the settings typed) or break an app's credential, assign or unassign
  * a user, and a view of the whole state. The CLI and the demo drive the simulator through these.
  */
 import { validationFailed } from './errors';
-import { DEFAULT_ADMIN, type AdminRef, type Org } from './org';
+import type { AdminRef, Org } from './org';
 import { renderAppUser } from './render';
 import type { Route, RouteContext } from './router';
 
@@ -27,8 +27,10 @@ export function adminRoutes(org: Org): Route[] {
       method: 'POST',
       template: '/sim/v1/apps/{appId}/reauth',
       handler: (ctx) => {
-        org.reauthenticate(appId(ctx), adminFrom(ctx.body));
-        return { status: 200, body: { appId: appId(ctx), credentialValid: true } };
+        const { admin, settings } = reauthFrom(ctx.body);
+        org.reauthenticate(appId(ctx), admin, settings);
+        // For an app linked to a vendor simulator this is the vendor's verdict, which a wrong setting keeps false.
+        return { status: 200, body: { appId: appId(ctx), credentialValid: org.credentialWorks(org.app(appId(ctx))) } };
       },
     },
     {
@@ -69,7 +71,7 @@ function state(org: Org): SimState {
       id: a.id,
       name: a.name,
       label: a.label,
-      credentialValid: a.credentialValid,
+      credentialValid: org.credentialWorks(a),
       users: [...a.users.values()].map((u) => ({
         id: u.userId,
         login: org.user(u.userId).login,
@@ -81,13 +83,25 @@ function state(org: Org): SimState {
   };
 }
 
-/** Optional body `{ login, id? }`: the admin who re-authenticated. */
-function adminFrom(body: unknown): AdminRef {
-  if (body === undefined) return DEFAULT_ADMIN;
+/**
+ * Optional body `{ login?, id?, settings? }`: who re-authenticated (for a linked app, the account
+ * that signs in at the vendor; by default the one Okta's grant belongs to) and the provisioning
+ * settings typed in the console (merged into settings.app, e.g. `{ apiAccountId }` for DocuSign).
+ */
+function reauthFrom(body: unknown): { admin?: AdminRef; settings?: Record<string, unknown> } {
+  if (body === undefined) return {};
   const b = objectBody(body);
-  if (typeof b.login !== 'string' || b.login === '') throw validationFailed('login', 'login must be a non-empty string');
+  if (b.login !== undefined && (typeof b.login !== 'string' || b.login === '')) throw validationFailed('login', 'login must be a non-empty string');
   if (b.id !== undefined && typeof b.id !== 'string') throw validationFailed('id', 'id must be a string');
-  return { login: b.login, id: b.id };
+  if (b.id !== undefined && b.login === undefined) throw validationFailed('login', 'login is required with id');
+  const settings = b.settings;
+  if (settings !== undefined && (settings === null || typeof settings !== 'object' || Array.isArray(settings))) {
+    throw validationFailed('settings', 'settings must be an object');
+  }
+  return {
+    admin: typeof b.login === 'string' ? { login: b.login, id: b.id as string | undefined } : undefined,
+    settings: settings as Record<string, unknown> | undefined,
+  };
 }
 
 /** Optional body `{ profile }`: app-specific profile values for the assignment. */

@@ -9,7 +9,8 @@ export class OktaError extends Error {
     readonly errorSummary: string,
     readonly errorCauses: string[] = [],
   ) {
-    super(`${status} ${errorCode} ${errorSummary}`);
+    // The causes too: a thrown OktaError (the simulator's own API) should say what was wrong.
+    super(`${status} ${errorCode} ${errorSummary}${errorCauses.length > 0 ? ` (${errorCauses.join('; ')})` : ''}`);
     this.name = 'OktaError';
   }
 

@@ -6,4 +6,5 @@ export type { FaultSpec, FaultStatus } from './faults';
 export type { RateLimitOptions } from './rate-limiter';
 export { CREDENTIAL_ERROR, SYSTEM_PRINCIPAL } from './log-events';
 export { OktaError } from './errors';
+export { VendorSignInError, type VendorHealth, type VendorLink, type VendorUser } from './vendor-link';
 export type * from './types';

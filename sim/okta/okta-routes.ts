@@ -77,6 +77,26 @@ export function oktaRoutes(org: Org, orgName: string): Route[] {
       },
     },
     {
+      // The assignment: Okta answers with the new app user (SYNCING) and provisions in the background.
+      method: 'POST',
+      template: '/api/v1/apps/{appId}/users',
+      handler: (ctx) => {
+        const app = org.app(param(ctx, 'appId'));
+        const { userId, update } = assignRequest(ctx.body);
+        const record = org.beginAssign(app.id, userId, update);
+        return { status: 200, body: renderAppUser(app, record, ctx.base) };
+      },
+    },
+    {
+      // The unassignment: 204 at once; the deactivation at the vendor is a background job.
+      method: 'DELETE',
+      template: '/api/v1/apps/{appId}/users/{userId}',
+      handler: (ctx) => {
+        org.beginUnassign(org.app(param(ctx, 'appId')).id, param(ctx, 'userId'));
+        return { status: 204 };
+      },
+    },
+    {
       method: 'GET',
       template: '/api/v1/apps/{appId}/users/{userId}',
       handler: (ctx) => {
@@ -122,6 +142,16 @@ function appFilter(raw: string | null): Predicate {
     if (err instanceof FilterSyntaxError) throw invalidSearch(`filter: ${err.message}`);
     throw err;
   }
+}
+
+/** The body of `assignUserToApplication` (AppUserAssignRequest): an AppUser that names the Okta user. */
+function assignRequest(body: unknown): { userId: string; update: PushUpdate } {
+  const update = pushUpdate(body);
+  const { id, scope } = body as { id?: unknown; scope?: unknown };
+  if (typeof id !== 'string' || id === '') throw validationFailed('id', 'id is required: the Okta user to assign');
+  // Group-scoped assignments come from group rules, not from this endpoint.
+  if (scope !== undefined && scope !== 'USER') throw validationFailed('scope', "scope must be 'USER'");
+  return { userId: id, update };
 }
 
 /** The body of `updateApplicationUser`: an AppUser carrying a profile and/or credentials. */

@@ -1,10 +1,11 @@
 /**
  * The simulated org's state and its provisioning behaviour: users, app instances whose stored
- * vendor credential can go bad, app users and their syncState, and the System Log they write.
- * Knows nothing about HTTP; the routes and the OktaSim facade drive it.
+ * vendor credential can go bad (a flag, or for an app linked to a vendor simulator the vendor's
+ * verdict), app users and their syncState, and the System Log they write. Knows nothing about
+ * HTTP; the routes and the OktaSim facade drive it.
  */
 import { randomUUID } from 'node:crypto';
-import { notFound } from './errors';
+import { notFound, validationFailed } from './errors';
 import { hex, OKTA_ID, oktaId } from './ids';
 import {
   appUpdatedEvent,
@@ -17,6 +18,7 @@ import {
 } from './log-events';
 import { SystemLog } from './system-log';
 import type { AppUserStatus, AppUserSyncState, SignOnMode } from './types';
+import { VendorSignInError, type VendorLink, type VendorUser } from './vendor-link';
 
 export interface UserSeed {
   id?: string;
@@ -31,7 +33,7 @@ export interface AppSeed {
   /** Okta's integration name: 'docusign', 'githubcloud'; anything else is a generic app. */
   name: string;
   label: string;
-  /** Whether the stored vendor API credential works; default true. */
+  /** Whether the stored vendor API credential works; default true. Ignored once a vendor is linked. */
   credentialValid?: boolean;
   /** Extra values for the app's `settings.app` (vendor account ids, org names, ...). */
   appSettings?: Record<string, unknown>;
@@ -79,6 +81,8 @@ export interface AppRecord {
   /** Okta logs the integration's authentication failure once per breakage, not per push. */
   authFailureLogged: boolean;
   users: Map<string, AppUserRecord>;
+  /** A vendor simulator that decides this app's pushes instead of `credentialValid`. */
+  link?: VendorLink;
 }
 
 export interface PushUpdate {
@@ -146,6 +150,16 @@ export class Org {
     return app;
   }
 
+  /** From now on the vendor decides the app's pushes and sees their effects. */
+  connectVendor(appId: string, link: VendorLink): void {
+    this.app(appId).link = link;
+  }
+
+  /** Would a push work now: the vendor's verdict for a linked app, else the simulated flag. */
+  credentialWorks(app: AppRecord): boolean {
+    return app.link ? app.link.health().ok : app.credentialValid;
+  }
+
   user(userId: string): UserRecord {
     const user = this.users.get(userId);
     if (!user) throw notFound(userId, 'User');
@@ -174,49 +188,68 @@ export class Org {
    */
   assignUser(appId: string, userId: string, profile: Record<string, unknown> = {}): AppUserRecord {
     const app = this.app(appId);
-    const user = this.user(userId);
     if (app.users.has(userId)) return this.pushProfileNow(appId, userId, profile);
-    const now = new Date().toISOString();
-    const record: AppUserRecord = {
-      seq: ++this.seq,
-      userId,
-      created: now,
-      lastUpdated: now,
-      status: 'STAGED',
-      statusChanged: now,
-      syncState: 'SYNCING',
-      userName: app.name === 'docusign' ? user.email : user.login,
-      profile: { email: user.email, firstName: user.firstName, lastName: user.lastName, ...profile },
-    };
-    app.users.set(userId, record);
-    this.log.append(membershipEvent('add', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
+    const record = this.addAppUser(app, this.user(userId), { profile });
     this.settle(app, record, 'application.provision.user.push');
+    return record;
+  }
+
+  /** The API assignment: the app user shows SYNCING now and is provisioned after the sync delay. */
+  beginAssign(appId: string, userId: string, update: PushUpdate): AppUserRecord {
+    const app = this.app(appId);
+    if (app.users.has(userId)) return this.beginPush(appId, userId, update);
+    const record = this.addAppUser(app, this.user(userId), update);
+    this.schedule(appId, userId, () => {
+      if (app.users.get(userId) === record) this.settle(app, record, 'application.provision.user.push');
+    });
     return record;
   }
 
   /** Unassigns: the app user goes away in Okta; with a bad credential the vendor account stays. */
   unassignUser(appId: string, userId: string): void {
-    const app = this.app(appId);
-    const user = this.user(userId);
-    this.appUser(appId, userId);
-    this.cancelPush(appId, userId);
-    app.users.delete(userId);
-    this.log.append(membershipEvent('remove', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
-    this.logProvisioning(app, user, 'application.provision.user.deactivate');
+    const { app, user, target } = this.removeAppUser(appId, userId);
+    this.deactivate(app, user, target);
+  }
+
+  /**
+   * The API unassignment: the app user is gone at once, and the deactivation at the vendor runs
+   * as a background job after the sync delay, as Okta's does (a System Log event says how it went).
+   */
+  beginUnassign(appId: string, userId: string): void {
+    const { app, user, target } = this.removeAppUser(appId, userId);
+    this.schedule(appId, userId, () => this.deactivate(app, user, target));
   }
 
   breakCredential(appId: string): void {
     const app = this.app(appId);
+    // A linked app's credential breaks in the vendor's world (a revoked grant, a closed admin, ...).
+    if (app.link) throw validationFailed('credential', `app ${appId} is linked to a vendor simulator: break its credential there`);
     app.credentialValid = false;
     app.authFailureLogged = false;
   }
 
-  reauthenticate(appId: string, admin: AdminRef = DEFAULT_ADMIN): void {
+  /**
+   * The admin re-authenticates the app in the console, saving `settings` into settings.app. For a
+   * linked app the admin signs in at the vendor first; when that fails the console saves nothing.
+   */
+  reauthenticate(appId: string, admin?: AdminRef, settings: Record<string, unknown> = {}): void {
     const app = this.app(appId);
+    const who = admin ?? (app.link?.defaultLogin ? { login: app.link.defaultLogin() } : DEFAULT_ADMIN);
+    const merged = { ...app.settingsApp, ...settings };
+    if (app.link) {
+      try {
+        app.link.reauthenticate({ login: who.login }, merged);
+      } catch (err) {
+        if (err instanceof VendorSignInError) throw validationFailed('provisioning', err.message);
+        throw err;
+      }
+    }
     const now = new Date();
+    app.settingsApp = merged;
     app.credentialValid = true;
+    app.authFailureLogged = false;
     app.lastUpdated = now.toISOString();
-    this.log.append(appUpdatedEvent(app, this.adminRef(admin), now));
+    this.log.append(appUpdatedEvent(app, this.adminRef(who), now));
   }
 
   /** An Okta-side profile change pushed to the app at once (for seeding): no SYNCING phase. */
@@ -236,15 +269,10 @@ export class Org {
     this.cancelPush(appId, userId);
     this.applyUpdate(record, update);
     record.syncState = 'SYNCING';
-    const key = timerKey(appId, userId);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        // The user may have been unassigned while the push was in flight.
-        if (app.users.get(userId) === record) this.settle(app, record, pushEventType(record));
-      }, this.syncDelayMs),
-    );
+    this.schedule(appId, userId, () => {
+      // The user may have been unassigned while the push was in flight.
+      if (app.users.get(userId) === record) this.settle(app, record, pushEventType(record));
+    });
     return record;
   }
 
@@ -272,10 +300,44 @@ export class Org {
     record.lastUpdated = new Date().toISOString();
   }
 
+  private addAppUser(app: AppRecord, user: UserRecord, update: PushUpdate): AppUserRecord {
+    const now = new Date().toISOString();
+    const record: AppUserRecord = {
+      seq: ++this.seq,
+      userId: user.id,
+      created: now,
+      lastUpdated: now,
+      status: 'STAGED',
+      statusChanged: now,
+      syncState: 'SYNCING',
+      userName: update.userName ?? (app.name === 'docusign' ? user.email : user.login),
+      profile: { email: user.email, firstName: user.firstName, lastName: user.lastName, ...update.profile },
+    };
+    app.users.set(user.id, record);
+    this.log.append(membershipEvent('add', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
+    return record;
+  }
+
+  private removeAppUser(appId: string, userId: string): { app: AppRecord; user: UserRecord; target: VendorUser } {
+    const app = this.app(appId);
+    const user = this.user(userId);
+    const record = this.appUser(appId, userId);
+    this.cancelPush(appId, userId);
+    app.users.delete(userId);
+    this.log.append(membershipEvent('remove', app, userRef(user), this.adminRef(DEFAULT_ADMIN), new Date()));
+    return { app, user, target: vendorUser(user, record) };
+  }
+
+  /** The deactivation job: the vendor account goes only when the vendor accepts the call. */
+  private deactivate(app: AppRecord, user: UserRecord, target: VendorUser): void {
+    this.runJob(app, user, 'application.provision.user.deactivate', () => app.link?.deprovision(target));
+  }
+
   /** Resolves a push against the app's credential as it is now, and logs the outcome. */
   private settle(app: AppRecord, record: AppUserRecord, eventType: ProvisioningEventType): void {
     const now = new Date().toISOString();
-    const ok = this.logProvisioning(app, this.user(record.userId), eventType);
+    const user = this.user(record.userId);
+    const ok = this.runJob(app, user, eventType, () => app.link?.provision(vendorUser(user, record)));
     record.lastUpdated = now;
     if (!ok) {
       record.syncState = 'ERROR';
@@ -290,10 +352,16 @@ export class Org {
     }
   }
 
-  /** Writes the job's System Log events; returns whether the vendor accepted the call. */
-  private logProvisioning(app: AppRecord, user: UserRecord, eventType: ProvisioningEventType): boolean {
+  /**
+   * One provisioning call to the vendor: `effect` runs only when the credential works. Writes the
+   * job's System Log events and returns whether the vendor accepted the call.
+   */
+  private runJob(app: AppRecord, user: UserRecord, eventType: ProvisioningEventType, effect: () => void): boolean {
     const at = new Date();
-    if (app.credentialValid) {
+    if (this.credentialWorks(app)) {
+      effect();
+      // A working call ends the breakage: the next one gets its own authentication_failure.
+      app.authFailureLogged = false;
       this.log.append(provisioningEvent(eventType, app, userRef(user), undefined, at));
       return true;
     }
@@ -303,6 +371,24 @@ export class Org {
     }
     this.log.append(provisioningEvent(eventType, app, userRef(user), credentialFailureMessage(app, userRef(user)), at));
     return false;
+  }
+
+  /** Runs a background job for one app user after the sync delay, replacing any pending one. */
+  private schedule(appId: string, userId: string, job: () => void): void {
+    this.cancelPush(appId, userId);
+    const key = timerKey(appId, userId);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        try {
+          job();
+        } catch (err) {
+          // A simulator bug: a throw here would take the whole test process down with it.
+          console.error('okta-sim: background job failed', err);
+        }
+      }, this.syncDelayMs),
+    );
   }
 
   private cancelPush(appId: string, userId: string): void {
@@ -324,6 +410,22 @@ export class Org {
     if (taken.has(id)) throw new Error(`id ${id} is already in use`);
     return id;
   }
+}
+
+/** What Okta sends the vendor: the app user's profile values over the Okta user's. */
+function vendorUser(user: UserRecord, record: AppUserRecord): VendorUser {
+  const text = (key: string, fallback: string): string => {
+    const v = record.profile[key];
+    return typeof v === 'string' && v !== '' ? v : fallback;
+  };
+  return {
+    id: user.id,
+    login: user.login,
+    userName: record.userName,
+    email: text('email', user.email),
+    firstName: text('firstName', user.firstName),
+    lastName: text('lastName', user.lastName),
+  };
 }
 
 function userRef(user: UserRecord): UserRef {

@@ -19,7 +19,7 @@ export interface Reply {
 export type Handler = (ctx: RouteContext) => Reply;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   template: string;
   handler: Handler;
 }

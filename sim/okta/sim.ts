@@ -7,12 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin-routes';
 import { FaultInjector, type FaultSpec } from './faults';
 import { hex } from './ids';
+import { provisioningEvent, type ProvisioningEventType } from './log-events';
 import { oktaRoutes } from './okta-routes';
 import { Org, type AdminRef, type AppSeed, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
 import { createHandler } from './server';
 import type { AppUser, LogEvent } from './types';
+import type { VendorLink } from './vendor-link';
 
 export interface OktaSimOptions {
   /** Default: 'sim-' + 40 hex characters. Requests must send `Authorization: SSWS <token>`. */
@@ -109,7 +111,7 @@ export class OktaSim {
     this.org.assignUser(appId, userId, profile);
   }
 
-  /** Removes the app user; with a bad credential the deactivation fails (FAILURE deactivate event). */
+  /** Removes the app user and deactivates at once; with a bad credential that fails (FAILURE deactivate event). */
   unassignUser(appId: string, userId: string): void {
     this.org.unassignUser(appId, userId);
   }
@@ -119,13 +121,43 @@ export class OktaSim {
     this.org.pushProfileNow(appId, userId, profile);
   }
 
+  /**
+   * Links the app to a vendor simulator: from now on every push succeeds iff `link.health().ok`
+   * (failing with the same Okta message whatever the cause), and successful pushes and
+   * deactivations reach the vendor. Unlinked apps keep the simulated credential flag.
+   */
+  connectVendor(appId: string, link: VendorLink): void {
+    this.org.connectVendor(appId, link);
+  }
+
+  /** Would a push to the app work now (the vendor's verdict for a linked app). */
+  credentialWorks(appId: string): boolean {
+    return this.org.credentialWorks(this.org.app(appId));
+  }
+
+  /**
+   * A provisioning job that failed for a reason other than the credential (the vendor's rate limit,
+   * a user it does not know, ...): only its FAILURE event with Okta's `reason` is written.
+   */
+  logProvisioningFailure(appId: string, userId: string, reason: string, eventType: ProvisioningEventType = 'application.provision.user.push'): void {
+    const app = this.org.app(appId);
+    const user = this.org.user(userId);
+    const ref = { id: user.id, login: user.login, displayName: `${user.firstName} ${user.lastName}` };
+    this.org.log.append(provisioningEvent(eventType, app, ref, reason, new Date()));
+  }
+
+  /** Unlinked apps only: a linked app's credential breaks in its vendor's world (this throws). */
   breakCredential(appId: string): void {
     this.org.breakCredential(appId);
   }
 
-  /** The admin re-authenticates the app in the console (application.lifecycle.update by that admin). */
-  reauthenticate(appId: string, actor?: AdminRef): void {
-    this.org.reauthenticate(appId, actor);
+  /**
+   * The admin re-authenticates the app in the console with the settings typed there, merged into
+   * settings.app (application.lifecycle.update by that admin). For a linked app the admin signs in
+   * at the vendor; an OktaError 400 when that fails, and nothing is saved.
+   */
+  reauthenticate(appId: string, actor?: AdminRef, settings?: Record<string, unknown>): void {
+    this.org.reauthenticate(appId, actor, settings);
   }
 
   injectFault(f: FaultSpec): void {

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
+import { parseAppConfig } from '../../worker/app-config';
 import { createOktaClient } from '../../activities/okta/client';
 import { OktaSim } from '../../sim/okta';
 import { testLogger } from '../support/log-capture';
@@ -20,6 +21,8 @@ describe('Okta activities', () => {
     createActivities({
       okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token }, requestTimeoutMs: 5_000 }),
       orgUrl: sim.url,
+      appConfig: parseAppConfig({}),
+      vendors: {},
       lookbackHours: 24,
       sync: { timeoutMs: 5_000, pollMs: 20 },
     });

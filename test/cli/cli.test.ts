@@ -1,26 +1,9 @@
 /** The `okta-remediate` binary as an operator runs it: output, JSON and exit codes. */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { EXIT } from '../../cli/errors';
 import { seedDemo } from '../../sim/seed';
 import { remediationWorkflowId } from '../../workflows/messages';
+import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
-
-const BIN = path.resolve(__dirname, '../../bin/okta-remediate.cjs');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('okta-remediate CLI', () => {
   let h: Harness;

@@ -5,6 +5,7 @@
  */
 import { OktaSim, type AppUser, type LogEvent, type OktaErrorBody, type SimState } from '../../sim/okta';
 import { seedDemo, type SeededDemo } from '../../sim/seed';
+import { SimWorld } from '../../sim/world';
 import { OktaContract, type Answer } from './support/contract';
 import { call, linkRel, type CallOptions } from './support/http';
 import { waitFor } from './support/wait';
@@ -18,6 +19,8 @@ const OPERATIONS: Array<[string, string]> = [
   ['GET', '/api/v1/apps/{appId}/users'],
   ['GET', '/api/v1/apps/{appId}/users/{userId}'],
   ['POST', '/api/v1/apps/{appId}/users/{userId}'],
+  ['POST', '/api/v1/apps/{appId}/users'],
+  ['DELETE', '/api/v1/apps/{appId}/users/{userId}'],
   ['GET', '/api/v1/users/{userId}'],
   ['GET', '/api/v1/logs'],
 ];
@@ -196,6 +199,62 @@ describe('the simulated Okta org honours management.yaml', () => {
       expectError(await api('POST', path, { body: [1, 2] }), 400, 'E0000001');
       expectError(await api('POST', path, { body: { profile: 'x' } }), 400, 'E0000001');
       expectError(await api('POST', `/api/v1/apps/${seeded.docusign.appId}/users/00u00000000000000000`, { body: {} }), 404, 'E0000007');
+    });
+  });
+
+  describe('assigning and unassigning (the test-user round trip)', () => {
+    const omar = (): string => seeded.users['omar.haddad@example.com']!;
+    const events = (type: string, userId: string, appId: string): LogEvent[] =>
+      sim.events().filter((e) => e.eventType === type && e.target.some((t) => t.id === userId) && e.target.some((t) => t.id === appId));
+
+    it('assigns: 200 with the new app user SYNCING, then ERROR while the credential is bad; SYNCHRONIZED after re-auth', async () => {
+      const appId = seeded.docusign.appId;
+      const assigned = await api('POST', `/api/v1/apps/${appId}/users`, { body: { id: omar(), scope: 'USER', credentials: { userName: 'omar.haddad@example.com' } } });
+      expect(assigned.status).toBe(200);
+      expect(assigned.body).toMatchObject({ id: omar(), scope: 'USER', status: 'STAGED', syncState: 'SYNCING', credentials: { userName: 'omar.haddad@example.com' } });
+      expect(assigned.body).not.toHaveProperty('externalId');
+      const path = `/api/v1/apps/${appId}/users/${omar()}`;
+      await waitFor(async () => ((await get<AppUser>(path)).syncState === 'ERROR' ? true : undefined), 'the assignment push to fail');
+      expect(events('application.user_membership.add', omar(), appId)).toHaveLength(1);
+      expect(events('application.provision.user.push', omar(), appId).map((e) => e.outcome.result)).toEqual(['FAILURE']);
+
+      sim.reauthenticate(appId);
+      // Assigning an assigned user updates the assignment, and pushes again.
+      const again = await api('POST', `/api/v1/apps/${appId}/users`, { body: { id: omar(), profile: { title: 'Analyst' } } });
+      expect(again.body).toMatchObject({ id: omar(), syncState: 'SYNCING', profile: { title: 'Analyst' } });
+      const done = await waitFor(async () => {
+        const u = await get<AppUser>(path);
+        return u.syncState === 'SYNCHRONIZED' ? u : undefined;
+      }, 'the assignment to provision');
+      expect(done).toMatchObject({ status: 'PROVISIONED', externalId: expect.any(String) });
+      expect(events('application.user_membership.add', omar(), appId)).toHaveLength(1);
+    });
+
+    it('rejects assignments without a user id, of another scope, of unknown users and to unknown apps', async () => {
+      const path = `/api/v1/apps/${seeded.github.appId}/users`;
+      expectError(await api('POST', path, { body: {} }), 400, 'E0000001', 'Api validation failed: id');
+      expectError(await api('POST', path, { body: { id: omar(), scope: 'GROUP' } }), 400, 'E0000001');
+      expectError(await api('POST', path, { body: { id: omar(), credentials: { userName: '' } } }), 400, 'E0000001');
+      expectError(await api('POST', path, { body: '{"id":' }), 400, 'E0000003');
+      expectError(await api('POST', path, { body: { id: '00u00000000000000000' } }), 404, 'E0000007', 'Not found: Resource not found: 00u00000000000000000 (User)');
+      expectError(await api('POST', '/api/v1/apps/0oa00000000000000000/users', { body: { id: omar() } }), 404, 'E0000007', /AppInstance/);
+    });
+
+    it('unassigns: 204 without a body, the app user is gone at once, the deactivation is logged when the job runs', async () => {
+      const appId = seeded.github.appId;
+      const userId = seeded.users['daniel.okafor@example.com']!;
+      const path = `/api/v1/apps/${appId}/users/${userId}`;
+      const removed = await api('DELETE', path);
+      expect(removed.status).toBe(204);
+      expect(removed.body).toBeUndefined();
+      expectError(await api('GET', path), 404, 'E0000007', /AppUser/);
+      expect(events('application.user_membership.remove', userId, appId)).toHaveLength(1);
+      const deactivated = await waitFor(() => events('application.provision.user.deactivate', userId, appId)[0], 'the deactivation job');
+      // The demo's GitHub credential is bad: the deprovision fails and the person keeps access.
+      expect(deactivated.outcome).toMatchObject({ result: 'FAILURE', reason: expect.stringContaining('The credentials used to connect to the API were invalid') });
+
+      expectError(await api('DELETE', path), 404, 'E0000007', /AppUser/);
+      expectError(await api('DELETE', `/api/v1/apps/0oa00000000000000000/users/${userId}`), 404, 'E0000007', /AppInstance/);
     });
   });
 
@@ -378,8 +437,60 @@ describe('the simulated Okta org honours management.yaml', () => {
 
       expectError(await api('POST', `/sim/v1/apps/0oa00000000000000000/reauth`), 404, 'E0000007');
       expectError(await api('POST', `/sim/v1/apps/${appId}/reauth`, { body: { login: 42 } }), 400, 'E0000001');
+      expectError(await api('POST', `/sim/v1/apps/${appId}/reauth`, { body: { settings: 'x' } }), 400, 'E0000001');
+
+      // Settings typed in the console are merged into settings.app.
+      await api('POST', `/sim/v1/apps/${appId}/reauth`, { body: { login: 'admin@example.com', settings: { githubOrg: 'example-platform' } } });
+      expect((await get<App>(`/api/v1/apps/${appId}`)).settings.app).toEqual({ githubOrg: 'example-platform' });
       expectError(await api('GET', '/sim/v1/state', { token: null }), 401, 'E0000011');
     });
+  });
+});
+
+describe('an org whose apps are linked to vendor simulators (SimWorld)', () => {
+  let world: SimWorld;
+  beforeEach(async () => {
+    // Nothing here talks TLS to DocuSign, so this process need not trust the simulator CA.
+    world = await SimWorld.start({ syncDelayMs: 20, requireTrustedCa: false });
+    world.seed();
+  });
+  afterEach(() => world.stop());
+
+  const api = async (method: string, path: string, opts: Partial<CallOptions> = {}): Promise<Answer> => {
+    const answer = await call(world.okta.url, method, path, { token: world.okta.apiToken, ...opts });
+    contract.expectValid(answer);
+    return answer;
+  };
+
+  it('re-authenticates with typed settings: the vendor decides whether it worked; a failed vendor sign-in is a 400 and saves nothing', async () => {
+    const { docusign } = world.seeded;
+    world.breakDocuSign('admin_closed');
+    const reauth = `/sim/v1/apps/${docusign.appId}/reauth`;
+    const refused = await api('POST', reauth);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ errorCode: 'E0000001', errorCauses: [{ errorSummary: expect.stringContaining('cannot sign in to DocuSign') }] });
+
+    const wrong = await api('POST', reauth, { body: { login: docusign.backupAdminEmail, settings: { apiAccountId: docusign.foreignAccountId } } });
+    expect(wrong.body).toEqual({ appId: docusign.appId, credentialValid: false });
+    const app = await api('GET', `/api/v1/apps/${docusign.appId}`);
+    expect((app.body as App).settings.app).toEqual({ apiAccountId: docusign.foreignAccountId });
+    const right = await api('POST', reauth, { body: { login: docusign.backupAdminEmail, settings: { apiAccountId: docusign.apiAccountId } } });
+    expect(right.body).toEqual({ appId: docusign.appId, credentialValid: true });
+
+    const broken = await api('POST', `/sim/v1/apps/${docusign.appId}/break`);
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ errorCauses: [{ errorSummary: expect.stringContaining('linked to a vendor simulator') }] });
+  });
+
+  it('serves assignments and unassignments of linked apps the same way', async () => {
+    const { github, users, testUser } = world.seeded;
+    const userId = users[testUser]!;
+    const assigned = await api('POST', `/api/v1/apps/${github.appId}/users`, { body: { id: userId, scope: 'USER' } });
+    expect(assigned.body).toMatchObject({ syncState: 'SYNCING', credentials: { userName: testUser } });
+    await waitFor(() => (world.vendorAccess(github.appId, testUser) === 'active' ? true : undefined), 'the SCIM identity');
+    expect((await api('GET', `/api/v1/apps/${github.appId}/users/${userId}`)).body).toMatchObject({ syncState: 'SYNCHRONIZED' });
+    expect((await api('DELETE', `/api/v1/apps/${github.appId}/users/${userId}`)).status).toBe(204);
+    await waitFor(() => (world.vendorAccess(github.appId, testUser) === 'absent' ? true : undefined), 'the SCIM identity to go');
   });
 });
 

@@ -1,25 +1,27 @@
 /**
- * One real Temporal dev server for the whole run, and the workflow bundle built once. Test files
- * read both from the environment (inherited by Jest's worker processes).
+ * One real Temporal dev server (with its Web UI) for the whole run, and the workflow bundle built
+ * once. Test files read them from the environment (inherited by Jest's worker processes).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
 
 declare global {
   var __devServer: DevServer | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  const server = await startDevServer({ log: (l) => process.stderr.write(`${l}\n`) });
+  // The Web UI costs the dev server little, and the browser test needs it.
+  const server = await startDevServer({ uiPort: await freePort(), log: (l) => process.stderr.write(`${l}\n`) });
   globalThis.__devServer = server;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
   const dir = mkdtempSync(path.join(tmpdir(), 'okta-remediation-test-'));
   const codePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(codePath, code);
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.TEST_TEMPORAL_UI_URL = server.uiUrl;
   process.env.TEST_WORKFLOW_BUNDLE = codePath;
 }
 

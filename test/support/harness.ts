@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { parseAppConfig } from '../../worker/app-config';
+import type { ActivityDeps } from '../../activities';
 import { createOktaClient } from '../../activities/okta/client';
+import { scanScheduleId } from '../../cli/scan-client';
 import type { RemediationStatus } from '../../domain/types';
 import { remediationWorkflowId, statusQuery } from '../../workflows/messages';
 import { createRemediationWorker } from '../../worker/worker';
@@ -13,10 +16,14 @@ import { OktaSim, type OktaSimOptions } from '../../sim/okta';
 
 export interface Harness {
   sim: OktaSim;
+  /** What the console notification channel wrote. */
+  notices: string[];
   client: Client;
   taskQueue: string;
   address: string;
   worker: Worker;
+  /** Stops the worker and starts a new one on the same task queue, with fresh dependencies. */
+  restartWorker(): Promise<void>;
   status(appId: string): Promise<RemediationStatus>;
   waitForPhase(appId: string, phase: RemediationStatus['phase']): Promise<RemediationStatus>;
   close(): Promise<void>;
@@ -44,33 +51,62 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-export async function startHarness(simOptions: OktaSimOptions = {}): Promise<Harness> {
+export interface HarnessOptions {
+  sim?: OktaSimOptions;
+  /** A started simulator to use (e.g. a SimWorld's), instead of a fresh one; the caller stops it. */
+  okta?: OktaSim;
+  /** Per-app settings and vendor credentials, as a worker would load them. */
+  deps?: Pick<Partial<ActivityDeps>, 'appConfig' | 'vendors'>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const address = temporalAddress();
-  const sim = new OktaSim({ syncDelayMs: 30, ...simOptions });
-  await sim.start();
+  const sim = options.okta ?? new OktaSim({ syncDelayMs: 30, ...options.sim });
+  if (!options.okta) await sim.start();
+  const notices: string[] = [];
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createRemediationWorker({
-    connection,
-    taskQueue,
-    workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
-    deps: {
-      okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
-      orgUrl: sim.url,
-      lookbackHours: 24,
-      sync: { timeoutMs: 10_000, pollMs: 25 },
-    },
-  });
-  const running = worker.run();
+  // Fresh dependencies each time, so a restarted worker shares no memory with the one before.
+  const startWorker = async () => {
+    const w = await createRemediationWorker({
+      connection,
+      taskQueue,
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+      deps: {
+        okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
+        orgUrl: sim.url,
+        appConfig: parseAppConfig({}),
+        vendors: {},
+        lookbackHours: 24,
+        sync: { timeoutMs: 10_000, pollMs: 25 },
+        temporal: { client, taskQueue },
+        notifyLog: (line) => notices.push(line),
+        ...options.deps,
+      },
+    });
+    return { worker: w, running: w.run() };
+  };
+  let current = await startWorker();
+  const stopWorker = async () => {
+    current.worker.shutdown();
+    await current.running;
+  };
   const status = (appId: string) => client.workflow.getHandle(remediationWorkflowId(appId)).query(statusQuery);
   return {
     sim,
+    notices,
     client,
     taskQueue,
     address,
-    worker,
+    get worker() {
+      return current.worker;
+    },
+    async restartWorker() {
+      await stopWorker();
+      current = await startWorker();
+    },
     status,
     waitForPhase: (appId, phase) => eventually(async () => {
       const s = await status(appId);
@@ -78,14 +114,20 @@ export async function startHarness(simOptions: OktaSimOptions = {}): Promise<Har
     }, `app ${appId} to reach phase ${phase}`),
     async close() {
       // Leave nothing running on the shared server for the next test to trip over.
+      await client.schedule.getHandle(scanScheduleId(taskQueue)).delete().catch(() => undefined);
       for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"` })) {
         await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
       }
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await connection.close();
       await clientConnection.close();
-      await sim.stop();
+      if (!options.okta) await sim.stop();
     },
   };
+}
+
+/** A workflow's whole history as searchable text, with every payload decoded (they travel base64). */
+export async function historyText(client: Client, workflowId: string): Promise<string> {
+  const json = JSON.stringify(await client.workflow.getHandle(workflowId).fetchHistory());
+  return json.replace(/"data":"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => JSON.stringify(Buffer.from(b64, 'base64').toString('utf8')));
 }

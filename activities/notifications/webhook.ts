@@ -1,0 +1,79 @@
+/**
+ * The generic webhook channel: a JSON POST any receiver can consume. The URL (often carrying a
+ * token) comes from the environment variable the configuration names.
+ */
+import { renderNotice } from '../../domain/notice';
+import type { ChannelConfig } from '../../worker/app-config';
+import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
+import { errorCode, unavailableFailure } from './failures';
+import { httpFailure } from './http-status';
+import { readSecretUrl, redactUrl } from './secrets';
+
+type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>;
+
+/** The JSON body the receiver gets. */
+export interface WebhookPayload {
+  kind: string;
+  appId: string;
+  phase: string;
+  subject: string;
+  text: string;
+  markdown: string;
+  uiUrl?: string;
+  reminderNumber?: number;
+  status: unknown;
+}
+
+function fixFor(status: number, urlEnv: string): string {
+  if (status >= 300 && status < 400) return `the URL redirects elsewhere (not followed, it may carry a token): put the final URL in ${urlEnv}.`;
+  if (status === 401 || status === 403) return `the receiver refused the request: check the URL (and any token in it) in ${urlEnv}.`;
+  if (status === 404 || status === 410) return `there is no receiver at that URL: check ${urlEnv}.`;
+  return `the receiver rejected the notice: check that ${urlEnv} names a receiver that accepts a JSON POST.`;
+}
+
+export async function sendToWebhook(ctx: SendContext, config: WebhookChannel): Promise<SendResult> {
+  const owner = `Notification channel "${ctx.channel}" (webhook)`;
+  const url = readSecretUrl(ctx.env, config.urlEnv, 'http', owner, 'the https URL that should receive the JSON notices');
+  const where = `${owner} at ${redactUrl(url)}`;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'okta-remediation',
+    'idempotency-key': ctx.idempotencyKey,
+  };
+  // fetch refuses a URL with user:password; send them as Basic auth instead.
+  const target = new URL(url.href);
+  if (target.username || target.password) {
+    const user = decodeURIComponent(target.username);
+    const pass = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
+  const { notice } = ctx;
+  const rendered = renderNotice(notice);
+  const payload: WebhookPayload = {
+    kind: notice.kind,
+    appId: notice.status.appId,
+    phase: notice.status.phase,
+    subject: rendered.subject,
+    text: rendered.text,
+    markdown: rendered.markdown,
+    uiUrl: notice.uiUrl,
+    reminderNumber: notice.reminderNumber,
+    status: notice.status,
+  };
+
+  let res: Response;
+  try {
+    res = await fetch(target, { method: 'POST', headers, body: JSON.stringify(payload), redirect: 'manual', signal: ctx.signal });
+  } catch (err) {
+    throwIfCancelled(ctx);
+    throw unavailableFailure(`${where}: ${transportProblem(ctx, errorCode(err))}; retrying.`);
+  }
+  // The body is not needed (and a generic receiver might echo the URL in it): release it unread.
+  await res.body?.cancel().catch(() => undefined);
+  if (res.status < 200 || res.status >= 300) {
+    throw httpFailure(where, { status: res.status, retryAfter: res.headers.get('retry-after') }, fixFor(res.status, config.urlEnv));
+  }
+  return `POST ${redactUrl(url)}: HTTP ${res.status}`;
+}

@@ -1,0 +1,69 @@
+/** Reading an Okta app as the pipeline sees it: summary, vendor, provisioning state, settings. */
+import { ApplicationFailure } from '@temporalio/common';
+import type { AppSummary } from '../../domain/types';
+import { provisioningUrl, vendorOf } from '../../domain/vendors';
+import type { AppConfig } from '../../worker/app-config';
+import type { OktaClient } from './client';
+import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';
+
+export interface AppReaderDeps {
+  okta: OktaClient;
+  orgUrl: string;
+  appConfig: AppConfig;
+  now?: () => Date;
+}
+
+export interface OktaApp {
+  app: AppSummary;
+  /** The app's `settings.app` as Okta shows it. */
+  oktaSettings: Record<string, unknown>;
+}
+
+export function createAppReader(deps: AppReaderDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { okta } = deps;
+
+  async function readApp(appId: string): Promise<OktaApp> {
+    let app: { name?: string; label?: string; status?: string; settings?: { app?: Record<string, unknown> } };
+    try {
+      // Raw JSON: the SDK's models of SAML apps drop `settings.app`, where Okta shows the
+      // integration's own settings (e.g. DocuSign's API Account ID).
+      app = (await okta.http.getJson(`${deps.orgUrl}/api/v1/apps/${encodeURIComponent(appId)}`)) as typeof app;
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw ApplicationFailure.nonRetryable(
+          `Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`,
+          UNKNOWN_APP,
+        );
+      }
+      throw toActivityFailure(err, `reading app ${appId}`, now());
+    }
+    let provisioningEnabled = false;
+    try {
+      const features = await okta.applicationApi.listFeaturesForApplication({ appId });
+      await features.each((f) => {
+        if (f.name === 'USER_PROVISIONING') provisioningEnabled = f.status === 'ENABLED';
+      });
+    } catch (err) {
+      // Apps without provisioning answer 400/404 here; that is a finding, not a failure.
+      if (!(typeof err === 'object' && err && [400, 404].includes((err as { status?: number }).status ?? 0))) {
+        throw toActivityFailure(err, `reading features of app ${appId}`, now());
+      }
+    }
+    const name = app.name ?? 'unknown';
+    return {
+      app: {
+        id: appId,
+        name,
+        label: app.label ?? name,
+        status: app.status ?? 'UNKNOWN',
+        vendor: deps.appConfig.settings(appId).vendor ?? vendorOf(name),
+        provisioningEnabled,
+        provisioningUrl: provisioningUrl(deps.orgUrl, name, appId),
+      },
+      oktaSettings: { ...app.settings?.app },
+    };
+  }
+
+  return { readApp };
+}

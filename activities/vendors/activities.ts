@@ -1,0 +1,97 @@
+/**
+ * Activities that look at the vendor behind an Okta app: probe it with the pipeline's own
+ * credential, and find or remove a person there (failed deprovisions, the test-user round trip).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Vendor, VendorProbe } from '../../domain/types';
+import type { VendorCredentials } from '../../worker/config';
+import { createAppReader, type AppReaderDeps } from '../okta/apps';
+import { readOktaActivity } from '../okta/audit';
+import { isNotFound, toActivityFailure } from '../okta/errors';
+import { createDocuSignVendor } from './docusign';
+import { genericVendor } from './generic';
+import { createGitHubVendor } from './github';
+import { VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule } from './types';
+
+export interface VendorActivityDeps extends AppReaderDeps {
+  vendors: VendorCredentials;
+  /** How long and how often to watch the vendor for a change Okta pushed. */
+  sync: { timeoutMs: number; pollMs: number };
+  lookbackHours: number;
+}
+
+export interface PersonInput {
+  appId: string;
+  userId: string;
+  login: string;
+}
+
+export const VENDOR_NOT_CONFIGURED = 'VendorNotConfigured';
+
+export function createVendorActivities(deps: VendorActivityDeps) {
+  const { readApp } = createAppReader(deps);
+  const modules: Record<Vendor, VendorModule> = {
+    docusign: createDocuSignVendor(deps.vendors.docusign),
+    github: createGitHubVendor(deps.vendors.github),
+    generic: genericVendor,
+  };
+
+  async function context(appId: string, credentialFailing: boolean): Promise<{ ctx: VendorContext; module: VendorModule }> {
+    const { app, oktaSettings } = await readApp(appId);
+    const now = new Date();
+    const okta = await readOktaActivity(deps.okta, appId, new Date(now.getTime() - deps.lookbackHours * 3_600_000).toISOString(), now);
+    const lastReauthAt = okta.changes.map((c) => c.at).sort().at(-1);
+    return { ctx: { app, oktaSettings, settings: deps.appConfig.settings(appId), credentialFailing, lastReauthAt }, module: modules[app.vendor] };
+  }
+
+  /** The person's email in Okta: DocuSign knows people by email, which may differ from the login. */
+  async function emailOf(userId: string, login: string): Promise<string> {
+    try {
+      const user = await deps.okta.userApi.getUser({ userId });
+      return (user.profile as { email?: string } | undefined)?.email ?? login;
+    } catch (err) {
+      if (isNotFound(err)) return login; // deleted in Okta; the login is all we have
+      throw toActivityFailure(err, `reading Okta user ${userId}`);
+    }
+  }
+
+  async function withPerson(input: PersonInput, act: (module: VendorModule, ctx: VendorContext, email: string) => Promise<VendorAccount>): Promise<VendorAccount> {
+    const { ctx, module } = await context(input.appId, false);
+    try {
+      return await act(module, ctx, await emailOf(input.userId, input.login));
+    } catch (err) {
+      if (err instanceof VendorNotConfigured) throw ApplicationFailure.nonRetryable(err.message, VENDOR_NOT_CONFIGURED);
+      throw err;
+    }
+  }
+
+  return {
+    async probeVendor(input: { appId: string; credentialFailing: boolean }): Promise<VendorProbe> {
+      const { ctx, module } = await context(input.appId, input.credentialFailing);
+      return module.probe(ctx);
+    },
+
+    async findVendorAccess(input: PersonInput): Promise<VendorAccount> {
+      return withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email }));
+    },
+
+    /** Removes the person at the vendor and confirms it with a fresh read. */
+    async removeVendorAccess(input: PersonInput): Promise<VendorAccount> {
+      return withPerson(input, (module, ctx, email) => module.removePerson(ctx, { login: input.login, email }));
+    },
+
+    /** Polls the vendor until the person is (or is no longer) active there, or the time is up. */
+    async awaitVendorAccess(input: PersonInput & { active: boolean }): Promise<VendorAccount> {
+      const deadline = Date.now() + deps.sync.timeoutMs;
+      for (;;) {
+        const found = await withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email }));
+        if ((found.state === 'active') === input.active || Date.now() > deadline) return found;
+        Context.current().heartbeat(found.state);
+        await Context.current().sleep(deps.sync.pollMs);
+      }
+    },
+  };
+}
+
+export type VendorActivities = ReturnType<typeof createVendorActivities>;

@@ -1,0 +1,231 @@
+/**
+ * DocuSign, through the official docusign-esign client and the pipeline's own JWT credential:
+ * checks the API Account ID Okta holds, the environment, and the admin who authorized Okta.
+ */
+import { ApiClient, UsersApi } from 'docusign-esign';
+import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
+import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../worker/config';
+import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
+import { addFinding, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
+
+const SCOPES = ['signature', 'impersonation'];
+const SETTINGS = 'DOCUSIGN_INTEGRATION_KEY, DOCUSIGN_USER_ID and DOCUSIGN_PRIVATE_KEY (and that the user granted consent)';
+
+interface Account {
+  accountId: string;
+  accountName: string;
+  baseUri: string;
+}
+
+interface Session {
+  env: DocuSignEnvironmentCredential;
+  token: string;
+  accounts: Account[];
+}
+
+interface DocuSignUser {
+  userId: string;
+  email?: string;
+  userStatus?: string;
+  isAdmin?: string;
+}
+
+class CredentialRefused extends Error {}
+
+export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
+  const oauthClient = (host: string) => {
+    const client = new ApiClient();
+    client.setOAuthBasePath(host); // must come after setBasePath, which resets it
+    return client;
+  };
+
+  async function session(env: DocuSignEnvironmentCredential): Promise<Session> {
+    const client = oauthClient(env.oauthHost);
+    let token: string;
+    try {
+      const res = (await client.requestJWTUserToken(creds!.integrationKey, env.userId, SCOPES, Buffer.from(creds!.privateKey), 3600)) as { body: { access_token: string } };
+      token = res.body.access_token;
+    } catch (err) {
+      const f = httpFailure(err);
+      if (f.status && f.status < 500 && f.status !== 429) throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${SETTINGS}.`);
+      throw vendorFailure('DocuSign', 'requesting a DocuSign token', err, SETTINGS);
+    }
+    try {
+      const info = (await client.getUserInfo(token)) as { accounts?: Account[] };
+      return { env, token, accounts: info.accounts ?? [] };
+    } catch (err) {
+      throw vendorFailure('DocuSign', 'reading DocuSign userinfo', err, SETTINGS);
+    }
+  }
+
+  async function usersByEmail(s: Session, account: Account, email: string): Promise<DocuSignUser[] | 'not-member'> {
+    const client = new ApiClient();
+    client.setBasePath(`${account.baseUri}/restapi`);
+    client.addDefaultHeader('Authorization', `Bearer ${s.token}`);
+    try {
+      const res = (await new UsersApi(client).list(account.accountId, { email })) as { users?: DocuSignUser[] };
+      return (res.users ?? []).filter((u) => u.email?.toLowerCase() === email.toLowerCase());
+    } catch (err) {
+      const f = httpFailure(err);
+      // DocuSign answers an unknown email (or a non-member) with 400 USER_LACKS_MEMBERSHIP.
+      if (f.code === 'USER_LACKS_MEMBERSHIP') return 'not-member';
+      throw vendorFailure('DocuSign', `listing users of account ${account.accountId}`, err, SETTINGS);
+    }
+  }
+
+  function target(ctx: VendorContext) {
+    const held = typeof ctx.oktaSettings.apiAccountId === 'string' ? ctx.oktaSettings.apiAccountId : undefined;
+    const configured = ctx.settings.docusign?.apiAccountId;
+    const environment = ctx.settings.docusign?.environment ?? 'production';
+    return { held, configured, apiAccountId: held ?? configured, adminEmail: ctx.settings.docusign?.adminEmail, environment };
+  }
+
+  async function probe(ctx: VendorContext): Promise<VendorProbe> {
+    const t = target(ctx);
+    const values: StepValues = { apiAccountId: t.apiAccountId, adminEmail: t.adminEmail, environment: t.environment };
+    const result: VendorProbe = { vendor: 'docusign', probed: false, findings: [], evidence: [], hints: [], values, at: new Date().toISOString() };
+    const find = (f: VendorFinding) => addFinding(result, f);
+    if (!t.adminEmail) result.hints.push(`Set apps.${ctx.app.id}.docusign.adminEmail in OKTA_REMEDIATION_CONFIG to check the DocuSign admin who authorizes Okta.`);
+    if (!creds) {
+      result.hints.push(`Set ${SETTINGS} so the pipeline can check the API Account ID and the admin at DocuSign.`);
+      return result;
+    }
+    if (!t.apiAccountId) {
+      result.hints.push(`Okta's app shows no API Account ID: set apps.${ctx.app.id}.docusign.apiAccountId in OKTA_REMEDIATION_CONFIG.`);
+      return result;
+    }
+    const primaryEnv = creds.environments.find((e) => e.environment === t.environment) ?? creds.environments[0]!;
+    const otherEnv = creds.environments.find((e) => e.environment !== primaryEnv.environment);
+    let primary: Session;
+    try {
+      primary = await session(primaryEnv);
+    } catch (err) {
+      if (err instanceof CredentialRefused) {
+        result.hints.push(err.message);
+        return result;
+      }
+      throw err;
+    }
+    result.probed = true;
+    result.evidence.push(`DocuSign: Okta holds API Account ID ${t.apiAccountId}${t.held ? '' : ' (from the configuration; Okta does not show one)'}; the app authenticates against ${primaryEnv.environment}.`);
+    if (t.held && t.configured && t.held !== t.configured) {
+      find({
+        cause: 'docusign-account-id-mismatch',
+        confidence: 0.9,
+        blocking: true,
+        evidence: [`DocuSign: Okta holds API Account ID ${t.held}, but the configuration names ${t.configured} as the account to provision.`],
+      });
+    }
+    const account = primary.accounts.find((a) => a.accountId === t.apiAccountId);
+    if (!account) {
+      const other = otherEnv ? await session(otherEnv).catch(() => undefined) : undefined;
+      const elsewhere = other?.accounts.find((a) => a.accountId === t.apiAccountId);
+      if (elsewhere) {
+        find({
+          cause: 'docusign-environment-mismatch',
+          confidence: 0.95,
+          blocking: true,
+          evidence: [`DocuSign: ${t.apiAccountId} ("${elsewhere.accountName}") is an account of the ${other!.env.environment} environment, but Okta's app authenticates against ${primaryEnv.environment}.`],
+        });
+      } else {
+        const seen = primary.accounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none';
+        const adminAccounts = t.adminEmail ? await accountsOf(primary, t.adminEmail) : [];
+        find({
+          cause: 'docusign-account-id-mismatch',
+          confidence: 0.85,
+          blocking: true,
+          evidence: [
+            `DocuSign: ${t.apiAccountId} is not among the ${primaryEnv.environment} accounts the pipeline can see: ${seen}.`,
+            ...(t.adminEmail ? [`DocuSign: ${t.adminEmail} belongs to ${adminAccounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none of them'}.`] : []),
+          ],
+        });
+        if (!otherEnv) {
+          find({ cause: 'docusign-environment-mismatch', confidence: 0.4, blocking: true, evidence: [`DocuSign: the ${primaryEnv.environment === 'production' ? 'demo' : 'production'} environment was not checked.`] });
+          result.hints.push('Set DOCUSIGN_DEMO_USER_ID (the pipeline\'s user in the demo environment) to tell a demo account from a wrong one.');
+        }
+      }
+      return result;
+    }
+    result.evidence.push(`DocuSign: account ${account.accountId} ("${account.accountName}") exists in ${primaryEnv.environment}.`);
+    if (!t.adminEmail) {
+      if (ctx.credentialFailing) find({ cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
+      return result;
+    }
+    const found = await usersByEmail(primary, account, t.adminEmail);
+    const admin = found === 'not-member' ? undefined : found[0];
+    if (!admin) {
+      find({ cause: 'docusign-account-id-mismatch', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is not a member of account ${account.accountId} ("${account.accountName}").`] });
+    } else if (admin.userStatus?.toLowerCase() === 'closed') {
+      find({ cause: 'docusign-admin-closed', confidence: 0.95, blocking: true, evidence: [`DocuSign: ${t.adminEmail}'s user in account ${account.accountId} is closed.`] });
+    } else if (admin.isAdmin?.toLowerCase() !== 'true') {
+      find({ cause: 'docusign-admin-not-admin', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is a member of account ${account.accountId} but not an admin (isAdmin ${admin.isAdmin}).`] });
+    } else {
+      result.evidence.push(`DocuSign: ${t.adminEmail} is an active admin of account ${account.accountId}.`);
+      if (ctx.credentialFailing) {
+        find({ cause: 'docusign-grant-revoked', confidence: 0.8, blocking: false, evidence: ['DocuSign: the account, the environment and the admin all check out, yet Okta\'s calls fail: the grant Okta holds is no longer valid.'] });
+      }
+    }
+    return result;
+  }
+
+  async function accountsOf(s: Session, email: string): Promise<Account[]> {
+    const out: Account[] = [];
+    for (const a of s.accounts) {
+      const users = await usersByEmail(s, a, email);
+      if (users !== 'not-member' && users.some((u) => u.userStatus?.toLowerCase() !== 'closed')) out.push(a);
+    }
+    return out;
+  }
+
+  async function personIn(ctx: VendorContext, person: VendorPerson) {
+    if (!creds) throw new VendorNotConfigured(`Set ${SETTINGS} to let the pipeline act in DocuSign.`);
+    const t = target(ctx);
+    const accountId = t.configured ?? t.held;
+    if (!accountId) throw new VendorNotConfigured(`Set apps.${ctx.app.id}.docusign.apiAccountId in OKTA_REMEDIATION_CONFIG: the pipeline must know which DocuSign account to act in.`);
+    const env = creds.environments.find((e) => e.environment === t.environment) ?? creds.environments[0]!;
+    let s: Session;
+    try {
+      s = await session(env);
+    } catch (err) {
+      if (err instanceof CredentialRefused) throw new VendorNotConfigured(err.message);
+      throw err;
+    }
+    const account = s.accounts.find((a) => a.accountId === accountId);
+    if (!account) throw new VendorNotConfigured(`The pipeline's DocuSign user is not a member of account ${accountId}.`);
+    const email = person.email ?? person.login;
+    const users = await usersByEmail(s, account, email);
+    return { s, account, email, user: users === 'not-member' ? undefined : (users.find((u) => u.userStatus?.toLowerCase() !== 'closed') ?? users[0]) };
+  }
+
+  const stateOf = (user: DocuSignUser | undefined, email: string, accountId: string): VendorAccount => {
+    if (!user) return { state: 'absent', detail: `${email} is not a member of DocuSign account ${accountId}.` };
+    if (user.userStatus?.toLowerCase() === 'closed') return { state: 'inactive', detail: `${email} is closed in DocuSign account ${accountId}.` };
+    return { state: 'active', detail: `${email} is ${user.userStatus ?? 'active'} in DocuSign account ${accountId}.` };
+  };
+
+  return {
+    probe,
+    async findPerson(ctx, person) {
+      const { account, email, user } = await personIn(ctx, person);
+      return stateOf(user, email, account.accountId);
+    },
+    async removePerson(ctx, person) {
+      const { s, account, email, user } = await personIn(ctx, person);
+      if (user && user.userStatus?.toLowerCase() !== 'closed') {
+        const client = new ApiClient();
+        client.setBasePath(`${account.baseUri}/restapi`);
+        client.addDefaultHeader('Authorization', `Bearer ${s.token}`);
+        try {
+          await new UsersApi(client)._delete(account.accountId, { userInfoList: { users: [{ userId: user.userId }] } });
+        } catch (err) {
+          const f = httpFailure(err);
+          if (isAccessDenied(f)) throw new VendorNotConfigured(`DocuSign refused to close ${email} (${describeFailure(f)}): the pipeline's DocuSign user must be an admin of account ${account.accountId}.`);
+          throw vendorFailure('DocuSign', `closing ${email}`, err, SETTINGS);
+        }
+      }
+      // Confirm with a fresh read: the removal counts only once DocuSign shows it.
+      const after = await usersByEmail(s, account, email);
+      return stateOf(after === 'not-member' ? undefined : after[0], email, account.accountId);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** What every vendor module offers the pipeline: a probe, and finding or removing a person. */
+import type { AppSummary, VendorFinding, VendorProbe } from '../../domain/types';
+import type { AppSettings } from '../../worker/app-config';
+
+export interface VendorContext {
+  app: AppSummary;
+  /** The app's `settings.app` as Okta shows it (e.g. the API Account ID Okta holds). */
+  oktaSettings: Record<string, unknown>;
+  /** This app's settings from the pipeline's configuration. */
+  settings: AppSettings;
+  /** Whether Okta shows the credential failing now (decides "revoked" versus "all fine"). */
+  credentialFailing: boolean;
+  /** When an admin last changed the app in Okta (a re-auth makes a new vendor grant), if known. */
+  lastReauthAt?: string;
+}
+
+export interface VendorPerson {
+  login: string;
+  email?: string;
+}
+
+export interface VendorAccount {
+  /** 'absent' once removed or never there; 'inactive' when closed or suspended. */
+  state: 'active' | 'inactive' | 'absent';
+  detail: string;
+}
+
+export interface VendorModule {
+  probe(ctx: VendorContext): Promise<VendorProbe>;
+  findPerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
+  /** Removes the person's access; idempotent (removing someone already gone is a success). */
+  removePerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
+}
+
+/** Thrown when a vendor module cannot act for want of a credential or setting: not retryable. */
+export class VendorNotConfigured extends Error {
+  override name = 'VendorNotConfigured';
+}
+
+/** Records a finding; a second finding of the same cause adds its evidence to the first. */
+export function addFinding(probe: VendorProbe, f: VendorFinding): void {
+  const same = probe.findings.find((x) => x.cause === f.cause);
+  if (!same) {
+    probe.findings.push(f);
+    return;
+  }
+  same.confidence = Math.max(same.confidence, f.confidence);
+  same.blocking ||= f.blocking;
+  same.evidence.push(...f.evidence.filter((e) => !same.evidence.includes(e)));
+}

@@ -1,0 +1,80 @@
+/**
+ * `okta-remediate watch`: follow one remediation until it ends. Polls the status query and shows
+ * the phase and, while users are retried, a progress bar; ends with the report and an exit code
+ * that says how the remediation ended.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { progressBar } from '../domain/progress';
+import { countResults, phaseText, renderText } from '../domain/report';
+import type { RemediationStatus } from '../domain/types';
+import { remediationWorkflowId, statusQuery } from '../workflows/messages';
+import { CliError, EXIT } from './errors';
+import type { Io } from './program';
+import { remediationStatus } from './remediation-client';
+
+export interface WatchOptions {
+  pollMs: number;
+  json: boolean;
+}
+
+/** One line: the phase, and how far the retries got once they started. */
+function progressLine(s: RemediationStatus): string {
+  const app = s.diagnosis ? `${s.diagnosis.app.label} (${s.appId})` : s.appId;
+  const c = countResults(s);
+  const line = `${app}: ${phaseText(s)}`;
+  if (s.phase === 'retrying' || (s.phase === 'completed' && s.affected.length > 0)) {
+    const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
+    return `${line} ${progressBar(s.results.length, s.affected.length)} users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}`;
+  }
+  return s.affected.length > 0 ? `${line} (${s.affected.length} affected users)` : line;
+}
+
+function progressEvent(s: RemediationStatus) {
+  const c = countResults(s);
+  return { type: 'progress', appId: s.appId, phase: s.phase, done: s.results.length, total: s.affected.length, succeeded: c.succeeded, stillFailing: c.still_failing, skipped: c.skipped, awaitingApproval: c.awaiting_approval };
+}
+
+export async function watchRemediation(client: Client, appId: string, io: Io, opts: WatchOptions): Promise<void> {
+  const handle = client.workflow.getHandle(remediationWorkflowId(appId));
+  let last: RemediationStatus | undefined;
+  let shown = '';
+  const show = (s: RemediationStatus) => {
+    last = s;
+    const text = opts.json ? JSON.stringify(progressEvent(s)) : progressLine(s);
+    if (text === shown) return;
+    shown = text;
+    // A terminal redraws one line; a pipe or a log gets one line per change.
+    io.out(io.isTTY && !opts.json ? `\r\x1b[2K${text}` : `${text}\n`);
+  };
+
+  let temporalStatus: string;
+  for (;;) {
+    try {
+      temporalStatus = (await handle.describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new CliError(`No remediation found for app ${appId}: start one with \`npx okta-remediate start --app ${appId}\`.`, EXIT.noRemediation);
+      }
+      throw err;
+    }
+    if (temporalStatus !== 'RUNNING') break;
+    // Before a worker picks the workflow up the query cannot answer yet: keep polling.
+    const status = await handle.query(statusQuery).catch(() => undefined);
+    if (status) show(status);
+    await new Promise((r) => setTimeout(r, opts.pollMs));
+  }
+
+  // A failed or cancelled run answers only through a worker; without one, show what was seen last.
+  const final = (await remediationStatus(client, appId).catch(() => undefined))?.status ?? last;
+  if (final) show(final);
+  if (io.isTTY && !opts.json) io.out('\n');
+  if (opts.json) io.out(JSON.stringify({ type: 'end', temporalStatus, status: final }) + '\n');
+  else if (final) io.out(`\n${renderText(final)}\n`);
+
+  if (temporalStatus === 'COMPLETED') return;
+  const why = final?.error ?? final?.cancellation?.reason;
+  if (temporalStatus === 'FAILED' || temporalStatus === 'TIMED_OUT') {
+    throw new CliError(`The remediation of app ${appId} ${temporalStatus === 'FAILED' ? 'failed' : 'timed out'}${why ? `: ${why}` : '.'}`, EXIT.remediationFailed);
+  }
+  throw new CliError(`The remediation of app ${appId} was ${temporalStatus.toLowerCase()}${why ? `: ${why}` : '.'}`, EXIT.remediationCancelled);
+}

@@ -1,0 +1,401 @@
+/**
+ * What the human in the loop is told, and how it reads in each medium. One content model
+ * (noticeContent) feeds the plain text, the Markdown, the Slack blocks and the email HTML, so every
+ * channel says the same thing: what failed, why, exactly what to do, and the command to run after.
+ * Pure: bundled into workflows, so no Node APIs.
+ */
+import { reauthCommand } from './diagnosis';
+import { countResults, phaseText } from './report';
+import type { AffectedUser, FailureKind, Phase, RemediationStatus, Vendor } from './types';
+
+export type NoticeKind =
+  | 'diagnosed'
+  | 'reminder'
+  | 'escalation'
+  | 'verification_failed'
+  | 'completed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'deprovision_approval_needed';
+
+export interface Notice {
+  kind: NoticeKind;
+  status: RemediationStatus;
+  /** For reminders (this one's number) and escalations (how many reminders went unanswered). */
+  reminderNumber?: number;
+  /** Web UI link of the workflow, if known */
+  uiUrl?: string;
+}
+
+export interface RenderedNotice {
+  subject: string;
+  text: string;
+  markdown: string;
+}
+
+export function startCommand(appId: string): string {
+  return `npx okta-remediate start --app ${appId}`;
+}
+
+export function statusCommand(appId: string): string {
+  return `npx okta-remediate status --app ${appId}`;
+}
+
+/** Kept beside the other commands so the CLI and the notices name the same one. */
+export function approveDeprovisionCommand(appId: string): string {
+  return `npx okta-remediate approve-deprovision --app ${appId} --by <your email>`;
+}
+
+export interface UserList {
+  title: string;
+  lines: string[];
+  /** How many more were left out of `lines`. */
+  more: number;
+}
+
+/** Everything a notice says, before it is laid out for a medium. */
+export interface NoticeContent {
+  kind: NoticeKind;
+  subject: string;
+  /** One or two sentences: what happened and what it means. */
+  headline: string;
+  appId: string;
+  appLabel: string;
+  vendor?: Vendor;
+  phase: Phase;
+  phaseText: string;
+  phaseChangedAt: string;
+  /** What failed: counts and since when. */
+  facts: string[];
+  /** Why: the most likely cause and its evidence. */
+  cause?: { title: string; evidence: string[] };
+  otherCauses: string[];
+  steps: string[];
+  /** The command to run when done, and how to introduce it. */
+  command?: { intro: string; line: string };
+  users: UserList[];
+  uiUrl?: string;
+}
+
+/** Enough to act on; the full list is one `status` away. */
+export const MAX_LISTED_USERS = 20;
+
+function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}
+
+const userKey = (u: { kind: FailureKind; userId: string }) => `${u.kind}:${u.userId}`;
+
+/** Affected users without a successful result yet, per kind. */
+function unresolved(s: RemediationStatus): { push: AffectedUser[]; deprovision: AffectedUser[] } {
+  const fixed = new Set(s.results.filter((r) => r.outcome === 'succeeded').map(userKey));
+  const open = s.affected.filter((u) => !fixed.has(userKey(u)));
+  return { push: open.filter((u) => u.kind === 'push'), deprovision: open.filter((u) => u.kind === 'deprovision') };
+}
+
+function list(title: string, items: string[]): UserList[] {
+  if (items.length === 0) return [];
+  return [{ title, lines: items.slice(0, MAX_LISTED_USERS), more: Math.max(items.length - MAX_LISTED_USERS, 0) }];
+}
+
+const userLine = (u: AffectedUser) => `${u.login}${u.displayName && u.displayName !== u.login ? ` (${u.displayName})` : ''}, failed ${u.failedAt}`;
+
+function openUserLists(s: RemediationStatus, label: string): UserList[] {
+  const open = unresolved(s);
+  return [
+    ...list(`Failed deprovisions: may still have access to ${label}`, open.deprovision.map(userLine)),
+    ...list(`Not provisioned to ${label}`, open.push.map(userLine)),
+  ];
+}
+
+function failureFacts(s: RemediationStatus, label: string): string[] {
+  const open = unresolved(s);
+  const facts: string[] = [];
+  if (open.deprovision.length > 0) {
+    facts.push(`${plural(open.deprovision.length, 'deprovision')} failed: ${open.deprovision.length === 1 ? 'a person' : 'people'} removed in Okta may still have access to ${label}.`);
+  }
+  if (open.push.length > 0) facts.push(`${plural(open.push.length, 'user')} could not be provisioned (pushed) to ${label}.`);
+  const earliest = [...open.deprovision, ...open.push].map((u) => u.failedAt).sort()[0];
+  if (earliest) facts.push(`Failing since ${earliest}.`);
+  const d = s.diagnosis;
+  if (!d?.causes[0]) {
+    const reason = [...open.deprovision, ...open.push][0]?.reason;
+    if (reason) facts.push(`Okta says: ${reason}`);
+  }
+  if (d?.hints.length) facts.push(`The diagnosis would be sharper with: ${d.hints.join(', ')}.`);
+  return facts;
+}
+
+function outcomeFacts(s: RemediationStatus): string[] {
+  const c = countResults(s);
+  const approval = c.awaiting_approval ? `, ${c.awaiting_approval} awaiting approval` : '';
+  const facts = [`Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${s.affected.length}).`];
+  for (const kind of ['deprovision', 'push'] as const) {
+    const rs = s.results.filter((r) => r.kind === kind);
+    if (rs.length === 0) continue;
+    const ok = rs.filter((r) => r.outcome === 'succeeded').length;
+    facts.push(`${kind === 'push' ? 'Pushes' : 'Deprovisions'}: ${ok} of ${rs.length} succeeded.`);
+  }
+  const t = s.confirmation;
+  if (t) {
+    const failed = t.steps.find((step) => !step.ok);
+    facts.push(
+      t.skipped
+        ? `Test-user round trip (${t.testUser}) skipped: ${t.skipped}`
+        : t.ok
+          ? `Test-user round trip (${t.testUser}): assigned and deprovisioned as expected.`
+          : `Test-user round trip (${t.testUser}) failed${failed ? ` at ${failed.step}: ${failed.detail}` : '.'}`,
+    );
+  }
+  return facts;
+}
+
+function outcomeLists(s: RemediationStatus): UserList[] {
+  const line = (r: RemediationStatus['results'][number]) => `${r.login} (${r.kind}): ${r.detail}`;
+  return [
+    ...list('Still failing', s.results.filter((r) => r.outcome === 'still_failing').map(line)),
+    ...list('Skipped', s.results.filter((r) => r.outcome === 'skipped').map(line)),
+    ...list('Awaiting approval', s.results.filter((r) => r.outcome === 'awaiting_approval').map(line)),
+  ];
+}
+
+/** The earliest the admin has been waiting: the current wait, or the start when it is over. */
+function waitingSince(s: RemediationStatus): string {
+  return s.phase === 'awaiting_reauth' ? s.phaseChangedAt : s.startedAt;
+}
+
+export function noticeContent(n: Notice): NoticeContent {
+  const s = n.status;
+  const d = s.diagnosis;
+  const label = d?.app.label ?? `app ${s.appId}`;
+  const appRef = d ? `${d.app.label} (app ${s.appId})` : `app ${s.appId}`;
+  const top = d?.causes[0];
+  const steps = top?.steps ?? [];
+  const reauth = { intro: 'When done, tell the pipeline', line: reauthCommand(s.appId) };
+  const restart = { intro: 'After re-authenticating, start a new remediation', line: startCommand(s.appId) };
+  // Steps end with "tell the pipeline: reauth-done"; once the workflow is over, that would go nowhere.
+  const restartSteps = steps.map((step) => (step.includes(reauthCommand(s.appId)) ? `Save, then start a new remediation: ${startCommand(s.appId)}` : step));
+  const base = {
+    kind: n.kind,
+    appId: s.appId,
+    appLabel: label,
+    vendor: d?.app.vendor,
+    phase: s.phase,
+    phaseText: phaseText(s),
+    phaseChangedAt: s.phaseChangedAt,
+    cause: top ? { title: top.title, evidence: top.evidence } : undefined,
+    otherCauses: d?.causes.slice(1).map((c) => c.title) ?? [],
+    uiUrl: n.uiUrl,
+  };
+  const reminders = n.reminderNumber ?? 0;
+
+  switch (n.kind) {
+    case 'diagnosed':
+      return {
+        ...base,
+        subject: `Action needed: provisioning to ${label} is failing`,
+        headline: `Okta cannot provision ${appRef}. An admin must act in the Okta Admin Console (steps below); the pipeline does the rest.`,
+        facts: failureFacts(s, label),
+        steps,
+        command: reauth,
+        users: openUserLists(s, label),
+      };
+    case 'reminder':
+      return {
+        ...base,
+        subject: `Reminder${reminders ? ` ${reminders}` : ''}: ${label} still needs re-authentication in Okta`,
+        headline: `Reminder${reminders ? ` ${reminders}` : ''}: provisioning to ${appRef} is still failing. Waiting for an admin to re-authenticate it since ${waitingSince(s)}.`,
+        facts: failureFacts(s, label),
+        steps,
+        command: reauth,
+        users: openUserLists(s, label),
+      };
+    case 'escalation':
+      return {
+        ...base,
+        subject: `Escalated: ${label} not re-authenticated after ${plural(reminders, 'reminder')}`,
+        headline: `Escalated to you: nobody has re-authenticated ${appRef} after ${plural(reminders, 'reminder')}. It has been waiting since ${waitingSince(s)} (remediation started ${s.startedAt}).`,
+        facts: failureFacts(s, label),
+        steps,
+        command: reauth,
+        users: openUserLists(s, label),
+      };
+    case 'verification_failed': {
+      const claim = [...s.reauthClaims].reverse().find((c) => c.verified === false);
+      const who = claim ? ` reported by ${claim.by} at ${claim.at}` : '';
+      return {
+        ...base,
+        subject: `Re-authentication of ${label} did not work`,
+        headline: `The re-authentication of ${appRef}${who} did not work${claim?.verdict ? `: ${claim.verdict}` : '.'} Provisioning is still failing; please do the steps again.`,
+        facts: failureFacts(s, label),
+        steps,
+        command: reauth,
+        users: openUserLists(s, label),
+      };
+    }
+    case 'completed': {
+      const c = countResults(s);
+      const clean = c.still_failing === 0 && c.pending === 0 && c.awaiting_approval === 0;
+      return {
+        ...base,
+        subject: clean
+          ? `Repaired: provisioning to ${label} works again`
+          : `Follow-up needed: ${label} remediation finished with ${plural(c.still_failing + c.pending + c.awaiting_approval, 'user')} not repaired`,
+        headline: `The remediation of ${appRef} finished${s.finishedAt ? ` at ${s.finishedAt}` : ''}: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped.`,
+        facts: outcomeFacts(s),
+        steps: c.still_failing === 0 ? [] : ['Review each user still failing in the Okta Admin Console (Dashboard > Tasks): these failures were not caused by the credential, or persisted after it was fixed.'],
+        command: { intro: 'For the full report', line: statusCommand(s.appId) },
+        users: outcomeLists(s),
+      };
+    }
+    case 'timed_out':
+      return {
+        ...base,
+        subject: `Gave up waiting: ${label} was not re-authenticated in Okta`,
+        headline: `The remediation of ${appRef} stopped waiting for re-authentication (waiting since ${waitingSince(s)})${s.error ? `: ${s.error}` : '.'} Provisioning is still failing.`,
+        facts: failureFacts(s, label),
+        steps: restartSteps,
+        command: restart,
+        users: openUserLists(s, label),
+      };
+    case 'cancelled': {
+      const by = s.cancellation?.by ?? 'an operator';
+      return {
+        ...base,
+        subject: `Cancelled: remediation of ${label}`,
+        headline: `The remediation of ${appRef} was cancelled by ${by}${s.cancellation ? ` at ${s.cancellation.at}: ${s.cancellation.reason}` : '.'}`,
+        facts: s.results.length > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
+        steps: [],
+        command: { intro: 'To start again', line: startCommand(s.appId) },
+        users: openUserLists(s, label),
+      };
+    }
+    case 'deprovision_approval_needed': {
+      // The workflow marks the ones it holds for approval; before that, every open deprovision.
+      const held = new Set(s.results.filter((r) => r.outcome === 'awaiting_approval' && r.kind === 'deprovision').map(userKey));
+      const openDeprovisions = unresolved(s).deprovision;
+      const open = held.size > 0 ? openDeprovisions.filter((u) => held.has(userKey(u))) : openDeprovisions;
+      return {
+        ...base,
+        subject: `Approval needed: finish ${plural(open.length, 'deprovision')} in ${label}`,
+        headline: `Okta could not deprovision ${plural(open.length, 'person', 'people')} from ${appRef}, so they may still have access. The pipeline can remove them in ${label} directly, but policy asks for your approval first.`,
+        facts: failureFacts(s, label),
+        steps: [
+          `Check that each person listed below should lose access to ${label}.`,
+          `Approve removing them in ${label}: ${approveDeprovisionCommand(s.appId)}`,
+        ],
+        command: { intro: 'To approve', line: approveDeprovisionCommand(s.appId) },
+        users: list(`Failed deprovisions: may still have access to ${label}`, open.map(userLine)),
+      };
+    }
+  }
+}
+
+function moreLine(l: UserList, appId: string): string[] {
+  return l.more > 0 ? [`... and ${l.more} more (${statusCommand(appId)})`] : [];
+}
+
+export function renderNotice(n: Notice): RenderedNotice {
+  const c = noticeContent(n);
+  return { subject: c.subject, text: contentText(c), markdown: contentMarkdown(c) };
+}
+
+function contentText(c: NoticeContent): string {
+  const out = [c.headline];
+  if (c.facts.length > 0) out.push('', 'What failed:', ...c.facts.map((f) => `  - ${f}`));
+  if (c.cause) {
+    out.push('', `Why (most likely): ${c.cause.title}`, ...c.cause.evidence.map((e) => `  - ${e}`));
+    for (const other of c.otherCauses) out.push(`Also possible: ${other}`);
+  }
+  if (c.steps.length > 0) out.push('', 'What to do:', ...c.steps.map((step, i) => `  ${i + 1}. ${step}`));
+  if (c.command) out.push('', `${c.command.intro}:`, `  ${c.command.line}`);
+  for (const l of c.users) out.push('', `${l.title}:`, ...l.lines.map((line) => `  - ${line}`), ...moreLine(l, c.appId).map((m) => `  ${m}`));
+  out.push('', footer(c));
+  if (c.uiUrl) out.push(`Temporal Web UI: ${c.uiUrl}`);
+  return out.join('\n');
+}
+
+function footer(c: NoticeContent): string {
+  return `App ${c.appLabel} (${c.appId}${c.vendor ? `, ${c.vendor}` : ''}). Phase: ${c.phase} (${c.phaseText}) since ${c.phaseChangedAt}.`;
+}
+
+function contentMarkdown(c: NoticeContent): string {
+  const out = [`## ${c.subject}`, '', c.headline];
+  if (c.facts.length > 0) out.push('', '### What failed', ...c.facts.map((f) => `- ${f}`));
+  if (c.cause) {
+    out.push('', '### Why', `**Most likely:** ${c.cause.title}`, ...c.cause.evidence.map((e) => `- ${e}`));
+    for (const other of c.otherCauses) out.push(`- _Also possible:_ ${other}`);
+  }
+  if (c.steps.length > 0) out.push('', '### What to do', ...c.steps.map((step, i) => `${i + 1}. ${step}`));
+  if (c.command) out.push('', `**${c.command.intro}:**`, '', '```', c.command.line, '```');
+  for (const l of c.users) out.push('', `### ${l.title}`, ...l.lines.map((line) => `- ${line}`), ...moreLine(l, c.appId));
+  out.push('', `_${footer(c)}_`);
+  if (c.uiUrl) out.push(`[Open in the Temporal Web UI](${c.uiUrl})`);
+  return out.join('\n');
+}
+
+// Slack's documented limits for incoming-webhook messages.
+export const SLACK_MAX_BLOCKS = 50;
+export const SLACK_MAX_TEXT = 3000;
+export const SLACK_MAX_HEADER = 150;
+
+/** Slack mrkdwn treats &, < and > as control characters everywhere, code spans included. */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cut an escaped mrkdwn text to Slack's limit, saying so; never split an &entity;. */
+function fitSlack(text: string, note: string, max = SLACK_MAX_TEXT): string {
+  if (text.length <= max) return text;
+  const suffix = `\n_… truncated: ${note}_`;
+  const cut = text.slice(0, Math.max(max - suffix.length, 0)).replace(/&[a-z]*$/, '');
+  return cut + suffix;
+}
+
+function fitHeader(text: string): string {
+  return text.length <= SLACK_MAX_HEADER ? text : `${text.slice(0, SLACK_MAX_HEADER - 1)}…`;
+}
+
+/** As many users as fit in one text field, then an honest "and N more". */
+function slackList(l: UserList, appId: string): string {
+  const e = slackEscape;
+  const total = l.lines.length + l.more;
+  const more = (n: number) => `_${e(`... and ${n} more (${statusCommand(appId)})`)}_`;
+  const out = [`*${e(l.title)}*`];
+  let length = out[0]!.length;
+  for (const line of l.lines.map((x) => `• ${e(x)}`)) {
+    const left = total - (out.length - 1) - 1;
+    if (length + 1 + line.length + (left > 0 ? 1 + more(left).length : 0) > SLACK_MAX_TEXT) break;
+    out.push(line);
+    length += 1 + line.length;
+  }
+  const left = total - (out.length - 1);
+  if (left > 0) out.push(more(left));
+  return out.join('\n');
+}
+
+const mrkdwnSection = (text: string, note: string) => ({ type: 'section', text: { type: 'mrkdwn', text: fitSlack(text, note) } });
+
+/** Block Kit for a Slack incoming webhook: header, what failed, why, steps, command, users, context. */
+export function slackBlocks(n: Notice): object[] {
+  const c = noticeContent(n);
+  const e = slackEscape;
+  const note = `run \`${e(statusCommand(c.appId))}\` for everything`;
+  const blocks: object[] = [{ type: 'header', text: { type: 'plain_text', text: fitHeader(c.subject), emoji: true } }];
+  blocks.push(mrkdwnSection([e(c.headline), ...c.facts.map((f) => `• ${e(f)}`)].join('\n'), note));
+  if (c.cause) {
+    const lines = [`*Why (most likely):* ${e(c.cause.title)}`, ...c.cause.evidence.map((ev) => `• ${e(ev)}`), ...c.otherCauses.map((o) => `_Also possible:_ ${e(o)}`)];
+    blocks.push(mrkdwnSection(lines.join('\n'), note));
+  }
+  if (c.steps.length > 0) blocks.push(mrkdwnSection(['*What to do*', ...c.steps.map((step, i) => `${i + 1}. ${e(step)}`)].join('\n'), note));
+  if (c.command) blocks.push(mrkdwnSection(`*${e(c.command.intro)}:*\n\`${e(c.command.line)}\``, note));
+  for (const l of c.users) blocks.push(mrkdwnSection(slackList(l, c.appId), note));
+  const context: object[] = [
+    { type: 'mrkdwn', text: fitSlack(`App \`${e(c.appId)}\` · ${e(c.appLabel)}${c.vendor ? ` (${e(c.vendor)})` : ''}`, note) },
+    { type: 'mrkdwn', text: fitSlack(`Phase: \`${e(c.phase)}\` (${e(c.phaseText)}) since ${e(c.phaseChangedAt)}`, note) },
+  ];
+  if (c.uiUrl) context.push({ type: 'mrkdwn', text: fitSlack(`<${e(c.uiUrl).replace(/\|/g, '%7C')}|Open in the Temporal Web UI>`, note) });
+  const contextBlock = { type: 'context', elements: context };
+  // The context block (app id and phase) always survives; content is cut from the end.
+  return [...blocks.slice(0, SLACK_MAX_BLOCKS - 1), contextBlock];
+}

@@ -1,0 +1,59 @@
+/**
+ * DocuSign's two error dialects: the eSignature REST API answers `{ errorCode, message }`, the
+ * account server (OAuth) answers `{ error, error_description }`. Codes and messages are DocuSign's
+ * where known; the few guesses are marked.
+ */
+
+export class RestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  body(): { errorCode: string; message: string } {
+    return { errorCode: this.errorCode, message: this.message };
+  }
+}
+
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description?: string,
+  ) {
+    super(description ? `${error}: ${description}` : error);
+  }
+
+  body(): { error: string; error_description?: string } {
+    return this.description === undefined ? { error: this.error } : { error: this.error, error_description: this.description };
+  }
+}
+
+export const invalidToken = (): RestError =>
+  new RestError(401, 'AUTHORIZATION_INVALID_TOKEN', 'The access token provided is expired, revoked or malformed. Authentication for System Application failed.');
+
+/** DocuSign answers 400 (not 403) when the token's user is no active member of the account in the path. */
+export const lacksMembership = (): RestError =>
+  new RestError(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.');
+
+export const lacksPermissions = (): RestError =>
+  new RestError(401, 'USER_LACKS_PERMISSIONS', 'This user lacks sufficient permissions to access this resource.');
+
+export const invalidRequestBody = (): RestError =>
+  new RestError(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted.');
+
+export const resourceNotFound = (hint?: string): RestError =>
+  new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource.${hint ? ` ${hint}` : ''}`);
+
+export const hourlyLimitExceeded = (limit: number, headers: Record<string, string>): RestError =>
+  new RestError(429, 'HOURLY_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of hourly API invocations has been exceeded. The hourly limit is ${limit}.`, headers);
+
+/** Burst code as DocuSign documents it; the message wording is a guess. */
+export const burstLimitExceeded = (limit: number, headers: Record<string, string>): RestError =>
+  new RestError(429, 'BURST_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of API invocations in a 30 second burst has been exceeded. The burst limit is ${limit}.`, headers);
+
+export const unspecifiedError = (): RestError => new RestError(500, 'UNSPECIFIED_ERROR', 'An unexpected error occurred on the server.');

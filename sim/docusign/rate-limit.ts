@@ -1,0 +1,61 @@
+/**
+ * DocuSign's per-account request budgets: an hourly one that resets at the top of each clock hour
+ * (X-RateLimit-*), and a 30-second burst one (X-BurstLimit-*). Every app calling the account shares
+ * them, so one limiter per account, not per token.
+ */
+
+export interface RateLimits {
+  /** Requests per clock hour per account; DocuSign's default is 3000. */
+  hourly: number;
+  /** Requests per 30 s per account; DocuSign documents 200 in demo and 500 in production. */
+  burst: number;
+}
+
+export interface RateLimitVerdict {
+  allowed: boolean;
+  /** Which budget ran out, when one did. */
+  exceeded?: 'hourly' | 'burst';
+  headers: Record<string, string>;
+}
+
+const HOUR_MS = 3_600_000;
+const BURST_MS = 30_000;
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+export class AccountRateLimiter {
+  private readonly hourly = new Map<string, Window>();
+  private readonly burst = new Map<string, Window>();
+
+  constructor(readonly limits: RateLimits) {}
+
+  /** Counts one request against the account's budgets. */
+  take(accountKey: string, now = Date.now()): RateLimitVerdict {
+    const hour = count(this.hourly, accountKey, Math.floor(now / HOUR_MS) * HOUR_MS);
+    const burst = count(this.burst, accountKey, Math.floor(now / BURST_MS) * BURST_MS);
+    const headers = {
+      'X-RateLimit-Limit': String(this.limits.hourly),
+      'X-RateLimit-Remaining': String(Math.max(0, this.limits.hourly - hour.count)),
+      // Epoch seconds of the next top of the hour, when the hourly count starts again.
+      'X-RateLimit-Reset': String((hour.start + HOUR_MS) / 1000),
+      'X-BurstLimit-Limit': String(this.limits.burst),
+      'X-BurstLimit-Remaining': String(Math.max(0, this.limits.burst - burst.count)),
+    };
+    if (hour.count > this.limits.hourly) return { allowed: false, exceeded: 'hourly', headers };
+    if (burst.count > this.limits.burst) return { allowed: false, exceeded: 'burst', headers };
+    return { allowed: true, headers };
+  }
+}
+
+function count(windows: Map<string, Window>, key: string, start: number): Window {
+  let w = windows.get(key);
+  if (!w || w.start !== start) {
+    w = { start, count: 0 };
+    windows.set(key, w);
+  }
+  w.count += 1;
+  return w;
+}

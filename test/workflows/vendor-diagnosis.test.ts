@@ -1,0 +1,136 @@
+/**
+ * Every cause the DocuSign and GitHub support articles name, played in the simulated world: the
+ * remediation's diagnosis names it first, with its evidence and this app's values in the steps.
+ */
+import { startRemediation } from '../../cli/remediation-client';
+import type { CauseId, RemediationStatus } from '../../domain/types';
+import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause } from '../../sim/world';
+import { pipelineVendors, startWorldHarness, type WorldHarness } from '../support/world-harness';
+
+let h: WorldHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function diagnosisOf(appId: string): Promise<RemediationStatus> {
+  await startRemediation(h!.client, h!.taskQueue, { appId });
+  return h!.waitForPhase(appId, 'awaiting_reauth');
+}
+
+const DOCUSIGN_EXPECTED: Record<DocuSignCause, { cause: CauseId; evidence: RegExp }> = {
+  account_id_mismatch: { cause: 'docusign-account-id-mismatch', evidence: /is not among the production accounts/ },
+  environment_mismatch: { cause: 'docusign-environment-mismatch', evidence: /is an account of the demo environment/ },
+  admin_not_admin: { cause: 'docusign-admin-not-admin', evidence: /not an admin/ },
+  admin_closed: { cause: 'docusign-admin-closed', evidence: /is closed/ },
+  grant_revoked: { cause: 'docusign-grant-revoked', evidence: /all check out/ },
+};
+
+const GITHUB_EXPECTED: Record<GitHubCause, { cause: CauseId; evidence: RegExp }> = {
+  account_deleted: { cause: 'github-account-unavailable', evidence: /deleted or suspended/ },
+  account_suspended: { cause: 'github-account-unavailable', evidence: /deleted or suspended/ },
+  username_changed: { cause: 'github-username-changed', evidence: /is now called/ },
+  not_owner: { cause: 'github-not-owner', evidence: /not an active owner|not a member/ },
+  token_revoked: { cause: 'github-token-revoked', evidence: /revoked or expired/ },
+  token_expired: { cause: 'github-token-revoked', evidence: /revoked or expired|expired at/ },
+  password_changed: { cause: 'github-token-revoked', evidence: /revoked or expired/ },
+  saml_missing: { cause: 'github-saml-missing', evidence: /not authorized for SSO/ },
+};
+
+describe('DocuSign diagnosis', () => {
+  it.each(DOCUSIGN_CAUSES)('names %s first, with evidence and the steps filled in', async (cause) => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign(cause) });
+    const { docusign } = h.seeded;
+    const status = await diagnosisOf(docusign.appId);
+    const top = status.diagnosis!.causes[0]!;
+    expect(top.id).toBe(DOCUSIGN_EXPECTED[cause].cause);
+    expect(top.evidence.join('\n')).toMatch(DOCUSIGN_EXPECTED[cause].evidence);
+    expect(top.evidence.join('\n')).toMatch(/The credentials used to connect to the API were invalid/); // Okta's side backs it
+    const steps = top.steps.join('\n');
+    expect(steps).toContain(docusign.adminEmail);
+    expect(steps).toContain(`/admin/app/docusign/instance/${docusign.appId}/`);
+    expect(steps).toContain('Provisioning > Integration > Edit');
+    expect(steps).toContain(`reauth-done --app ${docusign.appId}`);
+  });
+});
+
+describe('GitHub diagnosis', () => {
+  it.each(GITHUB_CAUSES)('names %s first, with evidence and the steps filled in', async (cause) => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGitHub(cause) });
+    const { github } = h.seeded;
+    const status = await diagnosisOf(github.appId);
+    const top = status.diagnosis!.causes[0]!;
+    expect(top.id).toBe(GITHUB_EXPECTED[cause].cause);
+    expect(top.evidence.join('\n')).toMatch(GITHUB_EXPECTED[cause].evidence);
+    const steps = top.steps.join('\n');
+    expect(steps).toContain(github.org);
+    expect(steps).toContain(`/admin/app/githubcloud/instance/${github.appId}/`);
+    expect(steps).toContain(`reauth-done --app ${github.appId}`);
+  });
+
+  it('flags a person\'s account holding the grant as the likely cause when it breaks', async () => {
+    h = await startWorldHarness({ seed: { githubServiceAccountIsPerson: true }, breakWith: (w) => w.breakGitHub('password_changed') });
+    const status = await diagnosisOf(h.seeded.github.appId);
+    const top = status.diagnosis!.causes[0]!;
+    expect(top.id).toBe('github-not-dedicated');
+    expect(top.evidence.join('\n')).toContain(h.seeded.github.serviceAccount);
+    expect(top.steps.join('\n')).toMatch(/dedicated service account/);
+  });
+});
+
+describe('diagnosis without the vendor', () => {
+  it('falls back to Okta\'s side and says which settings would sharpen it', async () => {
+    h = await startWorldHarness({ noVendorCredentials: true, breakWith: (w) => w.breakDocuSign('admin_closed') });
+    const status = await diagnosisOf(h.seeded.docusign.appId);
+    expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/DOCUSIGN_INTEGRATION_KEY, DOCUSIGN_USER_ID and DOCUSIGN_PRIVATE_KEY/);
+  });
+
+  it('uses the generic path for an app with no vendor module', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGeneric() });
+    const status = await diagnosisOf(h.seeded.generic.appId);
+    expect(status.diagnosis!.app.vendor).toBe('generic');
+    expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/no vendor module/);
+  });
+});
+
+describe('vendor API failures', () => {
+  it('absorbs GitHub 429 and 5xx and still names the cause', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGitHub('not_owner') });
+    h.world.github.injectFault({ path: /\/users\//, status: 502, count: 2 });
+    h.world.github.injectFault({ path: /\/memberships\//, status: 429, count: 1 });
+    const status = await diagnosisOf(h.seeded.github.appId);
+    expect(status.diagnosis!.causes[0]!.id).toBe('github-not-owner');
+  });
+
+  // (DocuSign's 429 carries its hourly reset, which the pipeline honours: too slow for a test.)
+  it('absorbs DocuSign 5xx and still names the cause', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign('admin_not_admin') });
+    h.world.docusign.injectFault({ path: /\/users/, status: 503, count: 1 });
+    h.world.docusign.injectFault({ path: /\/users/, status: 500, count: 1 });
+    const status = await diagnosisOf(h.seeded.docusign.appId);
+    expect(status.diagnosis!.causes[0]!.id).toBe('docusign-admin-not-admin');
+  });
+
+  it('treats a refused pipeline token (401) as "not probed", naming the setting', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGitHub('not_owner') });
+    h.world.github.injectFault({ path: /^\/user$/, status: 401, count: 1 });
+    const status = await diagnosisOf(h.seeded.github.appId);
+    expect(status.diagnosis!.vendorProbe?.probed).toBe(false);
+    expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/GitHub refused the pipeline's token \(HTTP 401.*check GITHUB_TOKEN/);
+  });
+
+  it('says so when GitHub answers 403 with X-GitHub-SSO: the pipeline\'s token lacks SAML authorization', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => w.breakGitHub('token_revoked'),
+      vendors: (w) => {
+        const token = w.github.issueToken(w.pipelineCredentials.github.login, { scopes: ['admin:org', 'read:user'], samlAuthorizedOrgs: [] });
+        return { ...pipelineVendors(w), github: { apiUrl: w.pipelineCredentials.github.apiUrl, token } };
+      },
+    });
+    const status = await diagnosisOf(h.seeded.github.appId);
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/Authorize the pipeline's GitHub token for .*SAML single sign-on \(GitHub answered 403 with X-GitHub-SSO\)/);
+  });
+});

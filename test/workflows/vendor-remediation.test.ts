@@ -1,0 +1,133 @@
+/**
+ * Verification against the vendor, deprovisioning by policy, and the test-user round trip, in the
+ * simulated world where Okta, DocuSign and GitHub agree on who has access.
+ */
+import { approveDeprovision, reportReauth, startRemediation } from '../../cli/remediation-client';
+import type { RemediationStatus } from '../../domain/types';
+import { remediationWorkflowId } from '../../workflows/messages';
+import { capturedLogs } from '../support/log-capture';
+import { eventually, historyText } from '../support/harness';
+import { startWorldHarness, type WorldHarness } from '../support/world-harness';
+
+let h: WorldHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const result = (appId: string): Promise<RemediationStatus> => h!.client.workflow.getHandle(remediationWorkflowId(appId)).result();
+const loginOf = (userId: string) => Object.entries(h!.seeded.users).find(([, id]) => id === userId)![0];
+
+describe('verification with the vendor', () => {
+  it('catches a re-auth with the wrong API Account ID and says exactly that', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign('grant_revoked') });
+    const { docusign } = h.seeded;
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+
+    h.world.reauthenticate(docusign.appId, { apiAccountId: docusign.foreignAccountId });
+    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    const back = await eventually(async () => {
+      const s = await h!.status(docusign.appId);
+      return s.phase === 'awaiting_reauth' && s.reauthClaims[0]?.verified === false ? s : undefined;
+    }, 'the failed verification');
+    expect(back.reauthClaims[0]!.verdict).toContain(`The API Account ID in Okta (${docusign.foreignAccountId}) is not one of ${docusign.adminEmail}'s DocuSign accounts`);
+    expect(back.diagnosis!.causes[0]!.id).toBe('docusign-account-id-mismatch');
+
+    h.world.reauthenticate(docusign.appId, { apiAccountId: docusign.apiAccountId });
+    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    const report = await result(docusign.appId);
+    expect(report.phase).toBe('completed');
+    expect(report.reauthClaims.map((c) => c.verified)).toEqual([false, true]);
+    expect(report.results.filter((r) => r.kind === 'push').every((r) => r.outcome === 'succeeded')).toBe(true);
+  });
+});
+
+describe('deprovisioning policy', () => {
+  it('auto: removes people at the vendor at once, confirms it, and records how long they kept access', async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakGitHub('token_revoked') });
+    const { github } = h.seeded;
+    const leaver = loginOf(github.deprovisionFailed[0]!);
+    expect(h.world.vendorAccess(github.appId, leaver)).toBe('active');
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    // Removal does not wait for Okta's credential: it is done while the admin is still away.
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth');
+    const removed = waiting.results.find((r) => r.kind === 'deprovision')!;
+    expect(removed).toMatchObject({ login: leaver, outcome: 'succeeded' });
+    expect(removed.exposureMs).toBeGreaterThan(0);
+    expect(removed.detail).toMatch(/kept access for/);
+    expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
+  });
+
+  it('ask: lists removals for approval, removes nobody, then removes exactly who was approved', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign('grant_revoked') });
+    const { docusign } = h.seeded;
+    const [first, second] = docusign.deprovisionFailed.map(loginOf);
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    const waiting = await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    expect(waiting.results.filter((r) => r.kind === 'deprovision').map((r) => r.outcome)).toEqual(['awaiting_approval', 'awaiting_approval']);
+    expect(h.world.vendorAccess(docusign.appId, first!)).toBe('active');
+    expect(h.world.vendorAccess(docusign.appId, second!)).toBe('active');
+
+    await approveDeprovision(h.client, docusign.appId, 'ciso@example.com', [first!]);
+    h.world.reauthenticate(docusign.appId);
+    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    const report = await result(docusign.appId);
+    expect(report.results.find((r) => r.login === first)).toMatchObject({ outcome: 'succeeded' });
+    expect(report.results.find((r) => r.login === second)).toMatchObject({ outcome: 'awaiting_approval' });
+    expect(h.world.vendorAccess(docusign.appId, first!)).toBe('closed');
+    expect(h.world.vendorAccess(docusign.appId, second!)).toBe('active');
+  });
+
+  it('off: reports only, and removes nobody', async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'off' }, breakWith: (w) => w.breakGitHub('not_owner') });
+    const { github } = h.seeded;
+    const leaver = loginOf(github.deprovisionFailed[0]!);
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth');
+    expect(waiting.results.find((r) => r.kind === 'deprovision')).toMatchObject({ outcome: 'skipped' });
+    expect(h.world.vendorAccess(github.appId, leaver)).toBe('active');
+    expect(h.world.github.requestCount({ method: 'DELETE' })).toBe(0);
+  });
+});
+
+describe('test-user confirmation', () => {
+  it('assigns the test user, sees them at the vendor, unassigns, sees them gone', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => w.breakGitHub('token_revoked'),
+      apps: (seeded) => ({ [seeded.github.appId]: { testUser: seeded.testUser } }),
+    });
+    const { github, testUser } = h.seeded;
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    await h.waitForPhase(github.appId, 'awaiting_reauth');
+    h.world.reauthenticate(github.appId);
+    await reportReauth(h.client, github.appId, 'okta-admin@example.com');
+    const report = await result(github.appId);
+    expect(report.confirmation).toMatchObject({ testUser, ok: true });
+    expect(report.confirmation!.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['assign', true],
+      ['vendor_present', true],
+      ['unassign', true],
+      ['vendor_removed', true],
+    ]);
+    expect(h.world.vendorAccess(github.appId, testUser)).not.toBe('active');
+  });
+});
+
+describe('secrets', () => {
+  it('keeps vendor credentials out of workflow history and logs', async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakDocuSign('admin_closed') });
+    const { docusign } = h.seeded;
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    const history = await historyText(h.client, remediationWorkflowId(docusign.appId));
+    const logs = JSON.stringify(capturedLogs.map((l) => [l.message, l.meta]));
+    const { github, docusign: ds } = h.world.pipelineCredentials;
+    const keyLine = ds.privateKeyPem.split('\n')[1]!;
+    expect(history).toContain('docusign-admin-closed'); // the history is really there
+    for (const secret of [github.token, keyLine, h.world.okta.apiToken]) {
+      expect(history).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+  });
+});

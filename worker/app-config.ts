@@ -1,0 +1,155 @@
+/**
+ * Per-app settings: vendor, deprovisioning policy, test user, vendor identities, notification
+ * channels, and how the wait behaves. Read from the JSON file named by OKTA_REMEDIATION_CONFIG
+ * (validated with zod); secrets stay in the environment and the file names the variables.
+ */
+import { readFileSync } from 'node:fs';
+import { msToNumber } from '@temporalio/common';
+import { z } from 'zod';
+import type { AppPolicy } from '../domain/types';
+import { ConfigError } from './config';
+
+const duration = z.string().refine(
+  (v) => {
+    try {
+      return msToNumber(v as Parameters<typeof msToNumber>[0]) > 0;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a duration such as "30s", "15m", "24h" or "14d"' },
+);
+const toMs = (v: string) => msToNumber(v as Parameters<typeof msToNumber>[0]);
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must name an environment variable, e.g. SLACK_WEBHOOK_URL' });
+const channelName = z.string().regex(/^[\w.-]+$/, { error: 'must be letters, digits, ".", "_" or "-"' });
+
+export const channelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('console') }).strict(),
+  z.object({ type: z.literal('webhook'), urlEnv: envName }).strict(),
+  z.object({ type: z.literal('slack'), webhookUrlEnv: envName }).strict(),
+  z.object({ type: z.literal('email'), smtpUrlEnv: envName, from: z.email(), to: z.array(z.email()).min(1) }).strict(),
+]);
+export type ChannelConfig = z.infer<typeof channelSchema>;
+
+const appSchema = z
+  .object({
+    vendor: z.enum(['docusign', 'github', 'generic']),
+    deprovisionPolicy: z.enum(['off', 'ask', 'auto']),
+    testUser: z.string().min(1),
+    docusign: z
+      .object({
+        /** The API Account ID Okta should hold (DocuSign Settings > Apps and Keys). */
+        apiAccountId: z.uuid({ error: 'must be a DocuSign API Account ID (a GUID)' }).optional(),
+        /** The DocuSign admin who authorizes Okta. */
+        adminEmail: z.email().optional(),
+        environment: z.enum(['production', 'demo']).default('production'),
+      })
+      .strict(),
+    github: z
+      .object({
+        org: z.string().min(1),
+        /** The account whose grant Okta holds: a dedicated org owner. */
+        serviceAccount: z.string().min(1).optional(),
+        /** Its numeric GitHub id: a login can change, the id cannot (tells a rename from a deletion). */
+        serviceAccountId: z.number().int().positive().optional(),
+        /** Logins that mark a dedicated service account; a person's account is flagged. */
+        serviceAccountPattern: z
+          .string()
+          .refine((p) => {
+            try {
+              new RegExp(p, 'i');
+              return true;
+            } catch {
+              return false;
+            }
+          }, { error: 'must be a valid regular expression' })
+          .default('(svc|bot|service|okta|scim|provision)'),
+        requireDedicatedServiceAccount: z.boolean().default(true),
+      })
+      .strict(),
+    notify: z.object({ primary: z.array(channelName), escalation: z.array(channelName) }).partial().strict(),
+    wait: z
+      .object({ remindEvery: duration, escalateAfterReminders: z.number().int().min(0), giveUpAfter: duration, autoDetect: z.boolean(), autoDetectEvery: duration })
+      .partial()
+      .strict(),
+    confirmers: z.array(z.string().min(1)),
+  })
+  .partial()
+  .strict();
+export type AppSettings = z.infer<typeof appSchema>;
+
+const fileSchema = z
+  .object({
+    channels: z.record(channelName, channelSchema).default({}),
+    defaults: appSchema.default({}),
+    apps: z.record(z.string().regex(/^[A-Za-z0-9]{8,64}$/, { error: 'must be an Okta app id' }), appSchema).default({}),
+  })
+  .strict();
+
+export interface AppConfig {
+  channels: Record<string, ChannelConfig>;
+  /** Settings for one app: its own over the defaults. */
+  settings(appId: string): AppSettings;
+  policy(appId: string): AppPolicy;
+}
+
+const DEFAULT_WAIT = { remindEvery: '24h', escalateAfterReminders: 3, giveUpAfter: '14d', autoDetect: true, autoDetectEvery: '15m' };
+
+export function parseAppConfig(data: unknown, source = 'OKTA_REMEDIATION_CONFIG'): AppConfig {
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Configuration error: ${source} at ${issue.path.join('.') || '(top)'} ${issue.message}.`);
+  }
+  const { channels, defaults, apps } = parsed.data;
+  const allChannels: Record<string, ChannelConfig> = { console: { type: 'console' }, ...channels };
+  const settings = (appId: string): AppSettings => {
+    const own = apps[appId] ?? {};
+    return { ...defaults, ...own, wait: { ...defaults.wait, ...own.wait }, notify: { ...defaults.notify, ...own.notify } };
+  };
+  for (const [appId, app] of Object.entries({ defaults, ...apps })) {
+    for (const name of [...(app.notify?.primary ?? []), ...(app.notify?.escalation ?? [])]) {
+      if (!allChannels[name]) throw new ConfigError(`Configuration error: ${source} at apps.${appId}.notify names channel "${name}", which "channels" does not define.`);
+    }
+  }
+  return {
+    channels: allChannels,
+    settings,
+    policy(appId) {
+      const s = settings(appId);
+      const wait = { ...DEFAULT_WAIT, ...s.wait };
+      return {
+        vendor: s.vendor,
+        deprovisionPolicy: s.deprovisionPolicy ?? 'ask',
+        testUser: s.testUser,
+        wait: {
+          remindEveryMs: toMs(wait.remindEvery),
+          escalateAfterReminders: wait.escalateAfterReminders,
+          giveUpAfterMs: toMs(wait.giveUpAfter),
+          autoDetect: wait.autoDetect,
+          autoDetectEveryMs: toMs(wait.autoDetectEvery),
+        },
+        confirmers: s.confirmers ?? [],
+        notify: { primary: s.notify?.primary ?? ['console'], escalation: s.notify?.escalation ?? [] },
+      };
+    },
+  };
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const file = env.OKTA_REMEDIATION_CONFIG;
+  if (!file) return parseAppConfig({});
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Configuration error: OKTA_REMEDIATION_CONFIG names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`Configuration error: OKTA_REMEDIATION_CONFIG (${file}) is not valid JSON: ${(err as Error).message}.`);
+  }
+  return parseAppConfig(data, `OKTA_REMEDIATION_CONFIG (${file})`);
+}
