@@ -14,6 +14,8 @@ export const EXIT = {
   reauthNotVerified: 10,
   /** The workflow refused the request (an update validator): not awaiting a re-auth, or not on the confirmers allow-list. */
   refusedByWorkflow: 11,
+  /** `watch`: the remediation ended without a re-auth: its deadline passed (phase `timed_out`). */
+  reauthTimedOut: 12,
 } as const;
 
 export class CliError extends Error {

@@ -72,12 +72,13 @@ export function buildProgram(io: Io): Command {
       const client = await connectClient();
       if (!opts.wait) {
         await reportReauth(client, opts.app, opts.by, opts.note);
-        io.out(`Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
+        // A signal cannot be refused: say that an off-list report is kept but not acted on.
+        io.out(
+          `Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it, unless the app's confirmers exclude ${opts.by} (then it is kept, not acted on; \`--wait\` would say so at once). Follow with \`npx okta-remediate status --app ${opts.app}\`.\n`,
+        );
         return;
       }
-      const result = await confirmReauth(client, opts.app, opts.by, opts.note, () =>
-        io.out(`Accepted: ${opts.by} re-authenticated app ${opts.app}. Verifying (vendor check and a canary push)...\n`),
-      );
+      const result = await confirmReauth(client, opts.app, opts.by, opts.note);
       io.out(`${result.verified ? 'Verified' : 'Not verified'}: ${result.verdict}\n`);
       if (result.mismatch) io.out(`Audit mismatch: ${result.mismatch}\n`);
       if (!result.verified) {
@@ -117,7 +118,7 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { app: string; json?: boolean }) => {
       const { status, temporalStatus } = await remediationStatus(await connectClient(), opts.app);
-      io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : renderText(status) + renderWaitReport(status) + '\n');
+      io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : [renderText(status), renderWaitReport(status)].filter(Boolean).join('\n') + '\n');
     });
 
   program

@@ -3,7 +3,7 @@
  * failed users, report a re-auth, read status, cancel. Shared by the CLI, the scanner, the demo and
  * the tests.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AffectedUser, RemediationStatus } from '../domain/types';
 import {
@@ -108,14 +108,11 @@ export async function reportReauth(client: Client, appId: string, by: string, no
  * once (nothing recorded) when it is not awaiting a re-auth or `by` is not on the app's
  * allow-list; otherwise it answers once the re-auth is verified, or found not to work.
  */
-export async function confirmReauth(client: Client, appId: string, by: string, note?: string, onAccepted?: () => void): Promise<VerificationResult> {
+export async function confirmReauth(client: Client, appId: string, by: string, note?: string): Promise<VerificationResult> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
   try {
-    // Accepted first (the validator passed, the claim is on record), then the verification's verdict.
-    const update = await running.handle.startUpdate(confirmReauthUpdate, { args: [{ by, note }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    onAccepted?.();
-    return await update.result();
+    return await running.handle.executeUpdate(confirmReauthUpdate, { args: [{ by, note }] });
   } catch (err) {
     throw await updateFailure(running.handle, appId, err);
   }

@@ -4,27 +4,20 @@ import { z } from 'zod';
 import { renderScanText } from '../domain/scan-report';
 import { loadTaskQueue } from '../worker/config';
 import { connectClient } from '../worker/temporal';
+import { durationMs } from './duration';
 import { parseWith, type Io } from './program';
 import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, upsertScanSchedule, type ScheduleSettings } from './scan-client';
 
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
-
-/** `30s`, `5m`, `2h`, `1d` as seconds. */
-const duration = (label: string, min: number) =>
-  parseWith(
-    z
-      .string()
-      .regex(/^\d+[smhd]$/, 'expected a number and a unit, e.g. 30s, 5m, 2h, 1d')
-      .transform((v) => Number(v.slice(0, -1)) * UNIT_SECONDS[v.slice(-1) as keyof typeof UNIT_SECONDS])
-      .refine((v) => v >= min, `must be at least ${min} s`),
-    label,
-  );
+/** Okta keeps 90 days of System Log: no setting needs more. */
+const MAX_SECONDS = 90 * 86_400;
 
 const formatSeconds = (s: number) => (s % 3600 === 0 && s > 0 ? `${s / 3600}h` : s % 60 === 0 && s > 0 ? `${s / 60}m` : `${s}s`);
 
-/** A duration option whose help shows its default as a duration too. */
-const durationOption = (flags: string, description: string, min: number, fallback: number) =>
-  new Option(flags, description).argParser(duration(`invalid ${flags.split(' ')[0]}`, min)).default(fallback, formatSeconds(fallback));
+/** A duration option, in seconds, whose help shows its default as a duration too. */
+const durationOption = (flags: string, description: string, minSeconds: number, fallback: number) =>
+  new Option(flags, description)
+    .argParser(parseWith(durationMs(minSeconds * 1000, MAX_SECONDS * 1000).transform((ms) => Math.round(ms / 1000)), `invalid ${flags.split(' ')[0]}`))
+    .default(fallback, formatSeconds(fallback));
 
 export function addScanCommands(program: Command, io: Io): void {
   const d = DEFAULT_SCHEDULE_SETTINGS;

@@ -44,7 +44,7 @@ function claimLines(s: RemediationStatus): string[] {
     lines.push(`  ${i + 1}. ${c.by} via ${VIA[c.via]} at ${c.at}: ${verdict}${c.verdict ? `: ${c.verdict}` : ''}`);
     if (c.note) lines.push(`     note: ${c.note}`);
     if (c.oktaChanges) {
-      if (c.oktaChanges.length === 0) lines.push('     Okta System Log: no change of the app since the wait began');
+      if (c.oktaChanges.length === 0) lines.push('     Okta System Log: no change of the app since the failures began');
       for (const change of c.oktaChanges) lines.push(`     Okta System Log: ${change.eventType} by ${change.actor} at ${change.at}`);
     }
     if (c.mismatch) lines.push(`     MISMATCH: ${c.mismatch}`);
@@ -56,7 +56,7 @@ function notificationLines(s: RemediationStatus): string[] {
   const all = s.notifications ?? [];
   if (all.length === 0) return [];
   const failed = all.reduce((n, r) => n + r.failed.length, 0);
-  const lines = ['', `Notifications (${all.length}${failed ? `, ${failed} failed deliveries` : ''}):`];
+  const lines = ['', `Notifications (${all.length}${failed ? `, ${failed} failed deliver${failed === 1 ? 'y' : 'ies'}` : ''}):`];
   const shown = all.slice(-MAX_NOTIFICATION_LINES);
   if (shown.length < all.length) lines.push(`  ... ${all.length - shown.length} earlier (see --json)`);
   for (const r of shown) {

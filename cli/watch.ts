@@ -71,7 +71,13 @@ export async function watchRemediation(client: Client, appId: string, io: Io, op
   if (opts.json) io.out(JSON.stringify({ type: 'end', temporalStatus, status: final }) + '\n');
   else if (final) io.out(`\n${renderText(final)}\n`);
 
-  if (temporalStatus === 'COMPLETED') return;
+  if (temporalStatus === 'COMPLETED') {
+    // Giving up is a normal end for the workflow, but not a repair: scripts must be able to tell.
+    if (final?.phase === 'timed_out') {
+      throw new CliError(`The remediation of app ${appId} gave up waiting for the re-auth (deadline ${final.wait?.deadline ?? 'passed'}); start a new one after re-authenticating: \`npx okta-remediate start --app ${appId}\`.`, EXIT.reauthTimedOut);
+    }
+    return;
+  }
   const why = final?.error ?? final?.cancellation?.reason;
   if (temporalStatus === 'FAILED' || temporalStatus === 'TIMED_OUT') {
     throw new CliError(`The remediation of app ${appId} ${temporalStatus === 'FAILED' ? 'failed' : 'timed out'}${why ? `: ${why}` : '.'}`, EXIT.remediationFailed);

@@ -161,7 +161,7 @@ function outcomeLists(s: RemediationStatus): UserList[] {
 
 /** The earliest the admin has been waiting: the current wait, or the start when it is over. */
 function waitingSince(s: RemediationStatus): string {
-  return s.phase === 'awaiting_reauth' ? s.phaseChangedAt : s.startedAt;
+  return s.wait?.since ?? (s.phase === 'awaiting_reauth' ? s.phaseChangedAt : s.startedAt);
 }
 
 export function noticeContent(n: Notice): NoticeContent {

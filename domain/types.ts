@@ -176,7 +176,7 @@ export interface ReauthClaim {
   /** Filled after verification. */
   verified?: boolean;
   verdict?: string;
-  /** The audit: Okta's record of who changed the app since the wait began. */
+  /** The audit: Okta's record of who changed the app since the failures began. */
   oktaChanges?: AppChange[];
   /** Set when Okta's record does not match the claim (nobody changed the app, or someone else did). */
   mismatch?: string;

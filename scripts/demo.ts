@@ -10,15 +10,15 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseAppConfig } from '../worker/app-config';
 import { createOktaClient } from '../activities/okta/client';
-import { reportReauth, startRemediation } from '../cli/remediation-client';
+import { approveDeprovision, reportReauth, startRemediation } from '../cli/remediation-client';
 import { renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
-import { OktaSim } from '../sim/okta';
-import { seedDemo } from '../sim/seed';
+import { pipelineVendors, seededAppSettings } from '../sim/pipeline-settings';
+import { SimWorld } from '../sim/world';
 import { remediationWorkflowId, statusQuery } from '../workflows/messages';
 import { connectClient, connectWorker, temporalTarget } from '../worker/temporal';
 import { createRemediationWorker } from '../worker/worker';
-import { isServing, startDevServer, type DevServer } from './dev-server';
+import { freePort, isServing, startDevServer, type DevServer } from './dev-server';
 import { PROJECT_ROOT } from './temporal-cli';
 
 const TASK_QUEUE = 'okta-remediation-demo';
@@ -51,27 +51,43 @@ async function waitForPhase(client: Client, appId: string, phases: RemediationSt
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') }); // the demo's own lines tell the story
   const temporal = await ensureServer();
-  const sim = new OktaSim({ syncDelayMs: 300 });
-  const simUrl = await sim.start(8787).catch(() => sim.start(0));
-  const seeded = seedDemo(sim);
-  const apps = [seeded.docusign.appId, seeded.github.appId];
-  say(`Simulated Okta org at ${simUrl}: DocuSign app ${apps[0]}, GitHub app ${apps[1]}; both credentials invalid.`);
+  // Okta, DocuSign and GitHub in one simulated world: both apps' credentials went bad after
+  // people were provisioned; some pushes and deprovisions failed.
+  const world = await SimWorld.start({ syncDelayMs: 300, okta: { port: await freePortOr(8787) } });
+  const seeded = world.seed();
+  world.breakDocuSign('grant_revoked');
+  world.breakGitHub('token_revoked');
+  const { docusign, github } = seeded;
+  const apps = [docusign.appId, github.appId];
+  const simUrl = world.okta.url;
+  say(`Simulated Okta org at ${simUrl}: DocuSign app ${docusign.appId}, GitHub app ${github.appId}; both credentials went bad.`);
 
   const connection = await connectWorker({ ...temporalTarget(), address: temporal.address });
   const client = await connectClient({ ...temporalTarget(), address: temporal.address });
   say('Bundling workflows and starting the worker...');
+  // What an admin would configure: DocuSign leavers are removed at once, GitHub ones after
+  // approval, and GitHub is confirmed with a test user at the end.
+  const settings = seededAppSettings(seeded);
+  const appConfig = parseAppConfig({
+    defaults: { wait: { autoDetect: false } },
+    apps: {
+      [docusign.appId]: { ...settings[docusign.appId], deprovisionPolicy: 'auto' },
+      [github.appId]: { ...settings[github.appId], deprovisionPolicy: 'ask', testUser: seeded.testUser },
+    },
+  });
   const worker = await createRemediationWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue: TASK_QUEUE,
     deps: {
-      okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
+      okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'SSWS', token: world.okta.apiToken }, requestTimeoutMs: 10_000 }),
       orgUrl: simUrl,
-      appConfig: parseAppConfig({}),
-      vendors: {},
+      appConfig,
+      vendors: pipelineVendors(world),
       lookbackHours: 24,
       sync: { timeoutMs: 30_000, pollMs: 200 },
       temporal: { client, taskQueue: TASK_QUEUE },
+      notifyLog: () => undefined, // the demo prints the reports itself
     },
   });
   const workerRun = worker.run();
@@ -90,23 +106,29 @@ async function main(): Promise<void> {
     }
     say();
     if (interactive) {
-      say('Your turn. In another terminal, for each app, play the admin and then report it:');
+      say('Your turn. In another terminal, play the admins and report to the pipeline:');
+      say(`  export OKTA_ORG_URL=${simUrl} OKTA_API_TOKEN=${world.okta.apiToken}`);
+      say(`  npx okta-remediate approve-deprovision --app ${github.appId} --by you@example.com`);
       for (const appId of apps) {
-        say(`  OKTA_ORG_URL=${simUrl} OKTA_API_TOKEN=${sim.apiToken} npx okta-remediate sim reauth --app ${appId}`);
+        say(`  npx okta-remediate sim reauth --app ${appId}`);
         say(`  npx okta-remediate reauth-done --app ${appId} --by you@example.com`);
       }
       say('Waiting for both remediations to finish (Ctrl-C to stop)...');
     } else {
-      // Someone says "done" too early: verification catches it and the workflow keeps waiting.
-      say(`${ADMIN} reports the GitHub re-auth before doing it...`);
-      await reportReauth(client, seeded.github.appId, ADMIN, 'reported too early');
-      const back = await waitForClaimVerdict(client, seeded.github.appId);
-      say(`  verification: ${back}`);
-      for (const appId of apps) {
-        sim.reauthenticate(appId, { login: ADMIN });
-        await reportReauth(client, appId, ADMIN, 'demo: re-authenticated in the Admin Console');
-        say(`${ADMIN} re-authenticated app ${appId} and reported it.`);
-      }
+      // Someone re-authenticates DocuSign with the wrong API Account ID: verification catches it.
+      say(`${docusign.adminEmail} re-authenticates DocuSign in Okta, typing the wrong API Account ID (${docusign.foreignAccountId})...`);
+      world.reauthenticate(docusign.appId, { apiAccountId: docusign.foreignAccountId });
+      await reportReauth(client, docusign.appId, docusign.adminEmail, 'typed from memory');
+      say(`  verification: ${await waitForClaimVerdict(client, docusign.appId)}`);
+      world.reauthenticate(docusign.appId, { apiAccountId: docusign.apiAccountId });
+      await reportReauth(client, docusign.appId, docusign.adminEmail, 'copied from Settings > Apps and Keys');
+      say(`${docusign.adminEmail} re-authenticated DocuSign with ${docusign.apiAccountId} and reported it.`);
+
+      await approveDeprovision(client, github.appId, 'security@example.com', []);
+      say('security@example.com approved removing GitHub leavers.');
+      world.reauthenticate(github.appId);
+      await reportReauth(client, github.appId, ADMIN, 'demo: re-authenticated in the Admin Console');
+      say(`${ADMIN} re-authenticated GitHub and reported it.`);
     }
     for (const appId of apps) {
       const report = await client.workflow.getHandle(remediationWorkflowId(appId)).result();
@@ -120,9 +142,19 @@ async function main(): Promise<void> {
     worker.shutdown();
     await workerRun;
     await connection.close();
-    await sim.stop();
+    await world.stop();
     await temporal.server?.stop();
   }
+}
+
+/** The simulator's usual port, so printed commands stay the same, unless something holds it. */
+async function freePortOr(port: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  const free = await new Promise<boolean>((resolve) => {
+    const srv = createServer().once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  return free ? port : freePort();
 }
 
 async function waitForClaimVerdict(client: Client, appId: string): Promise<string> {

@@ -96,6 +96,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     }
     state.affected.sort(deprovisionsFirst);
   };
+  const deprovisionPending = () => state.affected.some((u) => u.kind === 'deprovision' && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
   const isApproved = (u: AffectedUser) => approveAll || approved.has(u.login.toLowerCase());
   const awaitingApproval = (u: AffectedUser) => state.results.some((r) => userKey(r) === userKey(u) && r.outcome === 'awaiting_approval');
 
@@ -210,6 +211,12 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         inFlight.add(userKey(user));
         try {
           record(await handle(user));
+        } catch (err) {
+          // Its push may already be at Okta: say so, rather than list the user as never tried.
+          if (isCancellation(err)) {
+            record({ userId: user.userId, login: user.login, kind: user.kind, outcome: 'skipped', detail: `Interrupted by the cancellation while in flight: Okta may still apply it; check ${user.login}'s syncState in Okta.`, at: now() });
+          }
+          throw err;
         } finally {
           inFlight.delete(userKey(user));
         }
@@ -220,12 +227,14 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
 
   /** Never trust the signal alone: the vendor must check out and a canary push must succeed. */
   async function verify(claim: ReauthClaim): Promise<boolean> {
-    const since = state.wait?.since ?? state.startedAt;
+    // Any change since the failures began counts: an admin may have re-authenticated before the
+    // remediation started and then reported it.
+    const since = state.affected.map((u) => u.failedAt).sort()[0] ?? state.wait?.since ?? state.startedAt;
     const okta = await oktaActivitySince({ appId, since });
     claim.oktaChanges = okta.changes;
     if (claim.via !== 'auto-detection') {
       const actors = [...new Set(okta.changes.map((c) => c.actor))];
-      if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the wait began (${since}).`;
+      if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the failures began (${since}).`;
       else if (!actors.some((a) => a.toLowerCase() === claim.by.trim().toLowerCase())) claim.mismatch = `Okta's System Log shows the app changed by ${actors.join(', ')}, not ${claim.by}.`;
     }
     const probe = await probeVendor({ appId, credentialFailing: true });
@@ -279,29 +288,41 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   }
 
   /** Waits for a re-auth that verifies, reminding, escalating and auto-detecting, until the deadline. */
-  async function awaitVerifiedReauth(): Promise<'verified' | 'timed_out'> {
+  async function awaitVerifiedReauth(announce: () => void): Promise<'verified' | 'timed_out'> {
     const w = policy!.wait;
     const since = now();
     state.wait = { since, reminders: 0, deadline: new Date(Date.now() + w.giveUpAfterMs).toISOString(), autoChecks: 0 };
     const wait = state.wait;
     let nextReminder = Date.now() + w.remindEveryMs;
     let nextCheck = Date.now() + w.autoDetectEveryMs;
+    // Auto-detection looks only at Okta evidence newer than the last verification.
+    let evidenceSince = since;
+    enter('awaiting_reauth');
+    announce(); // the first notice already says "awaiting re-auth", with the wait on record
     for (;;) {
-      enter('awaiting_reauth');
+      // Only a real phase change moves phaseChangedAt: notices say "waiting since" from it.
+      if (state.phase !== 'awaiting_reauth') enter('awaiting_reauth');
       const reminderAt = Math.max(nextReminder, wait.snoozedUntil ? Date.parse(wait.snoozedUntil) : 0);
       const wakeAt = Math.min(reminderAt, Date.parse(wait.deadline), w.autoDetect ? nextCheck : Infinity);
       const snoozed = snoozes;
-      await condition(() => unverifiedClaims.length > 0 || snoozes !== snoozed, Math.max(wakeAt - Date.now(), 1), {
+      await condition(() => unverifiedClaims.length > 0 || snoozes !== snoozed || deprovisionPending(), Math.max(wakeAt - Date.now(), 1), {
         summary: `until ${new Date(wakeAt).toISOString()}: a re-auth, the next reminder, check or the deadline`,
       });
       if (unverifiedClaims.length > 0) {
         enter('verifying');
         const batch = unverifiedClaims.splice(0);
         const claim = batch.at(-1)!;
+        const judgedAt = now();
         claim.verified = await verify(claim);
+        evidenceSince = judgedAt;
         for (const earlier of batch.slice(0, -1)) Object.assign(earlier, { verified: claim.verified, verdict: `Superseded by ${claim.by}'s later report: ${claim.verdict}` });
         if (claim.verified) return 'verified';
         notify('verification_failed');
+        continue;
+      }
+      if (deprovisionPending()) {
+        // New leavers, or an approval: their access ends now, not after the re-auth.
+        await work((u) => u.kind === 'deprovision');
         continue;
       }
       if (snoozes !== snoozed) continue;
@@ -312,12 +333,13 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         nextReminder = t + w.remindEveryMs;
         const escalate = wait.reminders > w.escalateAfterReminders;
         if (escalate) wait.escalatedAt ??= now();
-        notify(escalate ? 'escalation' : 'reminder', wait.reminders);
+        // An escalation carries how many reminders went unanswered before it.
+        notify(escalate ? 'escalation' : 'reminder', escalate ? wait.reminders - 1 : wait.reminders);
       }
       if (w.autoDetect && t >= nextCheck) {
         nextCheck = t + w.autoDetectEveryMs;
         wait.autoChecks++;
-        const evidence = await credentialLooksFixed(since);
+        const evidence = await credentialLooksFixed(evidenceSince);
         if (evidence) unverifiedClaims.push(pushClaim({ by: 'auto-detection', note: evidence, at: now(), via: 'auto-detection' }));
       }
       publish();
@@ -384,10 +406,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
     // own credential, so it need not wait for Okta's to be fixed.
     await work((u) => u.kind === 'deprovision');
-    notify('diagnosed');
-    if (state.results.some((r) => r.outcome === 'awaiting_approval')) notify('deprovision_approval_needed');
-
-    if ((await awaitVerifiedReauth()) === 'timed_out') return await finish('timed_out', 'timed_out');
+    const announce = () => {
+      notify('diagnosed');
+      if (state.results.some((r) => r.outcome === 'awaiting_approval')) notify('deprovision_approval_needed');
+    };
+    if ((await awaitVerifiedReauth(announce)) === 'timed_out') return await finish('timed_out', 'timed_out');
 
     enter('retrying');
     await work(() => true);

@@ -24,7 +24,7 @@ export interface RecordedRequest {
 }
 
 export interface EnvironmentDeps extends OAuthDeps, RestDeps {
-  faults: FaultInjector;
+  faults: FaultInjector<FaultSpec>;
   record: (r: RecordedRequest) => void;
 }
 

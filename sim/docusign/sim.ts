@@ -42,7 +42,7 @@ export interface DocuSignSimStarted extends Endpoints {
 
 export class DocuSignSim {
   private readonly world = new World();
-  private readonly faults = new FaultInjector();
+  private readonly faults = new FaultInjector<FaultSpec>();
   private readonly log: RecordedRequest[] = [];
   private readonly opts: Required<Omit<DocuSignSimOptions, 'tlsDir' | 'burstRateLimit' | 'hourlyRateLimit'>> & Pick<DocuSignSimOptions, 'tlsDir'>;
   private readonly limiters: Record<Environment, AccountRateLimiter>;

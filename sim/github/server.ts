@@ -16,7 +16,7 @@ import {
   serverError,
   utcStamp,
 } from './errors';
-import type { FaultInjector } from './faults';
+import type { FaultInjector, FaultSpec } from './faults';
 import { requestId } from './ids';
 import type { RateLimiter } from './rate-limit';
 import { matchRoute, type Caller, type Reply, type Route } from './router';
@@ -38,7 +38,7 @@ export interface PipelineDeps {
   routes: readonly Route[];
   world: World;
   limiter: RateLimiter;
-  faults: FaultInjector;
+  faults: FaultInjector<FaultSpec>;
   /** Per token per hour. */
   rateLimit: number;
   rateLimitStatus: 403 | 429;
@@ -87,7 +87,7 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
         throw primaryRateLimit(deps.rateLimitStatus, caller ? { userId: caller.user.id } : { ip: req.socket.remoteAddress ?? '' });
       }
       if (principal.kind === 'suspended') throw accountSuspended();
-      const fault = deps.faults.take(method, path);
+      const fault = deps.faults.take(method, path)?.status;
       if (fault === 401) throw badCredentials();
       if (fault === 403 || fault === 429) throw secondaryRateLimit(fault);
       if (fault) throw serverError(fault);

@@ -51,7 +51,7 @@ export interface UserView {
 
 export class GitHubSim {
   private readonly world = new World();
-  private readonly faults = new FaultInjector();
+  private readonly faults = new FaultInjector<FaultSpec>();
   private readonly limiter = new RateLimiter();
   private readonly log: RecordedRequest[] = [];
   private readonly rateLimit: number;

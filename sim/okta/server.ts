@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidToken, malformedBody, methodNotAllowed, notFound, OktaError, rateLimited, serverFault } from './errors';
-import type { FaultInjector } from './faults';
+import type { FaultInjector, FaultSpec } from './faults';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState } from './rate-limiter';
 import { matchRoute, type Reply, type Route } from './router';
@@ -16,7 +16,7 @@ const MAX_BODY_BYTES = 1 << 20;
 export interface PipelineDeps {
   routes: readonly Route[];
   limiter: RateLimiter;
-  faults: FaultInjector;
+  faults: FaultInjector<FaultSpec>;
   apiToken: string;
   base: () => string;
   record: (method: string, path: string) => void;
@@ -44,7 +44,7 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
     const answer = async (): Promise<Reply> => {
       if (!limit.allowed) throw rateLimited();
       if (!authorized(req.headers.authorization)) throw invalidToken();
-      const fault = deps.faults.take(method, path);
+      const fault = deps.faults.take(method, path)?.status;
       if (fault === 429) {
         const reset = Math.ceil((Date.now() + 1000) / 1000);
         return errorReply(rateLimited(), { 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(reset) });

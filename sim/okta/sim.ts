@@ -34,7 +34,7 @@ interface RecordedRequest {
 
 export class OktaSim {
   private readonly org: Org;
-  private readonly faults = new FaultInjector();
+  private readonly faults = new FaultInjector<FaultSpec>();
   private readonly requests: RecordedRequest[] = [];
   private readonly token: string;
   private readonly orgName: string;

@@ -23,7 +23,7 @@ describe('okta-remediate scan, list, watch and ui', () => {
     expect(none.code).toBe(EXIT.noSchedule);
     expect(none.stderr).toMatch(/No scan schedule for task queue .*: create it with `npx okta-remediate schedule --every 5m`/);
     expect(bad.code).toBe(EXIT.invalidInput);
-    expect(bad.stderr).toMatch(/invalid --every: expected a number and a unit, e\.g\. 30s, 5m, 2h, 1d/);
+    expect(bad.stderr).toMatch(/invalid --every: expected a number and a unit/);
 
     const created = await cli(['schedule', '--every', '1h', '--lag', '0s'], env);
     expect(created.code).toBe(0);

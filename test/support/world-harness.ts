@@ -7,37 +7,13 @@ import { parseAppConfig } from '../../worker/app-config';
 import type { VendorCredentials } from '../../worker/config';
 import { SimWorld, type SeededWorld, type SeedOptions } from '../../sim/world';
 import { startHarness, type Harness } from './harness';
+import { pipelineVendors, seededAppSettings } from '../../sim/pipeline-settings';
+
+export { pipelineVendors } from '../../sim/pipeline-settings';
 
 export interface WorldHarness extends Harness {
   world: SimWorld;
   seeded: SeededWorld;
-}
-
-export function pipelineVendors(world: SimWorld): VendorCredentials {
-  const { docusign, github } = world.pipelineCredentials;
-  return {
-    docusign: {
-      integrationKey: docusign.integrationKey,
-      privateKey: docusign.privateKeyPem,
-      environments: [
-        { environment: docusign.environment, oauthHost: docusign.oauthHost, userId: docusign.userId },
-        { environment: 'demo', oauthHost: docusign.demo.oauthHost, userId: docusign.demo.userId },
-      ],
-    },
-    github: { apiUrl: github.apiUrl, token: github.token },
-  };
-}
-
-/** What an admin would put in OKTA_REMEDIATION_CONFIG for the seeded apps. */
-export function seededAppSettings(seeded: SeededWorld) {
-  return {
-    [seeded.docusign.appId]: {
-      docusign: { apiAccountId: seeded.docusign.apiAccountId, adminEmail: seeded.docusign.adminEmail, environment: seeded.docusign.environment },
-    },
-    [seeded.github.appId]: {
-      github: { org: seeded.github.org, serviceAccount: seeded.github.serviceAccount, serviceAccountId: seeded.github.serviceAccountId },
-    },
-  };
 }
 
 export interface WorldHarnessOptions {

@@ -2,7 +2,10 @@
  * The scanner on the real dev server: scans run through the Temporal Schedule exactly as
  * `okta-remediate scan` runs them, against the simulated org's System Log.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { reportReauth } from '../../cli/remediation-client';
 import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, upsertScanSchedule, type ScheduleSettings } from '../../cli/scan-client';
 import type { ScanResult } from '../../domain/scan';
@@ -42,6 +45,20 @@ async function remediationRuns(appId: string): Promise<string[]> {
 }
 
 describe('scanOktaLog', () => {
+  if (process.env.RECORD_REPLAY_HISTORIES) {
+    // For test/replay: a scan that continues from the last one's state and joins a running remediation.
+    it('records a scan history', async () => {
+      h = await startHarness();
+      const { docusign, users } = seedDemo(h.sim);
+      await schedule();
+      await scan();
+      h.sim.assignUser(docusign.appId, Object.values(users).find((id) => !userIds(docusign).includes(id) && !h.sim.appUser(docusign.appId, id))!);
+      const run = await runScanNow(h.client, h.taskQueue, 30_000);
+      const history = await h.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      writeFileSync(path.resolve(__dirname, '../replay/histories/scan.json'), historyToJSON(history));
+    });
+  }
+
   it('groups credential failures by app and starts one remediation per app with its failed users', async () => {
     h = await startHarness();
     const { docusign, github } = seedDemo(h.sim);

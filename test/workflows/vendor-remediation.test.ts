@@ -70,6 +70,9 @@ describe('deprovisioning policy', () => {
     expect(h.world.vendorAccess(docusign.appId, second!)).toBe('active');
 
     await approveDeprovision(h.client, docusign.appId, 'ciso@example.com', [first!]);
+    // The approved removal does not wait for the re-auth.
+    await eventually(() => (h!.world.vendorAccess(docusign.appId, first!) === 'closed' ? true : undefined), 'the approved removal');
+    expect((await h.status(docusign.appId)).phase).toBe('awaiting_reauth');
     h.world.reauthenticate(docusign.appId);
     await reportReauth(h.client, docusign.appId, docusign.adminEmail);
     const report = await result(docusign.appId);
