@@ -166,21 +166,25 @@ export async function cancelRemediation(client: Client, appId: string, reason: s
   await running.handle.cancel();
 }
 
-/**
- * The latest remediation of an app, running or closed. Closed runs answer from their result; a
- * failed or cancelled run answers the query (which needs a worker).
- */
-export async function remediationStatus(client: Client, appId: string): Promise<{ status: RemediationStatus; temporalStatus: string }> {
-  const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
-  let temporalStatus: string;
+/** The Temporal status of the app's latest remediation (RUNNING, COMPLETED, ...), or "none found". */
+export async function temporalStatusOf(handle: WorkflowHandle, appId: string): Promise<string> {
   try {
-    temporalStatus = (await handle.describe()).status.name;
+    return (await handle.describe()).status.name;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       throw new CliError(`No remediation found for app ${appId}: start one with \`npx okta-remediate start --app ${appId}\`.`, EXIT.noRemediation);
     }
     throw err;
   }
+}
+
+/**
+ * The latest remediation of an app, running or closed. Closed runs answer from their result; a
+ * failed or cancelled run answers the query (which needs a worker).
+ */
+export async function remediationStatus(client: Client, appId: string): Promise<{ status: RemediationStatus; temporalStatus: string }> {
+  const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
+  const temporalStatus = await temporalStatusOf(handle, appId);
   if (temporalStatus === 'COMPLETED') return { status: await handle.result(), temporalStatus };
   return { status: await handle.query(statusQuery), temporalStatus };
 }

@@ -3,14 +3,14 @@
  * the phase and, while users are retried, a progress bar; ends with the report and an exit code
  * that says how the remediation ended.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { progressBar } from '../domain/progress';
 import { countResults, phaseText, renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
 import { remediationWorkflowId, statusQuery } from '../workflows/messages';
 import { CliError, EXIT } from './errors';
 import type { Io } from './program';
-import { remediationStatus } from './remediation-client';
+import { remediationStatus, temporalStatusOf } from './remediation-client';
 
 export interface WatchOptions {
   pollMs: number;
@@ -49,14 +49,7 @@ export async function watchRemediation(client: Client, appId: string, io: Io, op
 
   let temporalStatus: string;
   for (;;) {
-    try {
-      temporalStatus = (await handle.describe()).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        throw new CliError(`No remediation found for app ${appId}: start one with \`npx okta-remediate start --app ${appId}\`.`, EXIT.noRemediation);
-      }
-      throw err;
-    }
+    temporalStatus = await temporalStatusOf(handle, appId);
     if (temporalStatus !== 'RUNNING') break;
     // Before a worker picks the workflow up the query cannot answer yet: keep polling.
     const status = await handle.query(statusQuery).catch(() => undefined);

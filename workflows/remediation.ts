@@ -98,7 +98,6 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   };
   const deprovisionPending = () => state.affected.some((u) => u.kind === 'deprovision' && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
   const isApproved = (u: AffectedUser) => approveAll || approved.has(u.login.toLowerCase());
-  const awaitingApproval = (u: AffectedUser) => state.results.some((r) => userKey(r) === userKey(u) && r.outcome === 'awaiting_approval');
 
   // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
   setHandler(statusQuery, () => state);

@@ -6,7 +6,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startRemediation } from '../../cli/remediation-client';
 import type { RemediationStatus } from '../../domain/types';
-import { DOCUSIGN_APP, GITHUB_APP } from '../../sim/people';
 import { seedDemo } from '../../sim/seed';
 import { parseAppConfig } from '../../worker/app-config';
 import { confirmReauthUpdate, reauthCompletedSignal, remediationWorkflowId, snoozeUpdate } from '../../workflows/messages';
