@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { close, listen } from '../listen';
 import { ensureSimCertificates } from '../tls/ca';
 import { simCaTrustProblem } from '../tls/trust';
 import { FaultInjector, type FaultSpec } from './faults';
@@ -88,9 +88,8 @@ export class DocuSignSim {
             record: (r) => this.log.push(r),
           }),
         );
-        await listen(server);
+        const { port } = new URL(await listen(server, 0, '127.0.0.1', 'https'));
         this.servers.set(environment, server);
-        const { port } = server.address() as AddressInfo;
         const baseUri = `https://localhost:${port}`;
         this.served.set(environment, { environment, oauthHost: `127.0.0.1:${port}`, restBaseUrl: `${baseUri}/restapi`, baseUri });
       }
@@ -107,16 +106,7 @@ export class DocuSignSim {
     this.servers.clear();
     this.served.clear();
     this.started = undefined;
-    await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            // Clients keep connections alive; without this close() waits for them to time out.
-            server.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(servers.map((server) => close(server).catch(() => undefined)));
   }
 
   /** Where an environment is served (default: the one chosen at construction). Only after start(). */
@@ -235,14 +225,4 @@ export class DocuSignSim {
   requests(): RecordedRequest[] {
     return [...this.log];
   }
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

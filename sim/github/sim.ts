@@ -5,7 +5,7 @@
  * @octokit/rest pointed at `sim.url`.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { close, listen } from '../listen';
 import { credentialAuthorizationRoutes } from './credential-authorizations';
 import { FaultInjector, type FaultSpec } from './faults';
 import {
@@ -81,17 +81,8 @@ export class GitHubSim {
         record: (r) => this.log.push(r),
       }),
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
-    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.baseUrl = await listen(server, port, host);
     this.server = server;
-    this.baseUrl = `http://${hostPart}:${address.port}`;
     return this.baseUrl;
   }
 
@@ -99,11 +90,7 @@ export class GitHubSim {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // fetch keeps connections alive; without this close() would wait for them to idle out.
-      server.closeAllConnections();
-    });
+    await close(server);
   }
 
   get url(): string {

@@ -3,7 +3,7 @@
  * CLI's admin endpoints seed and steer it; the pipeline talks to it with the real Okta SDK.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { close, listen } from '../listen';
 import { adminRoutes } from './admin-routes';
 import { FaultInjector, type FaultSpec } from './faults';
 import { hex } from './ids';
@@ -62,17 +62,8 @@ export class OktaSim {
         record: (method, path) => this.requests.push({ method, path }),
       }),
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
-    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.baseUrl = await listen(server, port, host);
     this.server = server;
-    this.baseUrl = `http://${hostPart}:${address.port}`;
     return this.baseUrl;
   }
 
@@ -82,11 +73,7 @@ export class OktaSim {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets (the SDK's agent holds some) would otherwise keep close() waiting.
-      server.closeAllConnections();
-    });
+    await close(server);
   }
 
   get url(): string {
