@@ -11,7 +11,7 @@ import type { Activities } from '../activities';
 import { withVendorProbe } from '../domain/diagnosis';
 import { formatDuration, renderMarkdown } from '../domain/report';
 import type { NoticeKind } from '../domain/notice';
-import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult } from '../domain/types';
+import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult, VendorProbe } from '../domain/types';
 import {
   addFailedUsersSignal,
   approveDeprovisionSignal,
@@ -33,20 +33,36 @@ export interface RemediationInput {
 const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned'];
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE };
 
-const { diagnoseApp, probeVendor, removeVendorAccess, oktaActivitySince } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
+const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
+/** Activities that wait on Okta or the vendor heartbeat while they poll. */
+const POLLING: ActivityOptions = { startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', retry };
+const quick = proxyActivities<Activities>(QUICK);
+const polling = proxyActivities<Activities>(POLLING);
+
+/** Every activity runs with a one-line summary, so the Web UI's event list reads as a story. */
+const diagnoseApp = (summary: string, input: { appId: string }) => quick.diagnoseApp.executeWithOptions({ ...QUICK, summary }, [input]);
+const probeVendor = (summary: string, input: { appId: string; credentialFailing: boolean }) => quick.probeVendor.executeWithOptions({ ...QUICK, summary }, [input]);
+const removeVendorAccess = (summary: string, input: Parameters<Activities['removeVendorAccess']>[0]) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
+const oktaActivitySince = (summary: string, input: { appId: string; since: string }) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
+const repushUser = (summary: string, input: Parameters<Activities['repushUser']>[0]) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
+const assignTestUser = (summary: string, input: Parameters<Activities['assignTestUser']>[0]) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
+const unassignTestUser = (summary: string, input: Parameters<Activities['unassignTestUser']>[0]) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
+const awaitVendorAccess = (summary: string, input: Parameters<Activities['awaitVendorAccess']>[0]) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);
+
 const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
 };
 /** A channel that fails is retried on its own and never holds up the others or the remediation. */
 const { deliverNotice } = proxyActivities<Activities>(NOTIFY_OPTIONS);
-const { repushUser, assignTestUser, unassignTestUser, awaitVendorAccess } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry,
-});
 
 const userKey = (u: { kind: string; userId: string }) => `${u.kind}:${u.userId}`;
+/** A trimmed non-empty string, or undefined: messages come from scripts and other tools too. */
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const isAffectedUser = (u: unknown): u is AffectedUser => {
+  const a = u as AffectedUser;
+  return !!a && typeof a.userId === 'string' && typeof a.login === 'string' && (a.kind === 'push' || a.kind === 'deprovision') && typeof a.failedAt === 'string';
+};
 const deprovisionsFirst = (a: AffectedUser, b: AffectedUser) => Number(a.kind === 'push') - Number(b.kind === 'push');
 const failureMessage = (err: unknown) => (err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String((err as Error)?.message ?? err));
 
@@ -58,13 +74,17 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   let snoozes = 0;
   const unverifiedClaims: ReauthClaim[] = [];
   const approved = new Set<string>(); // logins (lower case) approved for removal at the vendor
-  let approveAll = false;
   const done = new Set<string>();
   const inFlight = new Set<string>();
   let policy: AppPolicy | undefined;
 
+  let indexed = '';
   const publish = () => {
     wf.setCurrentDetails(renderMarkdown(state));
+    // One history event per real change, not per user result.
+    const key = `${state.phase}/${state.affected.length}`;
+    if (key === indexed) return;
+    indexed = key;
     upsertSearchAttributes([
       { key: REMEDIATION_PHASE, value: state.phase },
       { key: AFFECTED_USERS, value: state.affected.length },
@@ -88,16 +108,19 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     for (const u of users) {
       const known = state.affected.some((a) => userKey(a) === userKey(u));
       if (!known) state.affected.push(u);
-      else if (done.has(userKey(u)) && state.phase !== 'retrying') {
-        // Failed again after we fixed it: retry it once more in this run.
-        done.delete(userKey(u));
-        state.results = state.results.filter((r) => userKey(r) !== userKey(u));
+      else {
+        // Failed again after we handled it (not a re-sent old failure): handle it once more.
+        const result = state.results.find((r) => userKey(r) === userKey(u));
+        if (result && result.outcome !== 'awaiting_approval' && u.failedAt > result.at && !inFlight.has(userKey(u))) {
+          done.delete(userKey(u));
+          state.results = state.results.filter((r) => r !== result);
+        }
       }
     }
     state.affected.sort(deprovisionsFirst);
   };
   const deprovisionPending = () => state.affected.some((u) => u.kind === 'deprovision' && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
-  const isApproved = (u: AffectedUser) => approveAll || approved.has(u.login.toLowerCase());
+  const isApproved = (u: AffectedUser) => approved.has(u.login.toLowerCase());
 
   // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
   setHandler(statusQuery, () => state);
@@ -107,11 +130,13 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).`
       : undefined;
   };
-  setHandler(reauthCompletedSignal, ({ by, note }) => {
-    const claim: ReauthClaim = { by, note, at: now(), via: 'signal' };
+  setHandler(reauthCompletedSignal, (args) => {
+    const by = text(args?.by);
+    const claim: ReauthClaim = { by: by ?? '(nobody)', note: text(args?.note), at: now(), via: 'signal' };
     state.reauthClaims.push(claim);
-    // A signal cannot be refused, so one from outside the allow-list is kept on record, unverified.
-    const refused = notAllowed(by);
+    // A signal cannot be refused, so a malformed one, or one from outside the allow-list, is kept
+    // on record, unverified.
+    const refused = by ? notAllowed(by) : 'the signal does not say who re-authenticated ("by").';
     if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
     else unverifiedClaims.push(claim);
     publish();
@@ -119,7 +144,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(
     confirmReauthUpdate,
     async ({ by, note }) => {
-      const claim: ReauthClaim = { by, note, at: now(), via: 'update' };
+      const claim: ReauthClaim = { by: by.trim(), note: text(note), at: now(), via: 'update' };
       state.reauthClaims.push(claim);
       unverifiedClaims.push(claim);
       await condition(() => claim.verified !== undefined);
@@ -146,24 +171,28 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     {
       validator: ({ forMs }) => {
         if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
-        if (!Number.isFinite(forMs) || forMs <= 0) throw new Error('The snooze must be a positive duration.');
+        if (typeof forMs !== 'number' || !Number.isFinite(forMs) || forMs <= 0) throw new Error('The snooze must be a positive duration.');
+        if (Date.now() + forMs > Date.parse(state.wait.deadline)) throw new Error(`The snooze would outlast the deadline (${state.wait.deadline}); give up the wait with cancel instead.`);
       },
     },
   );
-  setHandler(addFailedUsersSignal, ({ users }) => {
-    addAffected(users);
+  setHandler(addFailedUsersSignal, (args) => {
+    addAffected((Array.isArray(args?.users) ? args.users : []).filter(isAffectedUser));
     publish();
   });
-  setHandler(cancelReasonSignal, ({ reason, by }) => {
-    state.cancellation = { reason, by, at: now() };
+  setHandler(cancelReasonSignal, (args) => {
+    state.cancellation = { reason: text(args?.reason) ?? 'no reason given', by: text(args?.by), at: now() };
   });
-  setHandler(approveDeprovisionSignal, ({ logins, all, by }) => {
-    if (all) approveAll = true;
-    for (const login of logins ?? []) approved.add(login.toLowerCase());
+  setHandler(approveDeprovisionSignal, (args) => {
+    const by = text(args?.by);
+    if (!by || notAllowed(by)) return; // approvals carry the same authority as confirmations
+    // "All" means everyone awaiting approval now, not whoever fails later.
+    const logins = args?.all ? state.results.filter((r) => r.outcome === 'awaiting_approval').map((r) => r.login) : (Array.isArray(args?.logins) ? args.logins : []);
+    for (const login of logins) if (typeof login === 'string') approved.add(login.toLowerCase());
     for (const r of state.results) {
-      if (r.outcome === 'awaiting_approval' && (approveAll || approved.has(r.login.toLowerCase()))) {
+      if (r.outcome === 'awaiting_approval' && approved.has(r.login.toLowerCase())) {
         done.delete(userKey(r)); // the removal runs now that someone with authority said so
-        r.detail = `Approved by ${by}; removing at the vendor.`;
+        r.detail = `Approved by ${by}; the removal at the vendor runs next.`;
       }
     }
     publish();
@@ -181,7 +210,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
     }
     try {
-      const after = await removeVendorAccess({ appId, userId: u.userId, login: u.login });
+      const after = await removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
       if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
       const exposureMs = Date.now() - new Date(u.failedAt).getTime();
       return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
@@ -194,7 +223,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   async function handle(u: AffectedUser): Promise<UserResult> {
     if (u.kind === 'deprovision') return deprovision(u);
     try {
-      return await repushUser({ appId, user: u });
+      return await repushUser(`Re-push ${u.login} from Okta`, { appId, user: u });
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
       return { userId: u.userId, login: u.login, kind: u.kind, outcome: 'still_failing', detail: `Gave up after repeated errors: ${failureMessage(err)}`, at: now() };
@@ -224,19 +253,36 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     await Promise.all(Array.from({ length: Math.max(1, input.retryConcurrency ?? 4) }, lane));
   }
 
-  /** Never trust the signal alone: the vendor must check out and a canary push must succeed. */
+  /** A verification that cannot run (Okta or the vendor keeps failing) is a failed one, not a failed remediation. */
   async function verify(claim: ReauthClaim): Promise<boolean> {
+    const refused = claim.via !== 'auto-detection' ? notAllowed(claim.by) : undefined;
+    if (refused) {
+      // Checked here too: a signal that came before the app's policy was known.
+      claim.verdict = `Ignored: ${refused}`;
+      return false;
+    }
+    try {
+      return await checkReauth(claim);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      claim.verdict = `Could not verify: ${failureMessage(err)}`;
+      return false;
+    }
+  }
+
+  /** Never trust the signal alone: the vendor must check out and a canary push must succeed. */
+  async function checkReauth(claim: ReauthClaim): Promise<boolean> {
     // Any change since the failures began counts: an admin may have re-authenticated before the
     // remediation started and then reported it.
     const since = state.affected.map((u) => u.failedAt).sort()[0] ?? state.wait?.since ?? state.startedAt;
-    const okta = await oktaActivitySince({ appId, since });
+    const okta = await oktaActivitySince(`Audit: who changed the app in Okta since ${since}`, { appId, since });
     claim.oktaChanges = okta.changes;
     if (claim.via !== 'auto-detection') {
       const actors = [...new Set(okta.changes.map((c) => c.actor))];
       if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the failures began (${since}).`;
       else if (!actors.some((a) => a.toLowerCase() === claim.by.trim().toLowerCase())) claim.mismatch = `Okta's System Log shows the app changed by ${actors.join(', ')}, not ${claim.by}.`;
     }
-    const probe = await probeVendor({ appId, credentialFailing: true });
+    const probe = await probeVendor('Verify: probe the vendor', { appId, credentialFailing: true });
     setDiagnosis(withVendorProbe(state.diagnosis!, probe));
     const blocking = probe.findings.filter((f) => f.blocking).sort((a, b) => b.confidence - a.confidence)[0];
     if (blocking) {
@@ -244,19 +290,26 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       claim.verdict = `${cause?.title ?? blocking.cause}. ${blocking.evidence[0] ?? ''}`.trim();
       return false;
     }
-    const canary = state.affected.find((u) => u.kind === 'push' && !done.has(userKey(u)));
-    if (!canary) {
-      claim.verdict = `${probe.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
-      return true;
+    // A canary no longer assigned in Okta proves nothing: record it and try the next one.
+    for (;;) {
+      const canary = state.affected.find((u) => u.kind === 'push' && !done.has(userKey(u)));
+      if (!canary) {
+        claim.verdict = `${probe.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
+        return true;
+      }
+      const result = await repushUser(`Verify: push canary ${canary.login}`, { appId, user: canary, force: true });
+      if (result.outcome === 'skipped') {
+        record(result);
+        continue;
+      }
+      if (result.outcome === 'succeeded') {
+        record(result);
+        claim.verdict = `${probe.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
+        return true;
+      }
+      claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;
+      return false;
     }
-    const result = await repushUser({ appId, user: canary, force: true });
-    if (result.outcome === 'succeeded') {
-      record(result);
-      claim.verdict = `${probe.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
-      return true;
-    }
-    claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;
-    return false;
   }
 
   /** Tells the app's channels (and, for escalations, the escalation list); never waits on them. */
@@ -278,9 +331,9 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
 
   /** Did the credential start working without anyone saying so? The vendor checks out and Okta shows a change or a success. */
   async function credentialLooksFixed(since: string): Promise<string | undefined> {
-    const okta = await oktaActivitySince({ appId, since });
+    const okta = await oktaActivitySince('Auto-detect: recent changes and pushes in Okta', { appId, since });
     if (okta.changes.length === 0 && okta.successfulPushes === 0) return undefined;
-    const probe = await probeVendor({ appId, credentialFailing: true });
+    const probe = await probeVendor('Auto-detect: probe the vendor', { appId, credentialFailing: true });
     if (probe.findings.some((f) => f.blocking)) return undefined;
     const change = okta.changes.at(-1);
     return change ? `Okta shows ${change.eventType} by ${change.actor} at ${change.at}` : `Okta shows ${okta.successfulPushes} successful pushes since ${since}`;
@@ -310,11 +363,12 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       if (unverifiedClaims.length > 0) {
         enter('verifying');
         const batch = unverifiedClaims.splice(0);
-        const claim = batch.at(-1)!;
+        // The latest claim a person made is the one to answer (and audit); auto-detection yields to it.
+        const claim = batch.filter((c) => c.via !== 'auto-detection').at(-1) ?? batch.at(-1)!;
         const judgedAt = now();
         claim.verified = await verify(claim);
         evidenceSince = judgedAt;
-        for (const earlier of batch.slice(0, -1)) Object.assign(earlier, { verified: claim.verified, verdict: `Superseded by ${claim.by}'s later report: ${claim.verdict}` });
+        for (const other of batch) if (other !== claim) Object.assign(other, { verified: claim.verified, verdict: `Answered with ${claim.by}'s report: ${claim.verdict}` });
         if (claim.verified) return 'verified';
         notify('verification_failed');
         continue;
@@ -338,7 +392,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       if (w.autoDetect && t >= nextCheck) {
         nextCheck = t + w.autoDetectEveryMs;
         wait.autoChecks++;
-        const evidence = await credentialLooksFixed(evidenceSince);
+        // A check that cannot run just finds nothing this time.
+        const evidence = await credentialLooksFixed(evidenceSince).catch((err: unknown) => {
+          if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+          return undefined;
+        });
         if (evidence) unverifiedClaims.push(pushClaim({ by: 'auto-detection', note: evidence, at: now(), via: 'auto-detection' }));
       }
       publish();
@@ -355,6 +413,8 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     state.finishedAt = now();
     notify(kind);
     await Promise.all(notices);
+    // Leavers or approvals that came in while the last notices went out are still handled.
+    if (deprovisionPending()) await work((u) => u.kind === 'deprovision');
     publish();
     return state;
   }
@@ -370,14 +430,14 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     };
     let assigned: { userId: string } | undefined;
     try {
-      const a = await assignTestUser({ appId, login });
+      const a = await assignTestUser(`Test user: assign ${login} in Okta`, { appId, login });
       assigned = a;
       if (!step('assign', a.syncState === 'SYNCHRONIZED', a.detail)) return;
-      const present = await awaitVendorAccess({ appId, userId: a.userId, login, active: true });
+      const present = await awaitVendorAccess(`Test user: wait for ${login} at the vendor`, { appId, userId: a.userId, login, active: true });
       if (!step('vendor_present', present.state === 'active', present.detail)) return;
-      step('unassign', true, (await unassignTestUser({ appId, userId: a.userId, login })).detail);
+      step('unassign', true, (await unassignTestUser(`Test user: unassign ${login} in Okta`, { appId, userId: a.userId, login })).detail);
       assigned = undefined;
-      const gone = await awaitVendorAccess({ appId, userId: a.userId, login, active: false });
+      const gone = await awaitVendorAccess(`Test user: wait for ${login} to be gone at the vendor`, { appId, userId: a.userId, login, active: false });
       c.ok = step('vendor_removed', gone.state !== 'active', gone.detail);
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
@@ -385,15 +445,27 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       else step(c.steps.at(-1)?.step === 'assign' ? 'vendor_present' : 'vendor_removed', false, failureMessage(err));
     } finally {
       // Never leave the test user assigned because a later step failed.
-      if (assigned) await unassignTestUser({ appId, userId: assigned.userId, login }).then((r) => step('unassign', true, r.detail));
+      if (assigned) {
+        const { userId } = assigned;
+        await unassignTestUser(`Test user: unassign ${login} after a failed step`, { appId, userId, login }).then(
+          (r) => step('unassign', true, r.detail),
+          (err: unknown) => step('unassign', false, `Could not unassign ${login}; unassign them in Okta by hand: ${failureMessage(err)}`),
+        );
+      }
     }
   }
 
   try {
     publish();
-    const okta = await diagnoseApp({ appId });
+    const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId });
     policy = okta.policy;
-    const probe = await probeVendor({ appId, credentialFailing: okta.credentialFailing });
+    const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId, credentialFailing: okta.credentialFailing }).catch(
+      (err: unknown): VendorProbe => {
+        // The vendor cannot be checked now: diagnose from Okta's side and say why.
+        if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+        return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
+      },
+    );
     setDiagnosis(withVendorProbe(okta, probe));
     upsertSearchAttributes([
       { key: OKTA_APP_LABEL, value: okta.app.label },

@@ -47,7 +47,8 @@ export function createOktaActivities(deps: OktaActivityDeps) {
   async function failuresSince(appId: string, since: Date, until: Date, userId?: string): Promise<ProvisioningFailure[]> {
     const filter = userId ? `${appFailureFilter(appId)} and target.id eq "${userId}"` : appFailureFilter(appId);
     const events = await call(`reading the System Log for app ${appId}`, () =>
-      okta.systemLogApi.listLogEvents({ since: since.toISOString(), until: until.toISOString(), filter, limit: 1000 }),
+      // Newest first, so a capped read keeps the latest failures (the newest leavers among them).
+      okta.systemLogApi.listLogEvents({ since: since.toISOString(), until: until.toISOString(), filter, limit: 1000, sortOrder: 'DESCENDING' }),
     );
     const out: ProvisioningFailure[] = [];
     let read = 0;
@@ -121,29 +122,51 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (!input.force && appUser.syncState === 'SYNCHRONIZED' && lastSync >= new Date(user.failedAt).getTime()) {
       return result('succeeded', `Already synchronized at ${new Date(lastSync).toISOString()}.`, 'SYNCHRONIZED');
     }
-    const pushed = await call(`pushing user ${user.userId}`, () =>
-      okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }),
-    );
-    // Okta's own clock marks the push, so worker clock skew cannot confuse the comparison below.
-    const pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
     const ctx = Context.current();
+    // A retry of this activity watches the push its earlier attempt made instead of pushing again.
+    const resumed = (ctx.info.heartbeatDetails as { pushedAt?: string } | undefined)?.pushedAt;
+    let pushedAt: Date;
+    let state: string | undefined;
+    if (resumed) {
+      pushedAt = new Date(resumed);
+    } else {
+      const pushed = await call(`pushing user ${user.userId}`, () =>
+        okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }),
+      );
+      // Okta's own clock marks the push, so worker clock skew cannot confuse the comparison below.
+      pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
+      state = pushed.syncState;
+    }
+    ctx.heartbeat({ pushedAt: pushedAt.toISOString() });
+    /** Okta's words for the latest failure of this user after our push, if it logged one. */
+    const failureSincePush = async () => {
+      const failures = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
+      return failures.filter((f) => f.userId === user.userId).sort((a, b) => b.at.localeCompare(a.at))[0]?.message;
+    };
     const deadline = Date.now() + deps.sync.timeoutMs;
-    let state = pushed.syncState;
+    let errorSeenAt: string | undefined;
     while (Date.now() < deadline) {
       await ctx.sleep(deps.sync.pollMs);
       const current = await call(`reading app user ${user.userId}`, () => okta.applicationApi.getApplicationUser({ appId, userId: user.userId }));
       state = current.syncState;
-      ctx.heartbeat({ syncState: state });
+      ctx.heartbeat({ pushedAt: pushedAt.toISOString(), syncState: state });
       if (state === 'SYNCHRONIZED') {
         const synced = current.lastSync ? new Date(current.lastSync) : undefined;
         if (!synced || synced >= pushedAt) return result('succeeded', `Okta synchronized the user at ${(synced ?? now()).toISOString()}.`, state);
       }
-      if (state === 'ERROR') {
+      const updated = String(current.lastUpdated ?? '');
+      if (state === 'ERROR' && updated !== errorSeenAt) {
+        // Read the System Log once per change of the app user, not on every poll (its rate limit is low).
+        errorSeenAt = updated;
         // Trust ERROR only once Okta has logged a failure after our push; until then it may be stale.
-        const failures = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
-        const latest = failures.filter((f) => f.userId === user.userId).sort((a, b) => b.at.localeCompare(a.at))[0];
-        if (latest) return result('still_failing', latest.message, state);
+        const reason = await failureSincePush();
+        if (reason) return result('still_failing', reason, state);
       }
+    }
+    if (state === 'ERROR') {
+      // The System Log can lag the app user: one last look for Okta's reason.
+      const reason = await failureSincePush();
+      if (reason) return result('still_failing', reason, state);
     }
     return result('still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
   }

@@ -33,12 +33,14 @@ export function createTestUserActivities(deps: TestUserDeps) {
         throw toActivityFailure(err, `reading test user ${input.login}`);
       }
       const userId = user.id!;
+      Context.current().heartbeat('assigning');
       const existing = await okta.applicationApi.getApplicationUser({ appId: input.appId, userId }).catch((err: unknown) => {
         if (isNotFound(err)) return undefined;
         throw toActivityFailure(err, `reading app user ${userId}`);
       });
-      if (existing) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
-      await call(`assigning ${input.login}`, () => okta.applicationApi.assignUserToApplication({ appId: input.appId, appUser: { id: userId, scope: 'USER' } }));
+      // A retry finds the assignment its own earlier attempt made: carry on from there.
+      if (existing && Context.current().info.attempt === 1) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
+      if (!existing) await call(`assigning ${input.login}`, () => okta.applicationApi.assignUserToApplication({ appId: input.appId, appUser: { id: userId, scope: 'USER' } }));
       const deadline = Date.now() + deps.sync.timeoutMs;
       let state = 'SYNCING';
       while (Date.now() < deadline) {

@@ -39,10 +39,14 @@ export function createVendorActivities(deps: VendorActivityDeps) {
 
   async function context(appId: string, credentialFailing: boolean): Promise<{ ctx: VendorContext; module: VendorModule }> {
     const { app, oktaSettings } = await readApp(appId);
+    return { ctx: { app, oktaSettings, settings: deps.appConfig.settings(appId), credentialFailing }, module: modules[app.vendor] };
+  }
+
+  /** When an admin last changed the app in Okta: a probe compares the vendor's grants with it. */
+  async function lastReauthAt(appId: string): Promise<string | undefined> {
     const now = new Date();
     const okta = await readOktaActivity(deps.okta, appId, new Date(now.getTime() - deps.lookbackHours * 3_600_000).toISOString(), now);
-    const lastReauthAt = okta.changes.map((c) => c.at).sort().at(-1);
-    return { ctx: { app, oktaSettings, settings: deps.appConfig.settings(appId), credentialFailing, lastReauthAt }, module: modules[app.vendor] };
+    return okta.changes.map((c) => c.at).sort().at(-1);
   }
 
   /** The person's email in Okta: DocuSign knows people by email, which may differ from the login. */
@@ -69,11 +73,7 @@ export function createVendorActivities(deps: VendorActivityDeps) {
   return {
     async probeVendor(input: { appId: string; credentialFailing: boolean }): Promise<VendorProbe> {
       const { ctx, module } = await context(input.appId, input.credentialFailing);
-      return module.probe(ctx);
-    },
-
-    async findVendorAccess(input: PersonInput): Promise<VendorAccount> {
-      return withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email }));
+      return module.probe({ ...ctx, lastReauthAt: await lastReauthAt(input.appId) });
     },
 
     /** Removes the person at the vendor and confirms it with a fresh read. */

@@ -47,6 +47,8 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       token = res.body.access_token;
     } catch (err) {
       const f = httpFailure(err);
+      // No HTTP status and no network error code: the client refused our input (e.g. a key it cannot parse).
+      if (!f.status && !(err as { code?: string }).code) throw new CredentialRefused(`DocuSign's client refused the pipeline's JWT settings (${(err as Error).message}): check ${SETTINGS}.`);
       if (f.status && f.status < 500 && f.status !== 429) throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${SETTINGS}.`);
       throw vendorFailure('DocuSign', 'requesting a DocuSign token', err, SETTINGS);
     }
@@ -225,7 +227,8 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       }
       // Confirm with a fresh read: the removal counts only once DocuSign shows it.
       const after = await usersByEmail(s, account, email);
-      return stateOf(after === 'not-member' ? undefined : after[0], email, account.accountId);
+      const users = after === 'not-member' ? [] : after;
+      return stateOf(users.find((u) => u.userStatus?.toLowerCase() !== 'closed') ?? users[0], email, account.accountId);
     },
   };
 }
