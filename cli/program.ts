@@ -107,8 +107,12 @@ export function buildProgram(io: Io): Command {
     .option('--user <login...>', 'Okta logins to approve (default: every one awaiting approval)')
     .action(async (opts: { app: string; by: string; user?: string[] }) => {
       const logins = opts.user ?? [];
-      await approveDeprovision(await connectClient(), opts.app, opts.by, logins);
-      io.out(`Approved by ${opts.by}: removing ${logins.length > 0 ? logins.join(', ') : 'every person awaiting approval'} at the vendor for app ${opts.app}.\n`);
+      const approved = await approveDeprovision(await connectClient(), opts.app, opts.by, logins);
+      io.out(
+        approved.length > 0
+          ? `Approved by ${opts.by}: removing ${approved.join(', ')} at the vendor for app ${opts.app}.\n`
+          : `Approved by ${opts.by}, but nobody of app ${opts.app} is awaiting approval${logins.length > 0 ? ` among ${logins.join(', ')}` : ''} now.\n`,
+      );
     });
 
   program

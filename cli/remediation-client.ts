@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AffectedUser, RemediationStatus } from '../domain/types';
 import {
   addFailedUsersSignal,
-  approveDeprovisionSignal,
+  approveDeprovisionUpdate,
   cancelReasonSignal,
   confirmReauthUpdate,
   reauthCompletedSignal,
@@ -153,10 +153,14 @@ async function updateFailure(handle: WorkflowHandle, appId: string, err: unknown
 }
 
 /** Approves removing people at the vendor whose Okta deprovision failed (policy `ask`). */
-export async function approveDeprovision(client: Client, appId: string, by: string, logins: string[]): Promise<void> {
+export async function approveDeprovision(client: Client, appId: string, by: string, logins: string[]): Promise<string[]> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
-  await running.handle.signal(approveDeprovisionSignal, logins.length > 0 ? { logins, by } : { all: true, by });
+  try {
+    return await running.handle.executeUpdate(approveDeprovisionUpdate, { args: [logins.length > 0 ? { logins, by } : { all: true, by }] });
+  } catch (err) {
+    throw await updateFailure(running.handle, appId, err);
+  }
 }
 
 export async function cancelRemediation(client: Client, appId: string, reason: string, by?: string): Promise<void> {

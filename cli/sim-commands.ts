@@ -5,10 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { ensureSimCertificates } from '../sim/tls/ca';
 import { extraCaCertsFor } from '../sim/tls/trust';
+import type { SimState } from '../sim/okta/admin-routes';
+import { seededAppSettings } from '../sim/pipeline-settings';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, SimWorld, type SeededWorld } from '../sim/world';
 import { CliError, EXIT } from './errors';
 import { appIdOption, parseWith, type Io } from './program';
@@ -23,7 +25,12 @@ interface ServeOptions {
   docusignCause: (typeof DOCUSIGN_CAUSES)[number] | 'none';
   githubCause: (typeof GITHUB_CAUSES)[number] | 'none';
   githubPerson?: boolean;
+  configOut?: string;
+  quickWaits?: boolean;
 }
+
+/** Waits short enough to count reminders and escalations by hand (`sim serve --quick-waits`). */
+const QUICK_WAITS = { remindEvery: '20s', escalateAfterReminders: 2, giveUpAfter: '10m', autoDetectEvery: '30s' };
 
 export function addSimCommands(program: Command, io: Io): void {
   const sim = program.command('sim').description('The simulated Okta org, DocuSign and GitHub used by the demo and the tests');
@@ -36,7 +43,10 @@ export function addSimCommands(program: Command, io: Io): void {
     .option('--docusign-cause <cause>', `how DocuSign broke: ${DOCUSIGN_CAUSES.join(', ')} or none`, cause(DOCUSIGN_CAUSES, '--docusign-cause'), 'grant_revoked')
     .option('--github-cause <cause>', `how GitHub broke: ${GITHUB_CAUSES.join(', ')} or none`, cause(GITHUB_CAUSES, '--github-cause'), 'token_revoked')
     .option('--github-person', "run Okta's GitHub integration on a person's account instead of a service account")
+    .option('--config-out <file>', "write the worker's OKTA_REMEDIATION_CONFIG for the seeded apps (vendor identities, test user) to this file")
+    .option('--quick-waits', `with --config-out: remind every ${QUICK_WAITS.remindEvery}, escalate after ${QUICK_WAITS.escalateAfterReminders}, give up after ${QUICK_WAITS.giveUpAfter}`)
     .action(async (opts: ServeOptions) => {
+      if (opts.quickWaits && !opts.configOut) throw new CliError('--quick-waits goes with --config-out FILE (the waits are per-app settings).', EXIT.invalidInput);
       // The clients (worker, demo) run in other processes: they need NODE_EXTRA_CA_CERTS, not us.
       const world = await SimWorld.start({ okta: { port: opts.port, apiToken: opts.token }, requireTrustedCa: false });
       const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-sim-'));
@@ -46,6 +56,10 @@ export function addSimCommands(program: Command, io: Io): void {
         if (opts.githubCause !== 'none') world.breakGitHub(opts.githubCause);
         const keyFile = path.join(keyDir, 'docusign-private-key.pem');
         fs.writeFileSync(keyFile, world.pipelineCredentials.docusign.privateKeyPem, { mode: 0o600 });
+        if (opts.configOut) {
+          const apps = Object.fromEntries(Object.entries(seededAppSettings(seeded)).map(([id, a]) => [id, { ...a, testUser: seeded.testUser }]));
+          fs.writeFileSync(opts.configOut, JSON.stringify({ ...(opts.quickWaits ? { defaults: { wait: QUICK_WAITS } } : {}), apps }, null, 2) + '\n');
+        }
         io.out(serveBanner(world, seeded, opts, keyFile));
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -63,26 +77,10 @@ export function addSimCommands(program: Command, io: Io): void {
     .addOption(appIdOption())
     .option('--as <login>', 'who signs in at the vendor (default: the account Okta\'s grant belongs to)')
     .option('--api-account-id <id>', 'DocuSign: the API Account ID typed in Okta before authenticating', parseWith(z.uuid({ error: 'expected a GUID' }), 'invalid --api-account-id'))
-    .option('--sim-url <url>', 'the simulator (default: OKTA_ORG_URL)', simUrl)
+    .addOption(simUrlOption())
     .action(async (opts: { app: string; as?: string; apiAccountId?: string; simUrl?: string }) => {
-      const base = opts.simUrl ?? process.env.OKTA_ORG_URL;
-      const token = process.env.OKTA_API_TOKEN;
-      if (!base || !token) throw new CliError('sim reauth needs OKTA_ORG_URL and OKTA_API_TOKEN of the simulator (printed by `okta-remediate sim serve`).', EXIT.invalidInput);
       const body = { ...(opts.as ? { login: opts.as } : {}), ...(opts.apiAccountId ? { settings: { apiAccountId: opts.apiAccountId } } : {}) };
-      const res = await fetch(`${base.replace(/\/+$/, '')}/sim/v1/apps/${opts.app}/reauth`, {
-        method: 'POST',
-        headers: { Authorization: `SSWS ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      }).catch((err: Error) => {
-        throw new CliError(`No simulator answers at ${base} (${err.message}).`, EXIT.invalidInput);
-      });
-      const answer = (await res.json().catch(() => ({}))) as { credentialValid?: boolean; errorCauses?: Array<{ errorSummary?: string }> };
-      if (res.status === 404) throw new CliError(`The simulator has no app ${opts.app}.`, EXIT.unknownApp);
-      if (res.status === 400) {
-        const why = answer.errorCauses?.map((c) => c.errorSummary).join('; ') || 'invalid request';
-        throw new CliError(`The simulated console refused the re-auth: ${why}.`, EXIT.invalidInput);
-      }
-      if (!res.ok) throw new CliError(`The simulator refused the re-auth: HTTP ${res.status}.`, EXIT.unexpected);
+      const answer = (await simCall(opts, 'POST', `/sim/v1/apps/${opts.app}/reauth`, body, 'the re-auth')) as { credentialValid?: boolean };
       const who = opts.as ?? 'the admin';
       io.out(
         answer.credentialValid === false
@@ -90,6 +88,104 @@ export function addSimCommands(program: Command, io: Io): void {
           : `${who} re-authenticated app ${opts.app} in the simulated org; pushes work again.\n`,
       );
     });
+
+  sim
+    .command('break')
+    .description("Break the app's credential the way its vendor breaks (DocuSign and GitHub: --cause); Okta's pushes and deprovisions start failing")
+    .addOption(appIdOption())
+    .option('--cause <cause>', `DocuSign: ${DOCUSIGN_CAUSES.join(', ')}; GitHub: ${GITHUB_CAUSES.join(', ')}; none for other apps`)
+    .addOption(simUrlOption())
+    .action(async (opts: { app: string; cause?: string; simUrl?: string }) => {
+      const answer = (await simCall(opts, 'POST', `/sim/v1/world/apps/${opts.app}/break`, opts.cause ? { cause: opts.cause } : {}, 'breaking the app')) as { cause: string };
+      io.out(`App ${opts.app} is broken (${answer.cause}): Okta's pushes and deprovisions to it fail from now on.\n`);
+    });
+
+  for (const [name, what] of [
+    ['assign', 'Assign an Okta user to the app (while it is broken, the push fails and Okta logs it)'],
+    ['unassign', 'Unassign an Okta user from the app (while it is broken, the deprovision fails: the person keeps access at the vendor)'],
+  ] as const) {
+    sim
+      .command(name)
+      .description(what)
+      .addOption(appIdOption())
+      .requiredOption('--user <login>', 'the Okta login')
+      .addOption(simUrlOption())
+      .action(async (opts: { app: string; user: string; simUrl?: string }) => {
+        const user = (await simCall(opts, 'GET', `/api/v1/users/${encodeURIComponent(opts.user)}`, undefined, `looking up ${opts.user}`)) as { id: string };
+        await simCall(opts, 'POST', `/sim/v1/apps/${opts.app}/users/${user.id}/${name}`, {}, `the ${name}ment`);
+        const appUser = name === 'assign' ? ((await simCall(opts, 'GET', `/api/v1/apps/${opts.app}/users/${user.id}`, undefined, 'reading the app user')) as { syncState?: string }) : undefined;
+        io.out(appUser ? `${opts.user} assigned to app ${opts.app}: syncState ${appUser.syncState}.\n` : `${opts.user} unassigned from app ${opts.app}.\n`);
+      });
+  }
+
+  sim
+    .command('fail')
+    .description("Log a provisioning failure that is not the credential's (a vendor rate limit, an unknown user...): the scanner counts it, never remediates it")
+    .addOption(appIdOption())
+    .requiredOption('--user <login>', 'the Okta login')
+    .requiredOption('--reason <text>', "Okta's reason, e.g. \"Rate limit exceeded\"")
+    .option('--deprovision', 'a failed deprovision (default: a failed push)')
+    .addOption(simUrlOption())
+    .action(async (opts: { app: string; user: string; reason: string; deprovision?: boolean; simUrl?: string }) => {
+      const body = { login: opts.user, reason: opts.reason, kind: opts.deprovision ? 'deprovision' : 'push' };
+      const answer = (await simCall(opts, 'POST', `/sim/v1/world/apps/${opts.app}/failures`, body, 'logging the failure')) as { eventType: string };
+      io.out(`Logged ${answer.eventType} FAILURE for ${opts.user} on app ${opts.app}: ${opts.reason}\n`);
+    });
+
+  sim
+    .command('fault')
+    .description('Make a simulator answer the next matching requests with an error (Okta 429/5xx, DocuSign 401/429/5xx, GitHub 401/403/429/5xx)')
+    .requiredOption('--target <sim>', 'okta, docusign or github', parseWith(z.enum(['okta', 'docusign', 'github']), 'invalid --target'))
+    .requiredOption('--path <regex>', 'a regular expression over the request path, e.g. "/memberships/"')
+    .requiredOption('--status <code>', 'the HTTP status to answer', parseWith(z.coerce.number().int(), 'invalid --status'))
+    .option('--count <n>', 'how many requests', parseWith(z.coerce.number().int().min(1).max(1000), 'invalid --count'), 1)
+    .option('--method <method>', 'only this HTTP method', parseWith(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), 'invalid --method'))
+    .addOption(simUrlOption())
+    .action(async (opts: { target: string; path: string; status: number; count: number; method?: string; simUrl?: string }) => {
+      const { target, path: p, status, count, method } = opts;
+      await simCall(opts, 'POST', '/sim/v1/world/faults', { target, path: p, status, count, ...(method ? { method } : {}) }, 'injecting the fault');
+      io.out(`The ${target} simulator answers ${status} to the next ${count} request${count === 1 ? '' : 's'}${method ? ` (${method})` : ''} matching ${p}.\n`);
+    });
+
+  sim
+    .command('state')
+    .description("Show the simulated world: each app's credential as its vendor sees it, and its users' syncState in Okta")
+    .option('--json', 'print JSON')
+    .addOption(simUrlOption())
+    .action(async (opts: { json?: boolean; simUrl?: string }) => {
+      const world = (await simCall(opts, 'GET', '/sim/v1/world', undefined, 'reading the world')) as { apps: Array<{ appId: string; label: string; health: { ok: boolean; cause?: string } }> };
+      const okta = (await simCall(opts, 'GET', '/sim/v1/state', undefined, 'reading the org')) as SimState;
+      if (opts.json) {
+        io.out(JSON.stringify({ ...world, okta }, null, 2) + '\n');
+        return;
+      }
+      for (const app of world.apps) {
+        io.out(`${app.label} (${app.appId}): ${app.health.ok ? 'credential works' : `broken: ${app.health.cause}`}\n`);
+        for (const u of okta.apps.find((a) => a.id === app.appId)?.users ?? []) io.out(`  ${u.login.padEnd(36)} ${u.status.padEnd(12)} ${u.syncState}\n`);
+      }
+    });
+}
+
+const simUrlOption = () => new Option('--sim-url <url>', 'the simulator (default: OKTA_ORG_URL)').argParser(simUrl);
+
+/** One call to a running simulator, with its token; Okta-shaped errors become one line. */
+async function simCall(opts: { simUrl?: string }, method: string, route: string, body: unknown, what: string): Promise<unknown> {
+  const base = opts.simUrl ?? process.env.OKTA_ORG_URL;
+  const token = process.env.OKTA_API_TOKEN;
+  if (!base || !token) throw new CliError('The sim commands need OKTA_ORG_URL and OKTA_API_TOKEN of the simulator (printed by `okta-remediate sim serve`).', EXIT.invalidInput);
+  const res = await fetch(`${base.replace(/\/+$/, '')}${route}`, {
+    method,
+    headers: { Authorization: `SSWS ${token}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  }).catch((err: Error) => {
+    throw new CliError(`No simulator answers at ${base} (${err.message}).`, EXIT.invalidInput);
+  });
+  const answer = (await res.json().catch(() => ({}))) as { errorSummary?: string; errorCauses?: Array<{ errorSummary?: string }> };
+  if (res.ok) return answer;
+  const why = [answer.errorSummary, ...(answer.errorCauses ?? []).map((c) => c.errorSummary)].filter(Boolean).join(': ') || `HTTP ${res.status}`;
+  if (res.status === 404) throw new CliError(`The simulator refused ${what}: ${why}.`, EXIT.unknownApp);
+  if (res.status === 400) throw new CliError(`The simulator refused ${what}: ${why}.`, EXIT.invalidInput);
+  throw new CliError(`The simulator refused ${what}: ${why} (HTTP ${res.status}).`, EXIT.unexpected);
 }
 
 function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, keyFile: string): string {
@@ -112,10 +208,12 @@ function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, keyFil
     `  export DOCUSIGN_DEMO_OAUTH_HOST=${c.docusign.demo.oauthHost}`,
     `  export GITHUB_API_URL=${c.github.apiUrl}`,
     `  export GITHUB_TOKEN=${c.github.token}`,
+    ...(opts.configOut ? [`  export OKTA_REMEDIATION_CONFIG=${path.resolve(opts.configOut)}`] : []),
     'What an admin configures per app:',
     `  DocuSign: apiAccountId ${s.docusign.apiAccountId}, adminEmail ${s.docusign.adminEmail}, environment ${s.docusign.environment}`,
-    `  GitHub:   org ${s.github.org}, serviceAccount ${s.github.serviceAccount}`,
+    `  GitHub:   org ${s.github.org}, serviceAccount ${s.github.serviceAccount}, serviceAccountId ${s.github.serviceAccountId}`,
     `  test user (every app): ${s.testUser}`,
+    'Steer it: okta-remediate sim break|assign|unassign|fail|fault|state (see --help).',
     `Re-authenticate: okta-remediate sim reauth --app ID [--as LOGIN] [--api-account-id ID]` +
       ` (DocuSign backup admin: ${s.docusign.backupAdminEmail}; GitHub person owner: ${s.github.personOwner})`,
     'Ctrl-C to stop.',

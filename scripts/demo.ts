@@ -19,7 +19,7 @@ import { remediationWorkflowId, statusQuery } from '../workflows/messages';
 import { connectClient, connectWorker, temporalTarget } from '../worker/temporal';
 import { createRemediationWorker } from '../worker/worker';
 import { freePort, isServing, startDevServer, type DevServer } from './dev-server';
-import { PROJECT_ROOT } from './temporal-cli';
+import { findTemporalCli, PROJECT_ROOT } from './temporal-cli';
 
 const TASK_QUEUE = 'okta-remediation-demo';
 const ADMIN = 'it-admin@example.com';
@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     }
     say();
     say(`Both workflows are in the Temporal server's history${temporal.server ? ' (.temporal/dev.db; `npm run server` to browse them)' : ''}.`);
+    const bin = path.relative(process.cwd(), findTemporalCli() ?? 'temporal') || 'temporal';
+    say(`List them: ${bin} workflow list --query 'WorkflowType = "remediateApp"'`);
   } finally {
     worker.shutdown();
     await workerRun;

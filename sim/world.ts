@@ -10,6 +10,7 @@ import { GitHubSim } from './github';
 import { OktaSim } from './okta';
 import { AFTERMATH, ASSIGNED, DOCUSIGN_APP, GENERIC_APP, GITHUB_APP, loginOf, PEOPLE, TEST_PERSON, type Aftermath, type Person } from './people';
 import { applyAftermath } from './seed';
+import { worldRoutes } from './world-routes';
 import { buildDocuSignCompany, DocuSignLink, type DocuSignCompany } from './shared-world/docusign';
 import { buildGitHubCompany, GitHubLink, type GitHubCompany } from './shared-world/github';
 import type {
@@ -65,6 +66,9 @@ export class SimWorld {
     const docusign = new DocuSignSim({ environment: 'production', requireTrustedCa: opts.requireTrustedCa ?? true });
     const github = new GitHubSim();
     try {
+      let world: SimWorld | undefined;
+      // The world's own routes, on Okta's server: `sim` commands steer a running `sim serve`.
+      okta.mount(worldRoutes(() => world!));
       await okta.start(opts.okta?.port ?? 0);
       const ds = await docusign.start();
       await github.start();
@@ -80,10 +84,11 @@ export class SimWorld {
         },
         github: { apiUrl: github.url, token: gh.pipeline.token, login: gh.pipeline.login },
       };
-      return new SimWorld(okta, docusign, github, credentials, new DocuSignLink(docusign, built.company), new GitHubLink(github, gh.company), {
+      world = new SimWorld(okta, docusign, github, credentials, new DocuSignLink(docusign, built.company), new GitHubLink(github, gh.company), {
         docusign: built.company,
         github: gh.company,
       });
+      return world;
     } catch (err) {
       await Promise.all([okta.stop(), docusign.stop(), github.stop()]);
       throw err;

@@ -24,6 +24,13 @@ export interface ApproveDeprovisionArgs {
   by: string;
 }
 
+/**
+ * Approves removals at the vendor (policy `ask`) of people awaiting approval now, with the same
+ * authority as a confirmation: the validator refuses anyone off the confirmers allow-list.
+ * Answers the logins now approved.
+ */
+export const approveDeprovisionUpdate = defineUpdate<string[], [ApproveDeprovisionArgs]>('approveDeprovision');
+/** The same approval as a signal, for scripts: one from off the allow-list is ignored. */
 export const approveDeprovisionSignal = defineSignal<[ApproveDeprovisionArgs]>('approveDeprovision');
 export const reauthCompletedSignal = defineSignal<[ReauthCompletedArgs]>('reauthCompleted');
 export const addFailedUsersSignal = defineSignal<[AddFailedUsersArgs]>('addFailedUsers');

@@ -15,6 +15,7 @@ import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis
 import {
   addFailedUsersSignal,
   approveDeprovisionSignal,
+  approveDeprovisionUpdate,
   cancelReasonSignal,
   confirmReauthUpdate,
   reauthCompletedSignal,
@@ -30,7 +31,7 @@ export interface RemediationInput {
 }
 
 /** Failures that retrying cannot fix: the step stops and says why. */
-const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned'];
+const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned', 'AssignedInOkta'];
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE };
 
 const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
@@ -183,19 +184,38 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(cancelReasonSignal, (args) => {
     state.cancellation = { reason: text(args?.reason) ?? 'no reason given', by: text(args?.by), at: now() };
   });
-  setHandler(approveDeprovisionSignal, (args) => {
-    const by = text(args?.by);
-    if (!by || notAllowed(by)) return; // approvals carry the same authority as confirmations
-    // "All" means everyone awaiting approval now, not whoever fails later.
-    const logins = args?.all ? state.results.filter((r) => r.outcome === 'awaiting_approval').map((r) => r.login) : (Array.isArray(args?.logins) ? args.logins : []);
-    for (const login of logins) if (typeof login === 'string') approved.add(login.toLowerCase());
-    for (const r of state.results) {
-      if (r.outcome === 'awaiting_approval' && approved.has(r.login.toLowerCase())) {
-        done.delete(userKey(r)); // the removal runs now that someone with authority said so
-        r.detail = `Approved by ${by}; the removal at the vendor runs next.`;
-      }
+  /** Approves removing people awaiting approval now (all, or those named); answers who was approved. */
+  const approve = (by: string, logins: string[] | 'all'): string[] => {
+    const at = now();
+    const wanted = logins === 'all' ? undefined : new Set(logins.map((l) => l.toLowerCase()));
+    // Only people awaiting approval now: someone whose deprovision fails later needs a fresh approval.
+    const approvedNow = state.results.filter((r) => r.outcome === 'awaiting_approval' && (!wanted || wanted.has(r.login.toLowerCase())));
+    for (const r of approvedNow) {
+      approved.add(r.login.toLowerCase());
+      done.delete(userKey(r)); // the removal runs now that someone with authority said so
+      Object.assign(r, { detail: `Approved by ${by} at ${at}; the removal at the vendor runs next.` });
     }
     publish();
+    return approvedNow.map((r) => r.login);
+  };
+  // The signal, for scripts and `temporal workflow signal`: it cannot be refused, so one from
+  // outside the allow-list (or malformed) changes nothing.
+  setHandler(approveDeprovisionSignal, (args) => {
+    const by = text(args?.by);
+    if (!by || notAllowed(by)) return;
+    approve(by, args?.all ? 'all' : (Array.isArray(args?.logins) ? args.logins : []).filter((l): l is string => typeof l === 'string'));
+  });
+  // The update (the CLI): refused, with the reason, when the approver lacks authority.
+  setHandler(approveDeprovisionUpdate, ({ logins, all, by }) => approve(by.trim(), all ? 'all' : logins!), {
+    validator: ({ logins, all, by }) => {
+      if (typeof by !== 'string' || !by.trim()) throw new Error('"by" must name who approves.');
+      const refused = notAllowed(by);
+      if (refused) throw new Error(refused);
+      if (!all && !(Array.isArray(logins) && logins.length > 0 && logins.every((l) => typeof l === 'string'))) {
+        throw new Error('Name the logins to approve, or approve all.');
+      }
+      if (['completed', 'timed_out', 'failed', 'cancelled'].includes(state.phase)) throw new Error(`The remediation of app ${appId} has ended (phase: ${state.phase}).`);
+    },
   });
 
   /** A failed deprovision: Okta has nothing left to push, so access ends at the vendor, per policy. */
@@ -209,6 +229,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     if (mode === 'ask' && !isApproved(u)) {
       return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
     }
+    approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
     try {
       const after = await removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
       if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
@@ -216,6 +237,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      if (err.cause instanceof ApplicationFailure && err.cause.type === 'AssignedInOkta') return { ...base, outcome: 'skipped', detail: failureMessage(err), at: now() };
       return { ...base, outcome: 'still_failing', detail: `Could not remove at the vendor: ${failureMessage(err)}`, at: now() };
     }
   }

@@ -28,6 +28,7 @@ export interface PersonInput {
 }
 
 export const VENDOR_NOT_CONFIGURED = 'VendorNotConfigured';
+export const ASSIGNED_IN_OKTA = 'AssignedInOkta';
 
 export function createVendorActivities(deps: VendorActivityDeps) {
   const { readApp } = createAppReader(deps);
@@ -60,6 +61,16 @@ export function createVendorActivities(deps: VendorActivityDeps) {
     }
   }
 
+  async function assignedInOkta(appId: string, userId: string): Promise<boolean> {
+    try {
+      const appUser = await deps.okta.applicationApi.getApplicationUser({ appId, userId });
+      return appUser.status !== 'DEPROVISIONED' && appUser.status !== 'INACTIVE';
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw toActivityFailure(err, `reading app user ${userId}`);
+    }
+  }
+
   async function withPerson(input: PersonInput, act: (module: VendorModule, ctx: VendorContext, email: string) => Promise<VendorAccount>): Promise<VendorAccount> {
     const { ctx, module } = await context(input.appId, false);
     try {
@@ -76,8 +87,14 @@ export function createVendorActivities(deps: VendorActivityDeps) {
       return module.probe({ ...ctx, lastReauthAt: await lastReauthAt(input.appId) });
     },
 
-    /** Removes the person at the vendor and confirms it with a fresh read. */
+    /**
+     * Removes the person at the vendor and confirms it with a fresh read; never someone Okta
+     * assigns to the app again (reassigned since the failure, or named by mistake).
+     */
     async removeVendorAccess(input: PersonInput): Promise<VendorAccount> {
+      if (await assignedInOkta(input.appId, input.userId)) {
+        throw ApplicationFailure.nonRetryable(`${input.login} is assigned to the app in Okta again, so their access stays: not removed at the vendor.`, ASSIGNED_IN_OKTA);
+      }
       return withPerson(input, (module, ctx, email) => module.removePerson(ctx, { login: input.login, email }));
     },
 

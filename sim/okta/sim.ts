@@ -12,6 +12,7 @@ import { oktaRoutes } from './okta-routes';
 import { Org, type AdminRef, type AppSeed, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
+import type { Route } from './router';
 import { createHandler } from './server';
 import type { AppUser, LogEvent } from './types';
 import type { VendorLink } from './vendor-link';
@@ -41,6 +42,8 @@ export class OktaSim {
   private readonly limiter: RateLimiter;
   private server?: Server;
   private baseUrl?: string;
+  /** Routes of the world around the org (see mount); served after Okta's own. */
+  private readonly mounted: Route[] = [];
 
   constructor(opts: OktaSimOptions = {}) {
     this.token = opts.apiToken ?? `sim-${hex(20)}`;
@@ -54,7 +57,7 @@ export class OktaSim {
     if (this.server) throw new Error('OktaSim is already started');
     const server = createServer(
       createHandler({
-        routes: [...oktaRoutes(this.org, this.orgName), ...adminRoutes(this.org)],
+        routes: [...oktaRoutes(this.org, this.orgName), ...adminRoutes(this.org), ...this.mounted],
         limiter: this.limiter,
         faults: this.faults,
         apiToken: this.token,
@@ -65,6 +68,12 @@ export class OktaSim {
     this.baseUrl = await listen(server, port, host);
     this.server = server;
     return this.baseUrl;
+  }
+
+  /** Serves more simulator-only routes (the shared world's), behind the same token; before start. */
+  mount(routes: Route[]): void {
+    if (this.server) throw new Error('OktaSim.mount: mount routes before start');
+    this.mounted.push(...routes);
   }
 
   /** Stops listening, drops open connections and cancels pushes still in flight. */

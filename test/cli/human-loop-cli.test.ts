@@ -48,9 +48,9 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
     expect(badDuration.stderr).toMatch(/invalid --for: expected a number and a unit, e\.g\. 30m, 2h, 1d/);
     expect((await cli(['snooze', '--app', app, '--for', '30'], env)).code).toBe(EXIT.invalidInput); // 30 what?
 
-    const snoozed = await cli(['snooze', '--app', app, '--for', '2h', '--by', 'ops@example.com'], env);
+    const snoozed = await cli(['snooze', '--app', app, '--for', '1h', '--by', 'ops@example.com'], env);
     expect(snoozed).toMatchObject({ code: 0, stderr: '' });
-    const [, until, deadline] = snoozed.stdout.match(/^Reminders for app \S+ snoozed for 2 h 0 min: none before (\S+)\. The deadline stays (\S+)\.\n$/)!;
+    const [, until, deadline] = snoozed.stdout.match(/^Reminders for app \S+ snoozed for 1 h 0 min: none before (\S+)\. The deadline stays (\S+)\.\n$/)!;
     const wait = (await h.status(app)).wait!;
     expect({ until, deadline }).toEqual({ until: wait.snoozedUntil, deadline: wait.deadline });
 
@@ -108,11 +108,15 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
     const [confirm, snooze, approve] = await Promise.all([
       cli(['reauth-done', '--app', app, '--by', ALICE, '--wait'], env),
       cli(['snooze', '--app', app, '--for', '1h'], env),
-      cli(['approve-deprovision', '--app', app, '--by', 'ops@example.com'], env),
+      cli(['approve-deprovision', '--app', app, '--by', BOB], env),
     ]);
     expect(confirm).toMatchObject({ code: EXIT.refusedByWorkflow, stderr: `Refused: The remediation of app ${app} is not awaiting a re-auth (phase: verifying).\n` });
     expect(snooze).toMatchObject({ code: EXIT.refusedByWorkflow, stderr: `Refused: The remediation of app ${app} is not awaiting a re-auth (phase: verifying).\n` });
-    expect(approve).toMatchObject({ code: 0, stdout: `Approved by ops@example.com: removing every person awaiting approval at the vendor for app ${app}.\n` });
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toMatch(new RegExp(`^Approved by ${BOB.replace('.', '\\.')}: removing \\S+@example\\.com at the vendor for app ${app}\\.\n$`));
+    const offList = await cli(['approve-deprovision', '--app', app, '--by', 'mallory@example.com'], env);
+    expect(offList).toMatchObject({ code: EXIT.refusedByWorkflow });
+    expect(offList.stderr).toMatch(/^Refused: mallory@example\.com is not on the confirmers allow-list/);
 
     const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(app)).result();
     expect(report.reauthClaims).toEqual([expect.objectContaining({ by: ALICE, via: 'signal', verified: true })]);

@@ -14,17 +14,29 @@ export interface Run {
 export interface RunningCli {
   /** Resolves once stdout so far matches. */
   output(pattern: RegExp): Promise<string>;
+  /** Asks the process to stop, as Ctrl-C would. */
+  stop(): void;
   done: Promise<Run>;
 }
 
 /** Starts the binary with only PATH and HOME from the test's environment, plus `env`: no operator settings leak in. */
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess([BIN, ...args], env);
+}
+
+/** The worker as an operator runs it (`npm run worker`), configured by `env` alone. */
+export function startWorkerProcess(env: Record<string, string>): RunningCli {
+  return startProcess([require.resolve('tsx/cli'), path.resolve(__dirname, '../../worker/main.ts')], env);
+}
+
+function startProcess(nodeArgs: string[], env: Record<string, string>): RunningCli {
+  const args = nodeArgs.slice(1);
+  const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000); // never outlive a hung test for long
   const done = new Promise<Run>((resolve) =>
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -36,6 +48,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       eventually(() => (pattern.test(stdout) ? stdout : undefined), `okta-remediate ${args.join(' ')} to print ${pattern}`).catch((err: Error) => {
         throw new Error(`${err.message}; it printed: ${stdout}${stderr}`);
       }),
+    stop: () => child.kill('SIGTERM'),
     done,
   };
 }

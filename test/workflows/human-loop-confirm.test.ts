@@ -121,6 +121,33 @@ describe('confirming a re-auth', () => {
     expect(report.results.filter((r) => r.kind === 'push').every((r) => r.outcome === 'succeeded')).toBe(true);
   });
 
+  it('accepts snooze and confirmReauth updates from the official temporal CLI, and lists the workflow by its search attributes', async () => {
+    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE] } }) } });
+    const { github } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    await h.waitForPhase(github.appId, 'awaiting_reauth');
+    const workflowId = remediationWorkflowId(github.appId);
+    const run = (args: string[]) => temporalCli(h!.address, args);
+
+    const listed = await eventually(async () => {
+      const r = await run(['workflow', 'list', '--query', `OktaAppId = "${github.appId}" AND OktaVendor = "github" AND RemediationPhase = "awaiting_reauth" AND AffectedUsers > 0`]);
+      return r.out.includes(workflowId) ? r : undefined;
+    }, 'the workflow to be listed by its search attributes');
+    expect(listed.code).toBe(0);
+
+    const snooze = await run(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'snooze', '--input', JSON.stringify({ forMs: 3_600_000, by: ALICE })]);
+    expect(snooze.code).toBe(0);
+    const { wait } = await h.status(github.appId);
+    expect(snooze.out).toContain(wait!.snoozedUntil!);
+
+    h.sim.reauthenticate(github.appId, { login: ALICE });
+    const confirm = await run(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'confirmReauth', '--input', JSON.stringify({ by: ALICE, note: 'new grant' })]);
+    expect(confirm.code).toBe(0);
+    expect(confirm.out).toMatch(/"verified":\s*true/);
+    const report: RemediationStatus = await handleOf(github.appId).result();
+    expect(report.reauthClaims).toEqual([expect.objectContaining({ by: ALICE, via: 'update', note: 'new grant', verified: true })]);
+  });
+
   it('audits each confirmation against the System Log: who changed the app and when, and a mismatch when it was someone else', async () => {
     h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: noAutoDetect }) } });
     const { docusign, github } = seedDemo(h.sim);

@@ -178,3 +178,35 @@ describe('remediateApp', () => {
     expect(logs).not.toContain(h.sim.apiToken);
   });
 });
+
+describe('remediateApp under bad input and changing state', () => {
+  it('keeps a malformed re-auth signal on record, ignored, and still completes after a real one', async () => {
+    h = await startHarness();
+    const { docusign } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    const handle = h.client.workflow.getHandle(remediationWorkflowId(docusign.appId));
+    await handle.signal('reauthCompleted', {}); // e.g. `temporal workflow signal --input '{}'`
+    await handle.signal('approveDeprovision', { logins: [123], by: 7 });
+    await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verdict?.startsWith('Ignored') ? true : undefined), 'the ignored claim');
+    h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
+    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    const report = await finish(docusign.appId);
+    expect(report.phase).toBe('completed');
+    expect(report.reauthClaims.map((c) => c.verified)).toEqual([false, true]);
+  });
+
+  it('tries the next canary when the first is no longer assigned in Okta', async () => {
+    h = await startHarness();
+    const { github } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth');
+    const first = waiting.affected.find((u) => u.kind === 'push')!;
+    h.sim.reauthenticate(github.appId, { login: 'admin@example.com' });
+    h.sim.unassignUser(github.appId, first.userId); // gone before the canary is pushed
+    await reportReauth(h.client, github.appId, 'admin@example.com');
+    const report = await finish(github.appId);
+    expect(report.reauthClaims[0]).toMatchObject({ verified: true });
+    expect(report.results.find((r) => r.userId === first.userId && r.kind === 'push')).toMatchObject({ outcome: 'skipped' });
+  });
+});

@@ -134,3 +134,13 @@ describe('vendor API failures', () => {
     expect(status.diagnosis!.hints.join('\n')).toMatch(/Authorize the pipeline's GitHub token for .*SAML single sign-on \(GitHub answered 403 with X-GitHub-SSO\)/);
   });
 });
+
+describe('a vendor that cannot be checked', () => {
+  it('diagnoses from Okta\'s side, says why, and keeps waiting instead of failing', async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGitHub('not_owner') });
+    h.world.github.injectFault({ path: /\/memberships\//, status: 401, count: 1 });
+    const status = await diagnosisOf(h.seeded.github.appId);
+    expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/The vendor could not be checked: .*GitHub refused the pipeline's credential/);
+  });
+});
