@@ -74,9 +74,8 @@ export function worldRoutes(worldOf: () => SimWorld): Route[] {
           throw validationFailed('path', `not a regular expression: ${(err as Error).message}`);
         }
         const spec = { path, status: b.status, count: b.count, method: b.method };
-        if (b.target === 'okta') world.okta.injectFault(spec as Parameters<typeof world.okta.injectFault>[0]);
-        else if (b.target === 'docusign') world.docusign.injectFault(spec as Parameters<typeof world.docusign.injectFault>[0]);
-        else world.github.injectFault(spec as Parameters<typeof world.github.injectFault>[0]);
+        // The status was checked against FAULT_STATUSES just above.
+        world[b.target].injectFault(spec as never);
         return { status: 200, body: { ...b } };
       },
     },

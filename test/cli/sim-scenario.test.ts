@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { EXIT } from '../../cli/errors';
-import { scanScheduleId } from '../../cli/scan-client';
 import { DOCUSIGN_APP, GENERIC_APP, GITHUB_APP } from '../../sim/people';
 import { cli, startCli, startWorkerProcess, type RunningCli } from '../support/cli';
-import { temporalAddress } from '../support/harness';
+import { clearTaskQueue, temporalAddress } from '../support/harness';
 
 const SIM = { docusign: DOCUSIGN_APP.id, github: GITHUB_APP.id, generic: GENERIC_APP.id };
 
@@ -33,11 +32,7 @@ describe('a scenario of your own through the CLI', () => {
 
   afterAll(async () => {
     const connection = await Connection.connect({ address: temporalAddress() });
-    const client = new Client({ connection });
-    await client.schedule.getHandle(scanScheduleId(taskQueue)).delete().catch(() => undefined);
-    for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"` })) {
-      await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
-    }
+    await clearTaskQueue(new Client({ connection }), taskQueue);
     await connection.close();
     worker?.stop();
     serve.stop();

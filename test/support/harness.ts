@@ -113,17 +113,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return s.phase === phase ? s : undefined;
     }, `app ${appId} to reach phase ${phase}`),
     async close() {
-      // Leave nothing running on the shared server for the next test to trip over.
-      await client.schedule.getHandle(scanScheduleId(taskQueue)).delete().catch(() => undefined);
-      for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"` })) {
-        await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
-      }
+      await clearTaskQueue(client, taskQueue);
       await stopWorker();
       await connection.close();
       await clientConnection.close();
       if (!options.okta) await sim.stop();
     },
   };
+}
+
+/** Leaves nothing of a task queue running on the shared server for the next test to trip over. */
+export async function clearTaskQueue(client: Client, taskQueue: string): Promise<void> {
+  await client.schedule.getHandle(scanScheduleId(taskQueue)).delete().catch(() => undefined);
+  for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"` })) {
+    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
+  }
 }
 
 /** A workflow's whole history as searchable text, with every payload decoded (they travel base64). */
