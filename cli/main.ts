@@ -1,6 +1,10 @@
 /** Entry point of the `okta-remediate` binary. */
 import { runCli } from './program';
 
-runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY: process.stdout.isTTY === true }).then((code) => {
+/** Resolves once everything written so far has left the process: a pipe may still hold a large report. */
+const drained = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY: process.stdout.isTTY === true }).then(async (code) => {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code); // the Temporal connection would otherwise keep the process alive
 });

@@ -1,6 +1,7 @@
 /** The `okta-remediate` command line: what operators run. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { cleanText, TEXT_LIMITS } from '../domain/message-input';
 import { formatDuration, renderText } from '../domain/report';
 import { loadTaskQueue } from '../worker/config';
 import { connectClient } from '../worker/temporal';
@@ -33,7 +34,15 @@ export const appIdOption = () =>
     .makeOptionMandatory()
     .argParser(parseWith(z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'expected an Okta app id such as 0oa1b2c3d4E5F6g7H8i9'), 'invalid app id'));
 
-const text = (max: number, label: string) => parseWith(z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`), label);
+/** Free text as the workflow stores it: control characters and bidi overrides removed, then checked. */
+const text = (max: number, label: string) =>
+  parseWith(
+    z
+      .string()
+      .transform((v) => cleanText(v, Number.MAX_SAFE_INTEGER))
+      .pipe(z.string().min(1, 'must not be empty (once control characters are removed)').max(max, `at most ${max} characters`)),
+    label,
+  );
 
 export function buildProgram(io: Io): Command {
   const program = new Command('okta-remediate')
@@ -50,13 +59,17 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { app: string; wait: boolean; json?: boolean }) => {
       const client = await connectClient();
-      const { handle, started, runId } = await startRemediation(client, loadTaskQueue(), { appId: opts.app });
+      const { handle, started, runId, startTime } = await startRemediation(client, loadTaskQueue(), { appId: opts.app });
       const status = opts.wait ? await waitForDiagnosis(client, opts.app, 60_000) : undefined;
       if (opts.json) {
-        io.out(JSON.stringify({ workflowId: handle.workflowId, runId, started, status }, null, 2) + '\n');
+        io.out(JSON.stringify({ workflowId: handle.workflowId, runId, started, startTime: startTime.toISOString(), status }, null, 2) + '\n');
         return;
       }
-      io.out(`${started ? 'Started' : 'Already running:'} remediation ${handle.workflowId} (run ${runId}).\n`);
+      io.out(
+        started
+          ? `Started remediation ${handle.workflowId} (run ${runId}).\n`
+          : `Joined the remediation of app ${opts.app} already running since ${startTime.toISOString()}: ${handle.workflowId} (run ${runId}). Nothing new was started.\n`,
+      );
       if (status) io.out(renderText(status) + '\n');
       else if (opts.wait) io.out(`No diagnosis yet: is a worker (npm run worker) polling task queue ${loadTaskQueue()}?\n`);
     });
@@ -65,8 +78,8 @@ export function buildProgram(io: Io): Command {
     .command('reauth-done')
     .description('Report that an admin re-authenticated the app in Okta; the workflow verifies it before retrying')
     .addOption(appIdOption())
-    .requiredOption('--by <who>', 'who re-authenticated (email or username)', text(200, 'invalid --by'))
-    .option('--note <text>', 'a note for the audit trail', text(2000, 'invalid --note'))
+    .requiredOption('--by <who>', 'who re-authenticated (email or username)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .option('--note <text>', 'a note for the audit trail', text(TEXT_LIMITS.note, 'invalid --note'))
     .option('--wait', `confirm with authority (an update the workflow may refuse) and wait for the verification; exit ${EXIT.reauthNotVerified} if it fails, ${EXIT.refusedByWorkflow} if refused`)
     .action(async (opts: { app: string; by: string; note?: string; wait?: boolean }) => {
       const client = await connectClient();
@@ -92,7 +105,7 @@ export function buildProgram(io: Io): Command {
     .description('Postpone the reminders of a remediation awaiting a re-auth (the deadline stays)')
     .addOption(appIdOption())
     .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h, 1d', parseWith(durationMs(1_000, 365 * 86_400_000), 'invalid --for'))
-    .option('--by <who>', 'who snoozes (kept in the report)', text(200, 'invalid --by'))
+    .option('--by <who>', 'who snoozes (kept in the report)', text(TEXT_LIMITS.by, 'invalid --by'))
     .action(async (opts: { app: string; for: number; by?: string }) => {
       const { until, status } = await snoozeReminders(await connectClient(), opts.app, opts.for, opts.by);
       const deadline = status.wait?.deadline;
@@ -103,8 +116,11 @@ export function buildProgram(io: Io): Command {
     .command('approve-deprovision')
     .description('Approve removing, at the vendor, people whose Okta deprovision failed (policy "ask")')
     .addOption(appIdOption())
-    .requiredOption('--by <who>', 'who approves (kept in the report)', text(200, 'invalid --by'))
-    .option('--user <login...>', 'Okta logins to approve (default: every one awaiting approval)')
+    .requiredOption('--by <who>', 'who approves (kept in the report)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .option('--user <login...>', 'Okta logins to approve (default: every one awaiting approval)', (value: string, previous: string[] = []) => [
+      ...previous,
+      text(TEXT_LIMITS.login, 'invalid --user')(value),
+    ])
     .action(async (opts: { app: string; by: string; user?: string[] }) => {
       const logins = opts.user ?? [];
       const approved = await approveDeprovision(await connectClient(), opts.app, opts.by, logins);
@@ -129,8 +145,8 @@ export function buildProgram(io: Io): Command {
     .command('cancel')
     .description('Cancel an app\'s running remediation, keeping its report')
     .addOption(appIdOption())
-    .requiredOption('--reason <text>', 'why (kept in the report)', text(2000, 'invalid --reason'))
-    .option('--by <who>', 'who cancels', text(200, 'invalid --by'))
+    .requiredOption('--reason <text>', 'why (kept in the report)', text(TEXT_LIMITS.reason, 'invalid --reason'))
+    .option('--by <who>', 'who cancels', text(TEXT_LIMITS.by, 'invalid --by'))
     .action(async (opts: { app: string; reason: string; by?: string }) => {
       await cancelRemediation(await connectClient(), opts.app, opts.reason, opts.by);
       io.out(`Cancellation of the remediation of app ${opts.app} requested.\n`);

@@ -5,6 +5,7 @@
  */
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { notHandledBy } from '../domain/scan';
 import type { AffectedUser, RemediationStatus } from '../domain/types';
 import {
   addFailedUsersSignal,
@@ -27,6 +28,8 @@ export interface StartResult {
   /** False when a remediation for this app was already running and is returned instead. */
   started: boolean;
   runId: string;
+  /** When the returned run started. */
+  startTime: Date;
 }
 
 function noRemediation(appId: string): CliError {
@@ -47,18 +50,17 @@ function remediationStartOptions(taskQueue: string, input: RemediationInput) {
 
 export async function startRemediation(client: Client, taskQueue: string, input: RemediationInput): Promise<StartResult> {
   const existing = await runningHandle(client, input.appId);
-  if (existing) return { handle: existing.handle, started: false, runId: existing.runId };
+  if (existing) return { ...existing, started: false };
   try {
-    const handle = await client.workflow.start<typeof remediateApp>('remediateApp', {
-      ...remediationStartOptions(taskQueue, input),
-      // A race with another starter still ends with one workflow per app.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    return { handle, started: true, runId: handle.firstExecutionRunId };
+    // A race with another starter fails here for the loser (the conflict policy's default), which
+    // then joins the winner's run: one workflow per app, and each caller says what it did.
+    const handle = await client.workflow.start<typeof remediateApp>('remediateApp', { ...remediationStartOptions(taskQueue, input), workflowIdConflictPolicy: 'FAIL' });
+    const desc = await handle.describe();
+    return { handle, started: true, runId: handle.firstExecutionRunId, startTime: desc.startTime };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       const again = await runningHandle(client, input.appId);
-      if (again) return { handle: again.handle, started: false, runId: again.runId };
+      if (again) return { ...again, started: false };
     }
     throw err;
   }
@@ -67,34 +69,51 @@ export async function startRemediation(client: Client, taskQueue: string, input:
 export interface JoinResult {
   workflowId: string;
   runId: string;
-  /** 'joined' when the users went to a remediation that was already running. */
-  action: 'started' | 'joined';
+  /**
+   * 'joined' when the users went to a remediation that was already running; 'handled' when the
+   * app's last remediation completed and already handled every one of them (nothing was sent).
+   */
+  action: 'started' | 'joined' | 'handled';
 }
 
 /**
  * Hands newly failed users to the app's remediation: signal-with-start, so they join the running
  * one or start a new one atomically. The workflow ignores users it already has, so a re-sent
- * batch (a retried activity, a re-read event) changes nothing.
+ * batch (a retried activity, a re-read event) changes nothing; with no remediation running, users
+ * that the last completed one already handled are left out (domain/scan.ts, notHandledBy).
  */
 export async function startOrJoinRemediation(client: Client, taskQueue: string, appId: string, users: AffectedUser[]): Promise<JoinResult> {
-  const before = await runningHandle(client, appId);
+  const latest = await latestRun(client, appId);
+  let fresh = users;
+  if (latest && latest.status !== 'RUNNING') {
+    const closed = latest.status === 'COMPLETED' ? ((await latest.handle.result()) as RemediationStatus) : undefined;
+    fresh = notHandledBy(closed, users);
+    if (fresh.length === 0) return { workflowId: latest.handle.workflowId, runId: latest.runId, action: 'handled' };
+  }
   const handle = await client.workflow.signalWithStart<typeof remediateApp, [AddFailedUsersArgs]>('remediateApp', {
     ...remediationStartOptions(taskQueue, { appId }),
     signal: addFailedUsersSignal,
-    signalArgs: [{ users }],
+    signalArgs: [{ users: fresh }],
   });
-  return { workflowId: handle.workflowId, runId: handle.signaledRunId, action: before?.runId === handle.signaledRunId ? 'joined' : 'started' };
+  const joined = latest?.status === 'RUNNING' && latest.runId === handle.signaledRunId;
+  return { workflowId: handle.workflowId, runId: handle.signaledRunId, action: joined ? 'joined' : 'started' };
 }
 
-async function runningHandle(client: Client, appId: string) {
+/** The app's latest remediation run, running or closed. */
+async function latestRun(client: Client, appId: string) {
   const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
   try {
     const desc = await handle.describe();
-    return desc.status.name === 'RUNNING' ? { handle, runId: desc.runId } : undefined;
+    return { handle, runId: desc.runId, status: desc.status.name, startTime: desc.startTime };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
+}
+
+async function runningHandle(client: Client, appId: string) {
+  const latest = await latestRun(client, appId);
+  return latest?.status === 'RUNNING' ? { handle: latest.handle, runId: latest.runId, startTime: latest.startTime } : undefined;
 }
 
 export async function reportReauth(client: Client, appId: string, by: string, note?: string): Promise<void> {

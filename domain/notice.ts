@@ -144,7 +144,9 @@ function outcomeFacts(s: RemediationStatus): string[] {
         ? `Test-user round trip (${t.testUser}) skipped: ${t.skipped}`
         : t.ok
           ? `Test-user round trip (${t.testUser}): assigned and deprovisioned as expected.`
-          : `Test-user round trip (${t.testUser}) failed${failed ? ` at ${failed.step}: ${failed.detail}` : '.'}`,
+          : failed
+            ? `Test-user round trip (${t.testUser}) failed at ${failed.step}: ${failed.detail}`
+            : `Test-user round trip (${t.testUser}) in progress (${t.steps.length} of 4 steps done).`,
     );
   }
   return facts;

@@ -3,7 +3,7 @@
  * shows as its current details in the Temporal Web UI. Pure, so both sides render the same words.
  */
 import { progressBar } from './progress';
-import type { RemediationStatus, UserResult } from './types';
+import type { Confirmation, RemediationStatus, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
@@ -47,6 +47,13 @@ export function phaseText(s: RemediationStatus): string {
   return PHASE_TEXT[s.phase];
 }
 
+/** A round trip with no failed step that has not passed yet is still running, not failed. */
+export function confirmationVerdict(c: Confirmation): string {
+  if (c.skipped) return `not run: ${c.skipped}`;
+  if (c.ok) return 'passed';
+  return c.steps.some((step) => !step.ok) ? 'FAILED' : `in progress (${c.steps.length} of 4 steps done)`;
+}
+
 function resultLine(r: UserResult): string {
   return `${r.outcome.padEnd(13)} ${r.kind.padEnd(11)} ${r.login}: ${r.detail}`;
 }
@@ -85,7 +92,7 @@ export function renderText(s: RemediationStatus): string {
   }
   if (s.confirmation) {
     const conf = s.confirmation;
-    lines.push('', `Test-user confirmation with ${conf.testUser}: ${conf.skipped ? `not run: ${conf.skipped}` : conf.ok ? 'passed' : 'FAILED'}`);
+    lines.push('', `Test-user confirmation with ${conf.testUser}: ${confirmationVerdict(conf)}`);
     for (const step of conf.steps) lines.push(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step}: ${step.detail}`);
   }
   const c = countResults(s);

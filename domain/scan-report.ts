@@ -9,6 +9,12 @@ const CATEGORY_TEXT: Record<OtherCategory, string> = {
   other: 'other error',
 };
 
+const REMEDIATION_ACTION_TEXT: Record<NonNullable<AppScanResult['remediation']>['action'], string> = {
+  started: 'started remediation',
+  joined: 'joined the running remediation',
+  handled: 'already handled by the completed remediation',
+};
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -21,7 +27,7 @@ function findings(a: AppScanResult): string {
   const parts: string[] = [];
   if (a.credentialEvents > 0) {
     const users = [a.pushes && plural(a.pushes, 'failed push', 'failed pushes'), a.deprovisions && plural(a.deprovisions, 'failed deprovision')].filter(Boolean).join(', ');
-    const where = a.remediation ? `${a.remediation.action === 'started' ? 'started remediation' : 'joined the running remediation'} ${a.remediation.workflowId}` : 'no remediation';
+    const where = a.remediation ? `${REMEDIATION_ACTION_TEXT[a.remediation.action]} ${a.remediation.workflowId}` : 'no remediation';
     parts.push(`credential failures: ${users} -> ${where}`);
   }
   if (a.other.length > 0) parts.push(`not remediated: ${otherText(a.other)}`);
@@ -44,7 +50,7 @@ export function renderScanText(r: ScanResult): string {
 }
 
 export function renderScanMarkdown(r: ScanResult): string {
-  const remediated = r.apps.filter((a) => a.remediation);
+  const remediated = r.apps.filter((a) => a.remediation && a.remediation.action !== 'handled');
   const out = [`## ${remediated.length > 0 ? `${plural(remediated.length, 'app')} sent to remediation` : 'Nothing to remediate'}`, headline(r)];
   if (r.apps.length > 0) out.push('', ...r.apps.map((a) => `- **${a.appLabel}** (\`${a.appId}\`): ${findings(a)}`));
   return [...out, ...tail(r)].join('\n');

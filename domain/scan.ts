@@ -4,7 +4,7 @@
  * the scan workflow decides with them and the unit tests check them without a server.
  */
 import type { ProvisioningFailure } from './okta-events';
-import type { AffectedUser } from './types';
+import type { AffectedUser, RemediationStatus } from './types';
 
 export interface ScanSettings {
   /** How far back the first scan reads; no scan reads further back than this. */
@@ -183,8 +183,8 @@ export interface AppScanResult {
   pushes: number;
   deprovisions: number;
   other: OtherFailures[];
-  /** The remediation the credential failures went to. */
-  remediation?: { workflowId: string; runId: string; action: 'started' | 'joined' };
+  /** The remediation the credential failures went to ('handled': a completed one already handled them all). */
+  remediation?: { workflowId: string; runId: string; action: 'started' | 'joined' | 'handled' };
 }
 
 /** The scan workflow's result: the report, and the state the next scheduled scan continues from. */
@@ -196,4 +196,18 @@ export interface ScanResult {
   duplicates: number;
   apps: AppScanResult[];
   state: ScanState;
+}
+
+/**
+ * The users a closed remediation did not handle. A completed remediation handled a user when it
+ * recorded a result for them and their failure is older than its verified re-auth: such a failure
+ * re-read from the System Log (a lost watermark, a lookback reaching back) starts nothing new. A
+ * failure after that re-auth, or a user it never saw, is new. A remediation that gave up, failed or
+ * was cancelled fixed nothing, so every user is new to it.
+ */
+export function notHandledBy(closed: RemediationStatus | undefined, users: AffectedUser[]): AffectedUser[] {
+  const reauthAt = closed?.phase === 'completed' ? closed.reauthClaims.find((c) => c.verified)?.at : undefined;
+  if (!closed || !reauthAt) return users;
+  const handled = new Set(closed.results.map((r) => `${r.kind}:${r.userId}`));
+  return users.filter((u) => !(handled.has(`${u.kind}:${u.userId}`) && u.failedAt <= reauthAt));
 }

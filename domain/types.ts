@@ -206,6 +206,16 @@ export interface RemediationStatus {
   /** The wait for re-auth: reminders sent, escalation, snooze, deadline. */
   wait?: { since: string; reminders: number; escalatedAt?: string; snoozedUntil?: string; snoozedBy?: string; deadline: string; autoChecks: number };
   notifications: NotificationRecord[];
+  /** Messages refused for their shape (a signal cannot be refused to its sender): the latest few, for the report. */
+  refusedMessages?: RefusedMessage[];
+}
+
+export interface RefusedMessage {
+  /** The signal's name, e.g. reauthCompleted. */
+  message: string;
+  /** What was wrong, naming the field. */
+  problem: string;
+  at: string;
 }
 
 export type DeprovisionPolicy = 'off' | 'ask' | 'auto';

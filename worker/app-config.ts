@@ -107,9 +107,11 @@ export function parseAppConfig(data: unknown, source = 'OKTA_REMEDIATION_CONFIG'
     const own = apps[appId] ?? {};
     return { ...defaults, ...own, wait: { ...defaults.wait, ...own.wait }, notify: { ...defaults.notify, ...own.notify } };
   };
-  for (const [appId, app] of Object.entries({ defaults, ...apps })) {
-    for (const name of [...(app.notify?.primary ?? []), ...(app.notify?.escalation ?? [])]) {
-      if (!allChannels[name]) throw new ConfigError(`Configuration error: ${source} at apps.${appId}.notify names channel "${name}", which "channels" does not define.`);
+  const sections: Array<[string, AppSettings]> = [['defaults', defaults], ...Object.entries(apps).map(([appId, app]): [string, AppSettings] => [`apps.${appId}`, app])];
+  for (const [where, app] of sections) {
+    for (const list of ['primary', 'escalation'] as const) {
+      const name = app.notify?.[list]?.find((n) => !allChannels[n]);
+      if (name) throw new ConfigError(`Configuration error: ${source} at ${where}.notify.${list} names channel "${name}", which "channels" does not define.`);
     }
   }
   return {

@@ -1,13 +1,12 @@
 /** `npm run worker`: the long-running worker process, configured from the environment. */
 import { createOktaClient } from '../activities/okta/client';
-import { loadAppConfig } from './app-config';
-import { ConfigError, loadWorkerConfig } from './config';
-import { connectClient, connectWorker, temporalTarget, TemporalUnreachableError } from './temporal';
+import { ConfigError } from './config';
+import { loadWorkerSettings } from './settings';
+import { connectClient, connectWorker, TemporalUnreachableError } from './temporal';
 import { createRemediationWorker } from './worker';
 
 async function main(): Promise<void> {
-  const config = loadWorkerConfig();
-  const target = temporalTarget();
+  const { config, appConfig, target } = loadWorkerSettings();
   const connection = await connectWorker(target);
   const client = await connectClient(target); // the scanner starts and signals remediations
   const worker = await createRemediationWorker({
@@ -17,7 +16,7 @@ async function main(): Promise<void> {
     deps: {
       okta: createOktaClient(config.okta),
       orgUrl: config.okta.orgUrl,
-      appConfig: loadAppConfig(),
+      appConfig,
       vendors: config.vendors,
       lookbackHours: config.lookbackHours,
       sync: config.sync,
@@ -31,7 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof TemporalUnreachableError;
-  console.error(known ? err.message : err);
-  process.exit(known ? 2 : 1);
+  console.error(err instanceof ConfigError || err instanceof TemporalUnreachableError ? err.message : err);
+  process.exit(err instanceof ConfigError ? 2 : err instanceof TemporalUnreachableError ? 5 : 1);
 });

@@ -4,11 +4,12 @@
  * probe and canary push), retry every affected user, optionally confirm with a test user, report.
  * The workflow decides; activities act.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import * as wf from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { withVendorProbe } from '../domain/diagnosis';
+import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../domain/message-input';
 import { formatDuration, renderMarkdown } from '../domain/report';
 import type { NoticeKind } from '../domain/notice';
 import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult, VendorProbe } from '../domain/types';
@@ -58,8 +59,11 @@ const NOTIFY_OPTIONS: ActivityOptions = {
 const { deliverNotice } = proxyActivities<Activities>(NOTIFY_OPTIONS);
 
 const userKey = (u: { kind: string; userId: string }) => `${u.kind}:${u.userId}`;
-/** A trimmed non-empty string, or undefined: messages come from scripts and other tools too. */
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+/** How many refused messages the report keeps: enough to see a misbehaving script, bounded. */
+const MAX_REFUSED = 20;
+/** Messages are checked for shape before use (domain/message-input.ts); this patch marks the change. */
+const STRICT_MESSAGES = 'strict-message-input';
+/** The check before STRICT_MESSAGES, kept so histories recorded earlier replay unchanged. */
 const isAffectedUser = (u: unknown): u is AffectedUser => {
   const a = u as AffectedUser;
   return !!a && typeof a.userId === 'string' && typeof a.login === 'string' && (a.kind === 'push' || a.kind === 'deprovision') && typeof a.failedAt === 'string';
@@ -131,38 +135,56 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).`
       : undefined;
   };
-  setHandler(reauthCompletedSignal, (args) => {
-    const by = text(args?.by);
-    const claim: ReauthClaim = { by: by ?? '(nobody)', note: text(args?.note), at: now(), via: 'signal' };
+  /** A signal cannot be refused to its sender: a malformed one changes nothing and is listed in the report. */
+  const refuse = (message: string, problem: string) => {
+    log.warn(`Refused ${message}: ${problem}`, { appId });
+    state.refusedMessages = [...(state.refusedMessages ?? []), { message, problem, at: now() }].slice(-MAX_REFUSED);
+    publish();
+  };
+  /** The input of an update, or the validator's refusal naming the field. */
+  const valid = <T>(parsed: { ok: true; value: T } | { ok: false; problem: string }): T => {
+    if (!parsed.ok) throw new Error(`Refused: ${parsed.problem}.`);
+    return parsed.value;
+  };
+  const isOver = () => ['completed', 'timed_out', 'failed', 'cancelled'].includes(state.phase);
+  const awaitingReauth = () => {
+    if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
+  };
+
+  setHandler(reauthCompletedSignal, (raw) => {
+    const parsed = parseMessage(reauthArgsSchema, raw);
+    if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);
+    const { by, note } = parsed.value;
+    const claim: ReauthClaim = { by, note: note || undefined, at: now(), via: 'signal' };
     state.reauthClaims.push(claim);
-    // A signal cannot be refused, so a malformed one, or one from outside the allow-list, is kept
-    // on record, unverified.
-    const refused = by ? notAllowed(by) : 'the signal does not say who re-authenticated ("by").';
+    // A signal from outside the allow-list is kept on record, unverified.
+    const refused = notAllowed(by);
     if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
     else unverifiedClaims.push(claim);
     publish();
   });
   setHandler(
     confirmReauthUpdate,
-    async ({ by, note }) => {
-      const claim: ReauthClaim = { by: by.trim(), note: text(note), at: now(), via: 'update' };
+    async (raw) => {
+      const { by, note } = valid(parseMessage(reauthArgsSchema, raw));
+      const claim: ReauthClaim = { by, note: note || undefined, at: now(), via: 'update' };
       state.reauthClaims.push(claim);
       unverifiedClaims.push(claim);
       await condition(() => claim.verified !== undefined);
       return { verified: claim.verified!, verdict: claim.verdict ?? '', mismatch: claim.mismatch };
     },
     {
-      validator: ({ by }) => {
-        if (state.phase !== 'awaiting_reauth') throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
-        if (typeof by !== 'string' || !by.trim()) throw new Error('"by" must name who re-authenticated the app.');
-        const refused = notAllowed(by);
+      validator: (raw) => {
+        awaitingReauth();
+        const refused = notAllowed(valid(parseMessage(reauthArgsSchema, raw)).by);
         if (refused) throw new Error(refused);
       },
     },
   );
   setHandler(
     snoozeUpdate,
-    ({ forMs, by }) => {
+    (raw) => {
+      const { forMs, by } = valid(parseMessage(snoozeArgsSchema, raw));
       const until = new Date(Date.now() + forMs).toISOString();
       Object.assign(state.wait!, { snoozedUntil: until, snoozedBy: by });
       snoozes++;
@@ -170,19 +192,36 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       return until;
     },
     {
-      validator: ({ forMs }) => {
-        if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
-        if (typeof forMs !== 'number' || !Number.isFinite(forMs) || forMs <= 0) throw new Error('The snooze must be a positive duration.');
-        if (Date.now() + forMs > Date.parse(state.wait.deadline)) throw new Error(`The snooze would outlast the deadline (${state.wait.deadline}); give up the wait with cancel instead.`);
+      validator: (raw) => {
+        awaitingReauth();
+        const { forMs } = valid(parseMessage(snoozeArgsSchema, raw));
+        if (Date.now() + forMs > Date.parse(state.wait!.deadline)) throw new Error(`The snooze would outlast the deadline (${state.wait!.deadline}); give up the wait with cancel instead.`);
       },
     },
   );
-  setHandler(addFailedUsersSignal, (args) => {
-    addAffected((Array.isArray(args?.users) ? args.users : []).filter(isAffectedUser));
+  setHandler(addFailedUsersSignal, (raw) => {
+    if (!patched(STRICT_MESSAGES)) {
+      const args = raw as { users?: unknown } | undefined;
+      addAffected((Array.isArray(args?.users) ? args.users : []).filter(isAffectedUser));
+      publish();
+      return;
+    }
+    const parsed = parseMessage(addFailedUsersArgsSchema, raw);
+    if (!parsed.ok) return refuse('addFailedUsers', parsed.problem);
+    // Each well-formed user is kept: one bad entry from a script must not lose the others.
+    const users: AffectedUser[] = [];
+    parsed.value.users.forEach((u, i) => {
+      const user = parseMessage(affectedUserSchema, u);
+      if (user.ok) users.push(user.value);
+      else refuse('addFailedUsers', `users[${i}]: ${user.problem}`);
+    });
+    addAffected(users);
     publish();
   });
-  setHandler(cancelReasonSignal, (args) => {
-    state.cancellation = { reason: text(args?.reason) ?? 'no reason given', by: text(args?.by), at: now() };
+  setHandler(cancelReasonSignal, (raw) => {
+    const parsed = parseMessage(cancelArgsSchema, raw);
+    if (!parsed.ok) return refuse('cancelReason', parsed.problem);
+    state.cancellation = { reason: parsed.value.reason, by: parsed.value.by, at: now() };
   });
   /** Approves removing people awaiting approval now (all, or those named); answers who was approved. */
   const approve = (by: string, logins: string[] | 'all'): string[] => {
@@ -200,23 +239,29 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   };
   // The signal, for scripts and `temporal workflow signal`: it cannot be refused, so one from
   // outside the allow-list (or malformed) changes nothing.
-  setHandler(approveDeprovisionSignal, (args) => {
-    const by = text(args?.by);
-    if (!by || notAllowed(by)) return;
-    approve(by, args?.all ? 'all' : (Array.isArray(args?.logins) ? args.logins : []).filter((l): l is string => typeof l === 'string'));
+  setHandler(approveDeprovisionSignal, (raw) => {
+    const parsed = parseMessage(approveArgsSchema, raw);
+    if (!parsed.ok) return refuse('approveDeprovision', parsed.problem);
+    const { by, all, logins } = parsed.value;
+    if (notAllowed(by)) return;
+    approve(by, all ? 'all' : logins!);
   });
   // The update (the CLI): refused, with the reason, when the approver lacks authority.
-  setHandler(approveDeprovisionUpdate, ({ logins, all, by }) => approve(by.trim(), all ? 'all' : logins!), {
-    validator: ({ logins, all, by }) => {
-      if (typeof by !== 'string' || !by.trim()) throw new Error('"by" must name who approves.');
-      const refused = notAllowed(by);
-      if (refused) throw new Error(refused);
-      if (!all && !(Array.isArray(logins) && logins.length > 0 && logins.every((l) => typeof l === 'string'))) {
-        throw new Error('Name the logins to approve, or approve all.');
-      }
-      if (['completed', 'timed_out', 'failed', 'cancelled'].includes(state.phase)) throw new Error(`The remediation of app ${appId} has ended (phase: ${state.phase}).`);
+  setHandler(
+    approveDeprovisionUpdate,
+    (raw) => {
+      const { by, all, logins } = valid(parseMessage(approveArgsSchema, raw));
+      return approve(by, all ? 'all' : logins!);
     },
-  });
+    {
+      validator: (raw) => {
+        const { by } = valid(parseMessage(approveArgsSchema, raw));
+        const refused = notAllowed(by);
+        if (refused) throw new Error(refused);
+        if (isOver()) throw new Error(`The remediation of app ${appId} has ended (phase: ${state.phase}).`);
+      },
+    },
+  );
 
   /** A failed deprovision: Okta has nothing left to push, so access ends at the vendor, per policy. */
   async function deprovision(u: AffectedUser): Promise<UserResult> {

@@ -1,6 +1,6 @@
 /**
  * JSON shapes the simulator serves. They follow the schemas of Okta's management API description
- * (`shared/okta/management.yaml`), trimmed to the fields the simulator fills in.
+ * (`contracts/okta/management.yaml.gz`), trimmed to the fields the simulator fills in.
  */
 
 export interface HrefObject {

@@ -1,31 +1,18 @@
 /**
- * The Temporal Web UI as an admin sees it: a real headless Chromium (Debian's package, driven by
- * playwright-core) opens a running remediation from the link `okta-remediate ui` prints.
+ * The Temporal Web UI as an admin sees it: a real headless Chromium (see support/chromium.ts,
+ * driven by playwright-core) opens a running remediation from the link `okta-remediate ui` prints.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { runCli } from '../../cli/program';
 import { startRemediation } from '../../cli/remediation-client';
 import { seedDemo } from '../../sim/seed';
+import { findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';
 
 /** Git-ignored: screenshots are for people, not assertions. */
 const SCREENSHOTS = path.resolve(__dirname, '../../test-results/web-ui');
-
-function chromiumOnPath(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      try {
-        accessSync(path.join(dir, name), constants.X_OK);
-        return path.join(dir, name);
-      } catch {
-        // not in this directory
-      }
-    }
-  }
-  throw new Error('No chromium on PATH: this test drives the Web UI with Debian\'s headless Chromium. Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).');
-}
 
 async function uiLink(appId: string, address: string): Promise<string> {
   const env = { TEMPORAL_ADDRESS: address, TEMPORAL_UI_URL: process.env.TEST_TEMPORAL_UI_URL };
@@ -49,7 +36,7 @@ describe('Temporal Web UI', () => {
   });
 
   it('shows a running remediation\'s summary, phase and current details', async () => {
-    const executablePath = chromiumOnPath();
+    const executablePath = findChromium();
     h = await startHarness();
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });

@@ -50,7 +50,7 @@ describe('okta-remediate CLI', () => {
     expect(started.stdout).toMatch(/What to do:\n  1\. /);
 
     const again = await cli(['start', '--app', github.appId, '--no-wait'], env);
-    expect(again.stdout).toMatch(/Already running/);
+    expect(again.stdout).toMatch(/Joined the remediation of app \S+ already running since \d{4}-\d\d-\d\dT[\d:.]+Z/);
 
     h.sim.reauthenticate(github.appId, { login: 'admin@example.com' });
     const done = await cli(['reauth-done', '--app', github.appId, '--by', 'admin@example.com', '--note', 'rotated'], env);

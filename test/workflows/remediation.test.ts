@@ -180,20 +180,29 @@ describe('remediateApp', () => {
 });
 
 describe('remediateApp under bad input and changing state', () => {
-  it('keeps a malformed re-auth signal on record, ignored, and still completes after a real one', async () => {
+  it('refuses malformed signals naming the field, changes nothing, and still completes after a real re-auth', async () => {
     h = await startHarness();
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
-    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    const before = await h.waitForPhase(docusign.appId, 'awaiting_reauth');
     const handle = h.client.workflow.getHandle(remediationWorkflowId(docusign.appId));
     await handle.signal('reauthCompleted', {}); // e.g. `temporal workflow signal --input '{}'`
     await handle.signal('approveDeprovision', { logins: [123], by: 7 });
-    await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verdict?.startsWith('Ignored') ? true : undefined), 'the ignored claim');
+    const refused = await eventually(async () => {
+      const s = await h.status(docusign.appId);
+      return (s.refusedMessages ?? []).length === 2 ? s : undefined;
+    }, 'both refusals');
+    expect(refused.refusedMessages!.map((r) => [r.message, r.problem])).toEqual([
+      ['reauthCompleted', '"by" is required: who acts (an email or username)'],
+      ['approveDeprovision', '"logins[0]" must be a string: an Okta login'],
+    ]);
+    expect(refused.reauthClaims).toEqual([]);
+    expect(refused.results).toEqual(before.results);
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
     await reportReauth(h.client, docusign.appId, 'admin@example.com');
     const report = await finish(docusign.appId);
     expect(report.phase).toBe('completed');
-    expect(report.reauthClaims.map((c) => c.verified)).toEqual([false, true]);
+    expect(report.reauthClaims.map((c) => c.verified)).toEqual([true]);
   });
 
   it('tries the next canary when the first is no longer assigned in Okta', async () => {

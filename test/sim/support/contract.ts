@@ -1,5 +1,5 @@
 /**
- * Checks HTTP answers against Okta's OpenAPI description (shared/okta/management.yaml): the
+ * Checks HTTP answers against Okta's OpenAPI description (contracts/okta/management.yaml.gz): the
  * status must be declared for the operation (undeclared error statuses, such as 401 on most
  * operations, must still be Okta's `ModelError`), the JSON body must validate against the
  * declared schema, and the rate-limit headers must match the spec's X-Rate-Limit-* schemas.

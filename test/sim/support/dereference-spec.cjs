@@ -3,10 +3,19 @@
  * objects shared: an object reached more than once is written once into `shared` and referenced
  * as {"$shared": index}. It runs as a separate Node process because swagger-parser's $ref
  * resolver ships only as ES modules, which Jest's CommonJS runtime cannot load (before Node 24.9).
- * Usage: node dereference-spec.cjs <spec.yaml>
+ * Usage: node dereference-spec.cjs <spec.yaml[.gz]>
  */
 'use strict';
+const { readFileSync } = require('node:fs');
+const { gunzipSync } = require('node:zlib');
 const SwaggerParser = require('@apidevtools/swagger-parser');
+const yaml = require('js-yaml');
+
+/** The repository keeps the descriptions gzipped (contracts/); swagger-parser takes the parsed object. */
+function readSpec(file) {
+  const bytes = readFileSync(file);
+  return yaml.load((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+}
 
 function encodeShared(root) {
   const seen = new Map();
@@ -38,7 +47,7 @@ function encodeShared(root) {
   return { root: copy(root), shared };
 }
 
-SwaggerParser.dereference(process.argv[2], {
+SwaggerParser.dereference(readSpec(process.argv[2]), {
   // Some examples hold $refs that point nowhere; examples are not part of the contract.
   dereference: { excludedPathMatcher: (p) => /\/examples?(\/|$)/.test(p) },
 })

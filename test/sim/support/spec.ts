@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-/** The spec lives beside the project root, in ../shared/okta. */
-export const SPEC_PATH = path.resolve(__dirname, '../../../../shared/okta/management.yaml');
+/** The repository's copy of Okta's description (source and version in contracts/README.md). */
+export const SPEC_PATH = path.resolve(__dirname, '../../../contracts/okta/management.yaml.gz');
 
 const CHILD = path.join(__dirname, 'dereference-spec.cjs');
 

@@ -1,0 +1,22 @@
+/**
+ * Everything the worker needs from its environment, checked before anything connects: Okta and
+ * vendor credentials, per-app settings, channel variables, the Temporal address. A bad setting
+ * stops the worker with one line naming it (a ConfigError, exit 2).
+ */
+import { loadAppConfig, type AppConfig } from './app-config';
+import { checkChannelSettings } from './channel-settings';
+import { loadWorkerConfig, type WorkerConfig } from './config';
+import { temporalTarget, type TemporalTarget } from './temporal';
+
+export interface WorkerSettings {
+  config: WorkerConfig;
+  appConfig: AppConfig;
+  target: TemporalTarget;
+}
+
+export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const config = loadWorkerConfig(env);
+  const appConfig = loadAppConfig(env);
+  checkChannelSettings(appConfig, env);
+  return { config, appConfig, target: temporalTarget(env) };
+}
