@@ -9,14 +9,17 @@ import { z } from 'zod';
 /** How long each kind of free text may be once cleaned. */
 export const TEXT_LIMITS = { by: 320, note: 2000, reason: 2000, login: 320 } as const;
 
-// C0 and C1 control characters (an ANSI escape starts with ESC), and the Unicode bidi controls
-// (embeddings, overrides, isolates, marks) that can make a terminal show text other than it is.
+// ANSI escape sequences (CSI such as ESC[2J, OSC such as a terminal title or hyperlink), the other
+// C0 and C1 control characters, and the Unicode bidi controls (embeddings, overrides, isolates,
+// marks) that can make a terminal show text other than it is.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text safe to store and print: controls and bidi overrides removed, whitespace runs made one space, at most `max` characters. */
 export function cleanText(value: string, max: number): string {
   const cleaned = value
+    .replace(ANSI, '')
     .replace(/[\t\n\r\v\f]+/g, ' ')
     .replace(CONTROL, '')
     .replace(BIDI, '')

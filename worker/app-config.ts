@@ -99,7 +99,9 @@ export function parseAppConfig(data: unknown, source = 'OKTA_REMEDIATION_CONFIG'
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Configuration error: ${source} at ${issue.path.join('.') || '(top)'} ${issue.message}.`);
+    // A bad key of a record (an app id, a channel name) carries its own reason one level down.
+    const message = issue.code === 'invalid_key' ? `is not a valid key: it ${issue.issues[0]?.message ?? issue.message}` : issue.message;
+    throw new ConfigError(`Configuration error: ${source} at ${issue.path.join('.') || '(top)'} ${message}.`);
   }
   const { channels, defaults, apps } = parsed.data;
   const allChannels: Record<string, ChannelConfig> = { console: { type: 'console' }, ...channels };

@@ -70,3 +70,20 @@ describe('okta-remediate CLI', () => {
     expect(status.results).toHaveLength(github.pushFailed.length + github.deprovisionFailed.length);
   });
 });
+
+describe('okta-remediate start', () => {
+  it('of two starts at once, one says it started the remediation and the other that it joined it', async () => {
+    const h = await startHarness();
+    const env = { TEMPORAL_ADDRESS: h.address, OKTA_REMEDIATION_TASK_QUEUE: h.taskQueue };
+    try {
+      const { docusign } = seedDemo(h.sim);
+      const runs = await Promise.all([1, 2].map(() => cli(['start', '--app', docusign.appId, '--no-wait', '--json'], env)));
+      const answers = runs.map((r) => JSON.parse(r.stdout) as { started: boolean; runId: string; startTime: string });
+      expect(answers.map((a) => a.started).sort()).toEqual([false, true]);
+      expect(new Set(answers.map((a) => a.runId)).size).toBe(1);
+      expect(answers[0]!.startTime).toBe(answers[1]!.startTime);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -4,24 +4,8 @@
  * devDependency: `npm ci` brings it, nothing is downloaded at test time).
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) if (executable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
+import { executable, onPath } from '../../scripts/temporal-cli';
 
 /** The package is ES modules only, which Jest's CommonJS runtime cannot import: ask a child Node. */
 function packaged(): string {
@@ -35,5 +19,5 @@ export function findChromium(): string {
     if (!executable(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which is not an executable file.`);
     return fromEnv;
   }
-  return onPath() ?? packaged();
+  return onPath('chromium') ?? onPath('chromium-browser') ?? packaged();
 }

@@ -1,6 +1,7 @@
 /** The scanner's rules, without a server: windows, grouping, de-duplication and the watermark. */
 import type { ProvisioningFailure } from '../../domain/okta-events';
-import { planScan, scanStateFrom, scanWindow, type ScanSettings, type ScanState } from '../../domain/scan';
+import { notHandledBy, planScan, scanStateFrom, scanWindow, type ScanSettings, type ScanState } from '../../domain/scan';
+import type { AffectedUser, RemediationStatus } from '../../domain/types';
 
 const CREDENTIAL = 'Automatic provisioning of user X to app Y failed: The credentials used to connect to the API were invalid; please check your configuration';
 const settings: ScanSettings = { lookbackSeconds: 3600, overlapSeconds: 60, lagSeconds: 10, maxEvents: 100 };
@@ -132,5 +133,35 @@ describe('scanStateFrom', () => {
     expect(scanStateFrom(undefined)).toBeUndefined();
     expect(scanStateFrom({ state: { watermark: 'yesterday', seen: [] } })).toBeUndefined();
     expect(scanStateFrom('a string')).toBeUndefined();
+  });
+});
+
+describe('notHandledBy (what a closed remediation did not handle)', () => {
+  const user = (userId: string, failedAt: string, kind: AffectedUser['kind'] = 'push'): AffectedUser => ({ userId, login: `${userId}@example.com`, displayName: userId, kind, failedAt: at(failedAt), reason: CREDENTIAL });
+  const closed = (phase: RemediationStatus['phase'], verified = true): RemediationStatus => ({
+    appId: 'app-ds',
+    phase,
+    affected: [],
+    results: [{ userId: 'u1', login: 'u1@example.com', kind: 'push', outcome: 'succeeded', detail: '', at: at('11:00:00') }],
+    reauthClaims: [{ by: 'admin@example.com', at: at('10:30:00'), via: 'update', verified }],
+    notifications: [],
+    startedAt: at('09:00:00'),
+    phaseChangedAt: at('11:00:00'),
+  });
+
+  it('drops a failure older than the re-auth that the remediation handled', () => {
+    expect(notHandledBy(closed('completed'), [user('u1', '10:00:00')])).toEqual([]);
+  });
+
+  it('keeps a failure after the re-auth, a user it never saw, and another kind of failure of the same user', () => {
+    const later = user('u1', '10:45:00');
+    const stranger = user('u2', '10:00:00');
+    const deprovision = user('u1', '10:00:00', 'deprovision');
+    expect(notHandledBy(closed('completed'), [later, stranger, deprovision])).toEqual([later, stranger, deprovision]);
+  });
+
+  it('keeps everything when the remediation fixed nothing: gave up, cancelled, failed, or no verified re-auth', () => {
+    const users = [user('u1', '10:00:00')];
+    for (const s of [closed('timed_out'), closed('cancelled'), closed('failed'), closed('completed', false), undefined]) expect(notHandledBy(s, users)).toEqual(users);
   });
 });

@@ -131,7 +131,7 @@ describe('waiting for the re-auth', () => {
 
     const refused = await handle.executeUpdate(snoozeUpdate, { args: [{ forMs: 0 }] }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('The snooze must be a positive duration.');
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('Refused: "forMs" must be positive.');
 
     const HOUR = 3_600_000;
     const until = await handle.executeUpdate(snoozeUpdate, { args: [{ forMs: HOUR, by: 'ops@example.com' }] });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { reportReauth } from '../../cli/remediation-client';
-import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, upsertScanSchedule, type ScheduleSettings } from '../../cli/scan-client';
+import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, scanScheduleId, upsertScanSchedule, type ScheduleSettings } from '../../cli/scan-client';
 import type { ScanResult } from '../../domain/scan';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo, type SeededApp } from '../../sim/seed';
@@ -147,5 +147,38 @@ describe('scanOktaLog', () => {
     expect(second.window.since).toBe(first.state.watermark);
     expect(second).toMatchObject({ eventsRead: 1, newEvents: 1 });
     expect(second.apps).toEqual([expect.objectContaining({ appId: github.appId, pushes: 1, remediation: expect.objectContaining({ action: 'joined' }) })]);
+  });
+
+  it('remembers what a completed remediation handled: old failures re-read start nothing, a new failure after it starts a new one', async () => {
+    h = await startHarness();
+    const { docusign, users } = seedDemo(h.sim);
+    await schedule();
+    const first = (await scan()).apps.find((a) => a.appId === docusign.appId)!.remediation!;
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
+    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).result();
+    expect(report.phase).toBe('completed');
+
+    // The schedule is deleted and made again: its watermark is gone, and the lookback re-reads every old failure.
+    await h.client.schedule.getHandle(scanScheduleId(h.taskQueue)).delete();
+    await schedule();
+    const reread = (await scan()).apps.find((a) => a.appId === docusign.appId)!;
+    expect(reread.pushes + reread.deprovisions).toBe(userIds(docusign).length);
+    expect(reread.remediation).toEqual({ workflowId: first.workflowId, runId: first.runId, action: 'handled' });
+    expect(await remediationRuns(docusign.appId)).toEqual([first.runId]);
+
+    // The credential breaks again and someone new fails: that is new, and starts a new remediation for them alone.
+    h.sim.breakCredential(docusign.appId);
+    const newcomer = Object.values(users).find((id) => !userIds(docusign).includes(id) && !h.sim.appUser(docusign.appId, id))!;
+    h.sim.assignUser(docusign.appId, newcomer);
+    const next = (await scan()).apps.find((a) => a.appId === docusign.appId)!;
+    expect(next).toMatchObject({ pushes: 1, deprovisions: 0, remediation: { action: 'started' } });
+    expect(next.remediation!.runId).not.toBe(first.runId);
+    const history = await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId), next.remediation!.runId).fetchHistory();
+    const signal = history.events!.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'addFailedUsers')!;
+    const sent = JSON.parse(Buffer.from(signal.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as { users: Array<{ userId: string }> };
+    expect(sent.users.map((u) => u.userId)).toEqual([newcomer]);
+    await eventually(async () => ((await affectedIds(docusign.appId)).includes(newcomer) ? true : undefined), 'the newcomer in the new remediation');
   });
 });
