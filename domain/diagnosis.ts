@@ -127,13 +127,20 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     affected: affectedUsers(input),
     eventCounts,
     window: input.window,
-    hints: input.vendorProbe?.hints ?? [],
+    hints: [...(input.vendorProbe?.hints ?? []), ...logCutHint(input.window)],
     vendorProbe: input.vendorProbe,
     policy: input.policy,
   };
 }
 
+/** A System Log read that stopped at its cap says so: older failures were not read. */
+function logCutHint(window: Diagnosis['window']): string[] {
+  return window.truncatedBefore
+    ? [`The System Log held more provisioning failures than one diagnosis reads: only those after ${window.truncatedBefore} were read. Older failed users join as the scanner finds them (okta-remediate scan).`]
+    : [];
+}
+
 /** The diagnosis after a (new) vendor probe. */
 export function withVendorProbe(d: Diagnosis, probe: VendorProbe): Diagnosis {
-  return { ...d, vendorProbe: probe, hints: probe.hints, causes: rankCauses(d.app, d.okta, probe) };
+  return { ...d, vendorProbe: probe, hints: [...probe.hints, ...logCutHint(d.window)], causes: rankCauses(d.app, d.okta, probe) };
 }

@@ -78,7 +78,7 @@ export function toProvisioningFailure(e: LogEventLike): ProvisioningFailure | un
   };
 }
 
-/** The System Log filter for an app's failures (Okta's SCIM-like filter syntax). */
+/** An app's provisioning failures, and no other kind (sign-in failures would crowd them out of a capped read). */
 export function appFailureFilter(appId: string): string {
-  return `outcome.result eq "FAILURE" and target.id eq "${appId}"`;
+  return `outcome.result eq "FAILURE" and target.id eq "${appId}" and (eventType sw "application.provision." or eventType sw "application.integration.")`;
 }

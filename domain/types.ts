@@ -117,7 +117,7 @@ export interface Diagnosis {
   affected: AffectedUser[];
   /** Failure events seen in the window, by Okta event type. */
   eventCounts: Record<string, number>;
-  window: { since: string; until: string };
+  window: { since: string; until: string; truncatedBefore?: string };
   /** Settings that would sharpen the diagnosis (e.g. a vendor credential), by name. */
   hints: string[];
   vendorProbe?: VendorProbe;
@@ -165,6 +165,8 @@ export interface AppChange {
 export interface OktaActivity {
   changes: AppChange[];
   successfulPushes: number;
+  /** Set when the read stopped at its cap: events published before this time were not read. */
+  truncatedBefore?: string;
 }
 
 export interface ReauthClaim {

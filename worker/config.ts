@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_SYNC_TIMEOUT_SECONDS, POLLING_ACTIVITY_TIMEOUT_MS } from '../domain/activity-timeouts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -70,6 +71,22 @@ const workerEnvSchema = z
     if (oauth && !env.OKTA_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OKTA_CLIENT_ID'], message: 'is required with OKTA_PRIVATE_KEY' });
     if (oauth && !env.OKTA_PRIVATE_KEY && !env.OKTA_PRIVATE_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['OKTA_PRIVATE_KEY'], message: 'or OKTA_PRIVATE_KEY_FILE is required with OKTA_CLIENT_ID' });
+    }
+    // Settings that cannot work together: each re-push waits up to the sync timeout inside an
+    // activity the workflow gives POLLING_ACTIVITY_TIMEOUT_MS, with reads before and after.
+    if (env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS > MAX_SYNC_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS'],
+        message: `(${env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS}) must be at most ${MAX_SYNC_TIMEOUT_SECONDS}: each re-push and test-user step waits that long inside an activity limited to ${POLLING_ACTIVITY_TIMEOUT_MS / 60_000} minutes, and would always time out`,
+      });
+    }
+    if (env.OKTA_REMEDIATION_SYNC_POLL_SECONDS >= env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OKTA_REMEDIATION_SYNC_POLL_SECONDS'],
+        message: `(${env.OKTA_REMEDIATION_SYNC_POLL_SECONDS}) must be less than OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS (${env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS}): Okta's syncState would never be read`,
+      });
     }
     const docusign = env.DOCUSIGN_INTEGRATION_KEY || env.DOCUSIGN_USER_ID || env.DOCUSIGN_PRIVATE_KEY || env.DOCUSIGN_PRIVATE_KEY_FILE;
     if (docusign) {

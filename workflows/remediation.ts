@@ -4,10 +4,11 @@
  * probe and canary push), retry every affected user, optionally confirm with a test user, report.
  * The workflow decides; activities act.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import * as wf from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { POLLING_ACTIVITY_TIMEOUT_MS } from '../domain/activity-timeouts';
 import { withVendorProbe } from '../domain/diagnosis';
 import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../domain/message-input';
 import { formatDuration, renderMarkdown } from '../domain/report';
@@ -37,7 +38,7 @@ const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2,
 
 const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 /** Activities that wait on Okta or the vendor heartbeat while they poll. */
-const POLLING: ActivityOptions = { startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', retry };
+const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: '1 minute', retry };
 const quick = proxyActivities<Activities>(QUICK);
 const polling = proxyActivities<Activities>(POLLING);
 
@@ -61,8 +62,22 @@ const { deliverNotice } = proxyActivities<Activities>(NOTIFY_OPTIONS);
 const userKey = (u: { kind: string; userId: string }) => `${u.kind}:${u.userId}`;
 /** How many refused messages the report keeps: enough to see a misbehaving script, bounded. */
 const MAX_REFUSED = 20;
-/** Messages are checked for shape before use (domain/message-input.ts); this patch marks the change. */
-const STRICT_MESSAGES = 'strict-message-input';
+/**
+ * Behaviour changes since the first release, each behind a patch so that remediations started on
+ * an earlier release replay and carry on with the behaviour they began with (see the README's
+ * "Upgrading"). Never rename or remove one while a run that may lack it can still exist.
+ */
+const PATCHES = {
+  /** Messages are checked for shape before use (domain/message-input.ts). */
+  strictMessages: 'strict-message-input',
+  /** The test user is unassigned whatever ends the round trip (a failed assign, a cancellation). */
+  testUserCleanup: 'test-user-cleanup',
+  /** Everyone who joins while the final notices go out is handled before the result is final. */
+  finishHandlesEveryone: 'finish-handles-everyone',
+  /** A removal at the vendor, once started, completes and is recorded even when cancelled. */
+  removalCompletes: 'removal-completes-on-cancel',
+} as const;
+const STRICT_MESSAGES = PATCHES.strictMessages;
 /** The check before STRICT_MESSAGES, kept so histories recorded earlier replay unchanged. */
 const isAffectedUser = (u: unknown): u is AffectedUser => {
   const a = u as AffectedUser;
@@ -96,6 +111,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     ]);
   };
   const enter = (phase: Phase) => {
+    if (state.phase !== phase) log.info(`Remediation of app ${appId}: phase ${phase}`, { appId, phase, affected: state.affected.length });
     state.phase = phase;
     state.phaseChangedAt = now();
     publish();
@@ -275,8 +291,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
     }
     approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
+    const remove = () => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
     try {
-      const after = await removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
+      // Once started, a removal finishes even if the remediation is cancelled: its real outcome is
+      // recorded instead of a guess (the activity is short and idempotent).
+      const after = await (patched(PATCHES.removalCompletes) ? CancellationScope.nonCancellable(remove) : remove());
       if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
       const exposureMs = Date.now() - new Date(u.failedAt).getTime();
       return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
@@ -300,8 +319,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   /** Works through `pick`ed users with bounded concurrency, deprovisions first, each user once. */
   async function work(pick: (u: AffectedUser) => boolean): Promise<void> {
     const next = () => state.affected.find((u) => pick(u) && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
+    const removalCompletes = patched(PATCHES.removalCompletes);
     const lane = async () => {
       for (let u = next(); u; u = next()) {
+        // A lane that finished a removal after a cancellation starts nobody else.
+        if (removalCompletes && CancellationScope.current().consideredCancelled) throw new CancelledFailure('Cancelled before the next user was started');
         const user = u;
         inFlight.add(userKey(user));
         try {
@@ -309,7 +331,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         } catch (err) {
           // Its push may already be at Okta: say so, rather than list the user as never tried.
           if (isCancellation(err)) {
-            record({ userId: user.userId, login: user.login, kind: user.kind, outcome: 'skipped', detail: `Interrupted by the cancellation while in flight: Okta may still apply it; check ${user.login}'s syncState in Okta.`, at: now() });
+            const detail =
+              user.kind === 'push'
+                ? `Cancelled while its re-push was in flight: Okta may still apply it; check ${user.login}'s syncState in Okta.`
+                : `Cancelled while its removal at the vendor was in flight: check whether ${user.login} still has access.`;
+            record({ userId: user.userId, login: user.login, kind: user.kind, outcome: 'skipped', detail, at: now() });
           }
           throw err;
         } finally {
@@ -317,7 +343,14 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, input.retryConcurrency ?? 4) }, lane));
+    const lanes = Array.from({ length: Math.max(1, input.retryConcurrency ?? 4) }, lane);
+    if (!removalCompletes) {
+      await Promise.all(lanes);
+      return;
+    }
+    // Every lane ends (a removal in flight records its real outcome) before a cancellation goes on.
+    const failed = (await Promise.allSettled(lanes)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A verification that cannot run (Okta or the vendor keeps failing) is a failed one, not a failed remediation. */
@@ -346,7 +379,8 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     claim.oktaChanges = okta.changes;
     if (claim.via !== 'auto-detection') {
       const actors = [...new Set(okta.changes.map((c) => c.actor))];
-      if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the failures began (${since}).`;
+      const cut = okta.truncatedBefore ? ` (only events after ${okta.truncatedBefore} were read: the log held more than one audit reads)` : '';
+      if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the failures began (${since})${cut}.`;
       else if (!actors.some((a) => a.toLowerCase() === claim.by.trim().toLowerCase())) claim.mismatch = `Okta's System Log shows the app changed by ${actors.join(', ')}, not ${claim.by}.`;
     }
     const probe = await probeVendor('Verify: probe the vendor', { appId, credentialFailing: true });
@@ -434,6 +468,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         const claim = batch.filter((c) => c.via !== 'auto-detection').at(-1) ?? batch.at(-1)!;
         const judgedAt = now();
         claim.verified = await verify(claim);
+        log.info(`Re-auth of app ${appId} reported by ${claim.by} ${claim.verified ? 'verified' : 'not verified'}: ${claim.verdict ?? ''}`, { appId, via: claim.via, verified: claim.verified });
         evidenceSince = judgedAt;
         for (const other of batch) if (other !== claim) Object.assign(other, { verified: claim.verified, verdict: `Answered with ${claim.by}'s report: ${claim.verdict}` });
         if (claim.verified) return 'verified';
@@ -480,8 +515,23 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     state.finishedAt = now();
     notify(kind);
     await Promise.all(notices);
-    // Leavers or approvals that came in while the last notices went out are still handled.
-    if (deprovisionPending()) await work((u) => u.kind === 'deprovision');
+    if (!patched(PATCHES.finishHandlesEveryone)) {
+      if (deprovisionPending()) await work((u) => u.kind === 'deprovision');
+      publish();
+      return state;
+    }
+    // Users who joined while the last notices went out are handled too: everyone after a verified
+    // re-auth, leavers (and approvals) after a timeout. The result is final only when no message
+    // handler is still running and nobody is left to handle.
+    for (const claim of unverifiedClaims.splice(0)) Object.assign(claim, { verified: false, verdict: `The remediation ended (${phase}) before this report was verified.` });
+    const pick = phase === 'completed' ? () => true : (u: AffectedUser) => u.kind === 'deprovision';
+    const pending = () => state.affected.some((u) => pick(u) && !done.has(userKey(u)) && !inFlight.has(userKey(u)));
+    for (;;) {
+      if (pending()) await work(pick);
+      await condition(allHandlersFinished);
+      if (!pending()) break;
+    }
+    state.finishedAt = now();
     publish();
     return state;
   }
@@ -495,8 +545,12 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       publish();
       return ok;
     };
-    let assigned: { userId: string } | undefined;
+    const cleanupAlways = patched(PATCHES.testUserCleanup);
+    // Who may be assigned by the round trip: from the moment the assign starts (its POST may land
+    // even if the activity fails or is cancelled), unless Okta refused it as not ours.
+    let assigned: { userId?: string } | undefined;
     try {
+      if (cleanupAlways) assigned = {};
       const a = await assignTestUser(`Test user: assign ${login} in Okta`, { appId, login });
       assigned = a;
       if (!step('assign', a.syncState === 'SYNCHRONIZED', a.detail)) return;
@@ -507,17 +561,24 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       const gone = await awaitVendorAccess(`Test user: wait for ${login} to be gone at the vendor`, { appId, userId: a.userId, login, active: false });
       c.ok = step('vendor_removed', gone.state !== 'active', gone.detail);
     } catch (err) {
+      const notOurs = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && ['TestUserAlreadyAssigned', 'TestUserNotFound'].includes(err.cause.type ?? '');
+      if (notOurs) assigned = undefined; // someone else's assignment: never touch it
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
       if (c.steps.length === 0) c.skipped = failureMessage(err);
       else step(c.steps.at(-1)?.step === 'assign' ? 'vendor_present' : 'vendor_removed', false, failureMessage(err));
     } finally {
-      // Never leave the test user assigned because a later step failed.
+      // Never leave the test user assigned because a later step failed, or the remediation was
+      // cancelled: the cleanup runs even in a cancelled scope.
       if (assigned) {
         const { userId } = assigned;
-        await unassignTestUser(`Test user: unassign ${login} after a failed step`, { appId, userId, login }).then(
-          (r) => step('unassign', true, r.detail),
-          (err: unknown) => step('unassign', false, `Could not unassign ${login}; unassign them in Okta by hand: ${failureMessage(err)}`),
-        );
+        const why = CancellationScope.current().consideredCancelled ? 'after the cancellation' : 'after a failed step';
+        const cleanup = () =>
+          unassignTestUser(`Test user: unassign ${login} ${why}`, { appId, userId, login }).then(
+            (r) => step('unassign', true, `${r.detail} (${why})`),
+            (err: unknown) => step('unassign', false, `Could not unassign ${login}; unassign them in Okta by hand: ${failureMessage(err)}`),
+          );
+        if (cleanupAlways) await CancellationScope.nonCancellable(cleanup);
+        else await cleanup();
       }
     }
   }

@@ -3,12 +3,13 @@
  * the client (or point it at the simulator), never the code path.
  */
 import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
 import { appFailureFilter, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
 import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
 import type { AppConfig } from '../../worker/app-config';
 import { createAppReader } from './apps';
-import { isNotFound, toActivityFailure } from './errors';
+import { isNotFound, OKTA_NOT_FOUND, toActivityFailure } from './errors';
 import type { OktaClient } from './client';
 
 export interface OktaActivityDeps {
@@ -18,10 +19,12 @@ export interface OktaActivityDeps {
   lookbackHours: number;
   sync: { timeoutMs: number; pollMs: number };
   now?: () => Date;
+  /** Upper bound on System Log events read per diagnosis (default MAX_DIAGNOSIS_EVENTS). */
+  maxLogEvents?: number;
 }
 
 /** Upper bound on System Log events read per diagnosis: a week of a broken app fits many times over. */
-const MAX_EVENTS = 20_000;
+export const MAX_DIAGNOSIS_EVENTS = 20_000;
 
 export interface RepushInput {
   appId: string;
@@ -34,6 +37,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const { okta } = deps;
   const { readApp } = createAppReader(deps);
+  const maxEvents = deps.maxLogEvents ?? MAX_DIAGNOSIS_EVENTS;
 
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -43,30 +47,39 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     }
   }
 
-  /** Every FAILURE event for the app in [since, until]: a bounded query, so the iterator ends. */
-  async function failuresSince(appId: string, since: Date, until: Date, userId?: string): Promise<ProvisioningFailure[]> {
+  /**
+   * The app's provisioning failures in [since, until], newest first: a bounded query, so the
+   * iterator ends, and a read cut at maxEvents keeps the latest failures (the newest leavers
+   * among them) and says where it stopped.
+   */
+  async function failuresSince(appId: string, since: Date, until: Date, userId?: string): Promise<{ failures: ProvisioningFailure[]; truncatedBefore?: string }> {
     const filter = userId ? `${appFailureFilter(appId)} and target.id eq "${userId}"` : appFailureFilter(appId);
     const events = await call(`reading the System Log for app ${appId}`, () =>
-      // Newest first, so a capped read keeps the latest failures (the newest leavers among them).
       okta.systemLogApi.listLogEvents({ since: since.toISOString(), until: until.toISOString(), filter, limit: 1000, sortOrder: 'DESCENDING' }),
     );
-    const out: ProvisioningFailure[] = [];
+    const failures: ProvisioningFailure[] = [];
     let read = 0;
+    let truncatedBefore: string | undefined;
     await call(`reading the System Log for app ${appId}`, () =>
       events.each((e) => {
+        if (read === maxEvents) {
+          truncatedBefore = new Date(e.published ?? 0).toISOString();
+          return false;
+        }
+        read++;
         const f = toProvisioningFailure(e as LogEventLike);
-        if (f && f.appId === appId) out.push(f);
-        return ++read < MAX_EVENTS;
+        if (f && f.appId === appId) failures.push(f);
+        return true;
       }),
     );
-    return out;
+    return { failures, truncatedBefore };
   }
 
   async function diagnoseApp(input: { appId: string }): Promise<Diagnosis> {
     const { app } = await readApp(input.appId);
     const until = now();
     const since = new Date(until.getTime() - deps.lookbackHours * 3_600_000);
-    const failures = await failuresSince(input.appId, since, until);
+    const { failures, truncatedBefore } = await failuresSince(input.appId, since, until);
     const errorAppUsers: ErrorAppUser[] = [];
     const assignedUserIds = new Set<string>();
     const appUsers = await call(`listing users of app ${input.appId}`, () =>
@@ -86,7 +99,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       failures,
       errorAppUsers,
       assignedUserIds,
-      window: { since: since.toISOString(), until: until.toISOString() },
+      window: { since: since.toISOString(), until: until.toISOString(), ...(truncatedBefore ? { truncatedBefore } : {}) },
       policy: deps.appConfig.policy(input.appId),
     });
     log.info('Diagnosed app', { appId: input.appId, causes: diagnosis.causes.map((c) => c.id), affected: diagnosis.affected.length });
@@ -122,6 +135,18 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (!input.force && appUser.syncState === 'SYNCHRONIZED' && lastSync >= new Date(user.failedAt).getTime()) {
       return result('succeeded', `Already synchronized at ${new Date(lastSync).toISOString()}.`, 'SYNCHRONIZED');
     }
+    try {
+      return await pushAndWatch(input, appUser, result);
+    } catch (err) {
+      // Unassigned while we pushed: nothing left to push (retrying would only spend Okta's budget).
+      if (err instanceof ApplicationFailure && err.type === OKTA_NOT_FOUND) return result('skipped', `No longer assigned to the app in Okta (it answered 404 during the re-push); nothing to push.`);
+      throw err;
+    }
+  }
+
+  /** POSTs the app user's profile back (once, across retries) and watches Okta's syncState until it settles. */
+  async function pushAndWatch(input: RepushInput, appUser: { profile?: object }, result: (outcome: UserResult['outcome'], detail: string, syncState?: string) => UserResult): Promise<UserResult> {
+    const { appId, user } = input;
     const ctx = Context.current();
     // A retry of this activity watches the push its earlier attempt made instead of pushing again.
     const resumed = (ctx.info.heartbeatDetails as { pushedAt?: string } | undefined)?.pushedAt;
@@ -140,7 +165,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     ctx.heartbeat({ pushedAt: pushedAt.toISOString() });
     /** Okta's words for the latest failure of this user after our push, if it logged one. */
     const failureSincePush = async () => {
-      const failures = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
+      const { failures } = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
       return failures.filter((f) => f.userId === user.userId).sort((a, b) => b.at.localeCompare(a.at))[0]?.message;
     };
     const deadline = Date.now() + deps.sync.timeoutMs;

@@ -8,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 export const UNKNOWN_APP = 'UnknownOktaApp';
 export const OKTA_ACCESS_DENIED = 'OktaAccessDenied';
 export const OKTA_REJECTED_REQUEST = 'OktaRejectedRequest';
+/** Okta has no such object (an app user unassigned meanwhile, a deleted user): asking again cannot help. */
+export const OKTA_NOT_FOUND = 'OktaNotFound';
 
 interface OktaApiErrorLike {
   status: number;
@@ -55,8 +57,7 @@ export function toActivityFailure(err: unknown, what: string, now = new Date()):
       OKTA_ACCESS_DENIED,
     );
   }
-  if (err.status >= 400 && err.status < 500 && err.status !== 404) {
-    return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_REJECTED_REQUEST);
-  }
+  if (err.status === 404) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_NOT_FOUND);
+  if (err.status >= 400 && err.status < 500) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_REJECTED_REQUEST);
   return ApplicationFailure.create({ message: `${what}: ${summary}`, type: `OktaHttp${err.status}` });
 }

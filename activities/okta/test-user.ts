@@ -33,29 +33,36 @@ export function createTestUserActivities(deps: TestUserDeps) {
         throw toActivityFailure(err, `reading test user ${input.login}`);
       }
       const userId = user.id!;
-      Context.current().heartbeat('assigning');
+      const ctx = Context.current();
+      // Whether an assignment is ours is what an earlier attempt of this activity recorded, never
+      // the attempt number: attempt 2 after a 429 may find a real person's assignment.
+      const ours = (ctx.info.heartbeatDetails as { assigning?: string } | undefined)?.assigning === userId;
       const existing = await okta.applicationApi.getApplicationUser({ appId: input.appId, userId }).catch((err: unknown) => {
         if (isNotFound(err)) return undefined;
         throw toActivityFailure(err, `reading app user ${userId}`);
       });
-      // A retry finds the assignment its own earlier attempt made: carry on from there.
-      if (existing && Context.current().info.attempt === 1) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
+      if (existing && !ours) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
+      // Recorded before the POST (the first heartbeat of an attempt goes out at once), and again by
+      // every attempt that carries on, so a later attempt knows the assignment is the round trip's.
+      ctx.heartbeat({ assigning: userId });
       if (!existing) await call(`assigning ${input.login}`, () => okta.applicationApi.assignUserToApplication({ appId: input.appId, appUser: { id: userId, scope: 'USER' } }));
       const deadline = Date.now() + deps.sync.timeoutMs;
       let state = 'SYNCING';
       while (Date.now() < deadline) {
-        await Context.current().sleep(deps.sync.pollMs);
+        await ctx.sleep(deps.sync.pollMs);
         const appUser = await call(`reading app user ${userId}`, () => okta.applicationApi.getApplicationUser({ appId: input.appId, userId }));
         state = appUser.syncState ?? 'UNKNOWN';
-        Context.current().heartbeat(state);
+        ctx.heartbeat({ assigning: userId, syncState: state });
         if (state === 'SYNCHRONIZED' || state === 'ERROR') break;
       }
       return { userId, syncState: state, detail: `Okta assigned ${input.login}; syncState ${state}.` };
     },
 
-    async unassignTestUser(input: { appId: string; userId: string; login: string }): Promise<{ detail: string }> {
+    /** Unassigns the test user; without `userId` (an assign that failed after its POST) looks them up by login. Idempotent. */
+    async unassignTestUser(input: { appId: string; userId?: string; login: string }): Promise<{ detail: string }> {
       try {
-        await okta.applicationApi.unassignUserFromApplication({ appId: input.appId, userId: input.userId });
+        const userId = input.userId ?? (await okta.userApi.getUser({ userId: input.login })).id!;
+        await okta.applicationApi.unassignUserFromApplication({ appId: input.appId, userId });
       } catch (err) {
         if (!isNotFound(err)) throw toActivityFailure(err, `unassigning ${input.login}`);
       }

@@ -32,6 +32,7 @@ const DISPLAY_MESSAGES: Record<string, string> = {
   'application.lifecycle.update': 'Update application',
   'application.user_membership.add': 'Add user to application membership',
   'application.user_membership.remove': 'Remove user from application membership',
+  'user.authentication.sso': 'User single sign on to app',
 };
 
 export interface AppRef {
@@ -133,6 +134,11 @@ export function authenticationFailureEvent(app: AppRef, at: Date): LogEvent {
     debugData: { errorMessage: CREDENTIAL_ERROR },
     at,
   });
+}
+
+/** A person signed in to the app through Okta: the events a big app logs by the thousand every day. */
+export function signInEvent(app: AppRef, user: UserRef, at: Date): LogEvent {
+  return event({ eventType: 'user.authentication.sso', actor: adminActor(user), result: 'SUCCESS', target: [appTarget(app), userTarget(user)], at });
 }
 
 /** An admin saved the app's provisioning settings (re-authenticated) in the console. */

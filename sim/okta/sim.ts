@@ -7,7 +7,7 @@ import { close, listen } from '../listen';
 import { adminRoutes } from './admin-routes';
 import { FaultInjector, type FaultSpec } from './faults';
 import { hex } from './ids';
-import { provisioningEvent, type ProvisioningEventType } from './log-events';
+import { provisioningEvent, signInEvent, type ProvisioningEventType } from './log-events';
 import { oktaRoutes } from './okta-routes';
 import { Org, type AdminRef, type AppSeed, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
@@ -140,6 +140,14 @@ export class OktaSim {
     const user = this.org.user(userId);
     const ref = { id: user.id, login: user.login, displayName: `${user.firstName} ${user.lastName}` };
     this.org.log.append(provisioningEvent(eventType, app, ref, reason, new Date()));
+  }
+
+  /** `count` sign-ins of the user to the app (user.authentication.sso), as a busy app logs them. */
+  logSignIns(appId: string, userId: string, count: number): void {
+    const app = this.org.app(appId);
+    const user = this.org.user(userId);
+    const ref = { id: user.id, login: user.login, displayName: `${user.firstName} ${user.lastName}` };
+    for (let i = 0; i < count; i++) this.org.log.append(signInEvent(app, ref, new Date()));
   }
 
   /** Unlinked apps only: a linked app's credential breaks in its vendor's world (this throws). */

@@ -8,6 +8,8 @@ import { createActivities } from '../../activities';
 import { parseAppConfig } from '../../worker/app-config';
 import { createOktaClient } from '../../activities/okta/client';
 import { OktaSim } from '../../sim/okta';
+import { readOktaActivity } from '../../activities/okta/audit';
+import { eventually } from '../support/harness';
 import { testLogger } from '../support/log-capture';
 
 describe('Okta activities', () => {
@@ -17,15 +19,15 @@ describe('Okta activities', () => {
   let bob: string;
   let cara: string;
 
-  const activities = (token = sim.apiToken) =>
-    createActivities({
-      okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token }, requestTimeoutMs: 5_000 }),
-      orgUrl: sim.url,
-      appConfig: parseAppConfig({}),
-      vendors: {},
-      lookbackHours: 24,
-      sync: { timeoutMs: 5_000, pollMs: 20 },
-    });
+  const deps = (token = sim.apiToken) => ({
+    okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS' as const, token }, requestTimeoutMs: 5_000 }),
+    orgUrl: sim.url,
+    appConfig: parseAppConfig({}),
+    vendors: {},
+    lookbackHours: 24,
+    sync: { timeoutMs: 5_000, pollMs: 20 },
+  });
+  const activities = (token = sim.apiToken) => createActivities(deps(token));
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment(undefined, { logger: testLogger }).run(fn, ...args) as Promise<R>;
 
   beforeEach(async () => {
@@ -102,5 +104,50 @@ describe('Okta activities', () => {
     const deprov = await run(a.repushUser, { appId, user: { userId: bob, login: 'bob@example.com', kind: 'deprovision', failedAt: new Date().toISOString() } });
     expect(deprov).toMatchObject({ outcome: 'skipped' });
     expect(deprov.detail).toMatch(/remove the person at the vendor/);
+  });
+
+  it('re-push: a user unassigned while Okta syncs ends skipped as no longer assigned, not retried', async () => {
+    const slowSim = new OktaSim({ syncDelayMs: 60_000 }); // Okta is still syncing when cara is unassigned
+    await slowSim.start();
+    try {
+      const app = slowSim.addApp({ name: 'docusign', label: 'DocuSign' });
+      const dana = slowSim.addUser({ login: 'dana@example.com', firstName: 'Dana', lastName: 'Ray' });
+      slowSim.assignUser(app, dana);
+      const a = createActivities({ ...deps(), okta: createOktaClient({ orgUrl: slowSim.url, auth: { mode: 'SSWS', token: slowSim.apiToken }, requestTimeoutMs: 5_000 }), sync: { timeoutMs: 30_000, pollMs: 20 } });
+      const user = { userId: dana, login: 'dana@example.com', kind: 'push' as const, failedAt: new Date(Date.now() + 60_000).toISOString() };
+      const repush = run(a.repushUser, { appId: app, user });
+      await eventually(() => slowSim.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${app}/users/${dana}$`) }) > 0, 'the push');
+      slowSim.unassignUser(app, dana); // the admin unassigns dana while Okta's push is in flight
+      const r = await repush;
+      expect(r).toMatchObject({ outcome: 'skipped' });
+      expect(r.detail).toMatch(/No longer assigned to the app in Okta \(it answered 404 during the re-push\)/);
+    } finally {
+      await slowSim.stop();
+    }
+  });
+
+  it('audit: finds the re-auth behind thousands of sign-ins, newest first', async () => {
+    sim.logSignIns(appId, ann, 5_200);
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const audit = await run(activities().oktaActivitySince, { appId, since });
+    expect(audit.changes.map((c) => [c.eventType, c.actor])).toEqual([['application.lifecycle.update', 'admin@example.com']]);
+    expect(audit.truncatedBefore).toBeUndefined();
+  });
+
+  it('audit and diagnosis: a read cut at its cap keeps the newest events and says where it stopped', async () => {
+    sim.reauthenticate(appId, { login: 'old.admin@example.com' });
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const audit = await readOktaActivity(deps().okta, appId, since, new Date(), 1);
+    expect(audit.changes.map((c) => c.actor)).toEqual(['admin@example.com']);
+    expect(audit.truncatedBefore).toBe(sim.events().find((e) => e.actor.alternateId === 'old.admin@example.com')!.published);
+
+    sim.breakCredential(appId);
+    sim.assignUser(appId, bob); // a newer failure than cara's
+    const d = await run(createActivities({ ...deps(), maxLogEvents: 1 }).diagnoseApp, { appId });
+    expect(d.window.truncatedBefore).toBeDefined();
+    expect(d.hints).toContainEqual(expect.stringMatching(/only those after .* were read/));
+    expect(d.affected.find((u) => u.userId === bob)?.reason).toMatch(/credentials used to connect/);
   });
 });

@@ -169,6 +169,8 @@ const settingCases: SettingCase[] = [
   ['a private key file that is not there', { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }, /OKTA_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/],
   ['a sync timeout in words', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: 'two minutes' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS/],
   ['a negative sync timeout', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '-1' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS must be a positive number of seconds/],
+  ['a sync timeout no activity can hold', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '600' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(600\) must be at most 540: each re-push and test-user step waits that long inside an activity limited to 10 minutes/],
+  ['a sync poll no shorter than the sync timeout', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '30', OKTA_REMEDIATION_SYNC_POLL_SECONDS: '30' }, /OKTA_REMEDIATION_SYNC_POLL_SECONDS \(30\) must be less than OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(30\)/],
   ['a zero lookback', { OKTA_REMEDIATION_LOOKBACK_HOURS: '0' }, /OKTA_REMEDIATION_LOOKBACK_HOURS must be a positive number of hours/],
   ['a task queue with spaces', { OKTA_REMEDIATION_TASK_QUEUE: 'a b' }, /OKTA_REMEDIATION_TASK_QUEUE must be letters/],
   ['a DocuSign key without its user', { DOCUSIGN_INTEGRATION_KEY: 'ik', DOCUSIGN_PRIVATE_KEY: 'k' }, /DOCUSIGN_USER_ID is required/],
