@@ -9,6 +9,8 @@ export interface Fault<S extends number = number> {
   path: RegExp;
   status: S;
   count: number;
+  /** Let this many matching requests through first (e.g. fail a resource's reads only after it was created). */
+  skip?: number;
 }
 
 export class FaultInjector<F extends Fault> {
@@ -25,6 +27,10 @@ export class FaultInjector<F extends Fault> {
     const i = this.pending.findIndex((f) => (!f.method || f.method === method) && matches(f.path, path));
     const f = this.pending[i];
     if (!f) return undefined;
+    if (f.skip) {
+      f.skip -= 1;
+      return undefined;
+    }
     f.count -= 1;
     if (f.count === 0) this.pending.splice(i, 1);
     return f;

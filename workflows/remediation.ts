@@ -76,6 +76,11 @@ const PATCHES = {
   finishHandlesEveryone: 'finish-handles-everyone',
   /** A removal at the vendor, once started, completes and is recorded even when cancelled. */
   removalCompletes: 'removal-completes-on-cancel',
+  /**
+   * An approval applies to people awaiting approval at that moment, once. Before it (release of
+   * 2026-11-23) an approval signal also pre-approved logins not yet awaiting, for good.
+   */
+  approvalsForAwaitingOnly: 'approvals-for-awaiting-only',
 } as const;
 const STRICT_MESSAGES = PATCHES.strictMessages;
 /** The check before STRICT_MESSAGES, kept so histories recorded earlier replay unchanged. */
@@ -253,9 +258,25 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     publish();
     return approvedNow.map((r) => r.login);
   };
+  /** The approval signal as the release of 2026-11-23 handled it, for the runs it started. */
+  const preApprove = (raw: unknown) => {
+    const args = raw as { by?: unknown; all?: unknown; logins?: unknown } | undefined;
+    const by = typeof args?.by === 'string' && args.by.trim() ? args.by.trim() : undefined;
+    if (!by || notAllowed(by)) return;
+    const logins = args?.all ? state.results.filter((r) => r.outcome === 'awaiting_approval').map((r) => r.login) : Array.isArray(args?.logins) ? (args.logins as unknown[]) : [];
+    for (const login of logins) if (typeof login === 'string') approved.add(login.toLowerCase());
+    for (const r of state.results) {
+      if (r.outcome === 'awaiting_approval' && approved.has(r.login.toLowerCase())) {
+        done.delete(userKey(r));
+        r.detail = `Approved by ${by}; the removal at the vendor runs next.`;
+      }
+    }
+    publish();
+  };
   // The signal, for scripts and `temporal workflow signal`: it cannot be refused, so one from
   // outside the allow-list (or malformed) changes nothing.
   setHandler(approveDeprovisionSignal, (raw) => {
+    if (!patched(PATCHES.approvalsForAwaitingOnly)) return preApprove(raw);
     const parsed = parseMessage(approveArgsSchema, raw);
     if (!parsed.ok) return refuse('approveDeprovision', parsed.problem);
     const { by, all, logins } = parsed.value;
@@ -290,7 +311,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     if (mode === 'ask' && !isApproved(u)) {
       return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
     }
-    approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
+    if (patched(PATCHES.approvalsForAwaitingOnly)) approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
     const remove = () => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
     try {
       // Once started, a removal finishes even if the remediation is cancelled: its real outcome is

@@ -1,44 +1,62 @@
 /**
- * Determinism guard: histories recorded from real remediations must replay on today's workflow
- * code. A change that would break running workflows fails here; version it with patching.
- * `RECORD_REPLAY_HISTORIES=1 npx jest test/replay` records them anew (after an intended change).
+ * Determinism guard: histories recorded from real remediations, on every release, must replay on
+ * today's workflow code. A change that would break running workflows fails here; version it with
+ * patching. Each release adds histories (see record.ts) and never records over an earlier one.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { approveDeprovision, reportReauth, startRemediation } from '../../cli/remediation-client';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { approveDeprovision, cancelRemediation, confirmReauth, reportReauth, snoozeReminders, startRemediation } from '../../cli/remediation-client';
+import { addFailedUsersSignal, approveDeprovisionSignal, remediationWorkflowId } from '../../workflows/messages';
+import { HISTORIES, recordHistory, recording } from './record';
 import { eventually } from '../support/harness';
 import { startWorldHarness } from '../support/world-harness';
 
-const DIR = path.join(__dirname, 'histories');
+const DIR = HISTORIES;
 
-if (process.env.RECORD_REPLAY_HISTORIES) {
-  it('records a full remediation of each seeded app', async () => {
+if (recording) {
+  // This release's histories, through every message path: signal-with-start with users, approvals
+  // (update and signal), snooze, a failed and a good confirmation, the test-user round trip, cancel.
+  it('records a remediation through every message path, and a cancelled one', async () => {
     const h = await startWorldHarness({
       breakWith: (w) => {
         w.breakDocuSign('grant_revoked');
         w.breakGitHub('token_revoked');
       },
-      apps: (s) => ({ [s.github.appId]: { deprovisionPolicy: 'ask', testUser: s.testUser }, [s.docusign.appId]: { deprovisionPolicy: 'auto' } }),
+      apps: (s) => ({ [s.github.appId]: { deprovisionPolicy: 'ask', testUser: s.testUser, confirmers: ['admin@example.com', 'security@example.com'] } }),
     });
     try {
-      const { docusign, github } = h.seeded;
-      for (const app of [docusign, github]) await startRemediation(h.client, h.taskQueue, { appId: app.appId });
-      for (const app of [docusign, github]) await h.waitForPhase(app.appId, 'awaiting_reauth');
-      await reportReauth(h.client, docusign.appId, docusign.adminEmail, 'too early'); // a failed verification too
+      const { docusign, github, users } = h.seeded;
+      const loginOf = (id: string) => Object.entries(users).find(([, u]) => u === id)![0];
+      const failedAt = new Date().toISOString();
+      const reason = 'The credentials used to connect to the API were invalid; please check your configuration';
+      const sent = [...github.pushFailed.map((id) => [id, 'push'] as const), ...github.deprovisionFailed.map((id) => [id, 'deprovision'] as const)];
+      const workflowId = remediationWorkflowId(github.appId);
+      await h.client.workflow.signalWithStart('remediateApp', {
+        workflowId,
+        taskQueue: h.taskQueue,
+        args: [{ appId: github.appId }],
+        signal: addFailedUsersSignal,
+        signalArgs: [{ users: sent.map(([userId, kind]) => ({ userId, login: loginOf(userId), displayName: loginOf(userId), kind, failedAt, reason })) }],
+      });
+      await h.waitForPhase(github.appId, 'awaiting_reauth');
+      const [first, second] = github.deprovisionFailed.map(loginOf);
+      await approveDeprovision(h.client, github.appId, 'security@example.com', [first!]);
+      if (second) await h.client.workflow.getHandle(workflowId).signal(approveDeprovisionSignal, { logins: [second], by: 'security@example.com' });
+      await snoozeReminders(h.client, github.appId, 3_600_000, 'admin@example.com');
+      await confirmReauth(h.client, github.appId, 'admin@example.com', 'too early'); // not verified: the grant is still revoked
+      h.world.reauthenticate(github.appId);
+      await confirmReauth(h.client, github.appId, 'admin@example.com', 'new grant');
+      await h.client.workflow.getHandle(workflowId).result();
+      await recordHistory(h.client, workflowId, 'github-every-message');
+
+      await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+      await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+      await reportReauth(h.client, docusign.appId, docusign.adminEmail, 'too early');
       await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
-      await approveDeprovision(h.client, github.appId, 'security@example.com', []);
-      for (const app of [docusign, github]) {
-        h.world.reauthenticate(app.appId);
-        await reportReauth(h.client, app.appId, 'admin@example.com');
-      }
-      for (const [name, app] of [['docusign', docusign], ['github', github]] as const) {
-        const handle = h.client.workflow.getHandle(remediationWorkflowId(app.appId));
-        await handle.result();
-        writeFileSync(path.join(DIR, `${name}-remediation.json`), historyToJSON(await handle.fetchHistory()));
-      }
+      await cancelRemediation(h.client, docusign.appId, 'change freeze', 'ops@example.com');
+      await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).result().catch(() => undefined);
+      await recordHistory(h.client, remediationWorkflowId(docusign.appId), 'docusign-cancelled');
     } finally {
       await h.close();
     }

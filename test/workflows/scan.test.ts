@@ -2,16 +2,14 @@
  * The scanner on the real dev server: scans run through the Temporal Schedule exactly as
  * `okta-remediate scan` runs them, against the simulated org's System Log.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { reportReauth } from '../../cli/remediation-client';
 import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, scanScheduleId, upsertScanSchedule, type ScheduleSettings } from '../../cli/scan-client';
 import type { ScanResult } from '../../domain/scan';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo, type SeededApp } from '../../sim/seed';
 import { remediationWorkflowId } from '../../workflows/messages';
+import { recordHistory, recording } from '../replay/record';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -45,7 +43,7 @@ async function remediationRuns(appId: string): Promise<string[]> {
 }
 
 describe('scanOktaLog', () => {
-  if (process.env.RECORD_REPLAY_HISTORIES) {
+  if (recording) {
     // For test/replay: a scan that continues from the last one's state and joins a running remediation.
     it('records a scan history', async () => {
       h = await startHarness();
@@ -54,8 +52,7 @@ describe('scanOktaLog', () => {
       await scan();
       h.sim.assignUser(docusign.appId, Object.values(users).find((id) => !userIds(docusign).includes(id) && !h.sim.appUser(docusign.appId, id))!);
       const run = await runScanNow(h.client, h.taskQueue, 30_000);
-      const history = await h.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-      writeFileSync(path.resolve(__dirname, '../replay/histories/scan.json'), historyToJSON(history));
+      await recordHistory(h.client, run.workflowId, 'scan', run.runId);
     });
   }
 
