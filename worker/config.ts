@@ -24,6 +24,7 @@ const orgUrl = z
   )
   .transform((v) => v.replace(/\/+$/, ''));
 
+const count = (fallback: number) => z.coerce.number().int({ error: 'must be a whole number' }).min(2, { error: 'must be at least 2' }).max(1000, { error: 'must be at most 1000' }).default(fallback);
 const seconds = (fallback: number) => z.coerce.number().positive({ error: 'must be a positive number of seconds' }).default(fallback);
 
 export const taskQueueSchema = z
@@ -45,6 +46,11 @@ const workerEnvSchema = z
     OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: seconds(120),
     OKTA_REMEDIATION_SYNC_POLL_SECONDS: seconds(2),
     OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: seconds(30),
+    // Running in production: graceful shutdown, concurrency limits, metrics for Prometheus.
+    OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: seconds(60),
+    OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: count(20),
+    OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS: count(10),
+    OKTA_REMEDIATION_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, { error: 'must be host:port, e.g. 0.0.0.0:9464' }).optional(),
     // The pipeline's own vendor credentials: optional, they sharpen the diagnosis.
     DOCUSIGN_INTEGRATION_KEY: z.string().min(1).optional(),
     DOCUSIGN_USER_ID: z.string().min(1).optional(),
@@ -120,6 +126,8 @@ export interface WorkerConfig {
   taskQueue: string;
   lookbackHours: number;
   sync: { timeoutMs: number; pollMs: number };
+  /** How the worker process runs: shutdown grace, concurrency, where metrics are served. */
+  process: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; metricsAddress?: string };
 }
 
 /** One line per problem, naming the setting: "OKTA_ORG_URL must use https ...". */
@@ -162,6 +170,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     taskQueue: e.OKTA_REMEDIATION_TASK_QUEUE,
     lookbackHours: e.OKTA_REMEDIATION_LOOKBACK_HOURS,
     sync: { timeoutMs: e.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS * 1000, pollMs: e.OKTA_REMEDIATION_SYNC_POLL_SECONDS * 1000 },
+    process: {
+      shutdownGraceMs: e.OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS * 1000,
+      maxConcurrentActivities: e.OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: e.OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS,
+      metricsAddress: e.OKTA_REMEDIATION_METRICS_ADDRESS,
+    },
   };
 }
 

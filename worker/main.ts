@@ -1,4 +1,5 @@
 /** `npm run worker`: the long-running worker process, configured from the environment. */
+import { Runtime } from '@temporalio/worker';
 import { createOktaClient } from '../activities/okta/client';
 import { ConfigError } from './config';
 import { loadWorkerSettings } from './settings';
@@ -7,12 +8,15 @@ import { createRemediationWorker } from './worker';
 
 async function main(): Promise<void> {
   const { config, appConfig, target } = loadWorkerSettings();
+  // The SDK's own metrics for Prometheus; the runtime is installed once, before any connection.
+  if (config.process.metricsAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.process.metricsAddress } } } });
   const connection = await connectWorker(target);
   const client = await connectClient(target); // the scanner starts and signals remediations
   const worker = await createRemediationWorker({
     connection,
     namespace: target.namespace,
     taskQueue: config.taskQueue,
+    limits: config.process,
     deps: {
       okta: createOktaClient(config.okta),
       orgUrl: config.okta.orgUrl,
@@ -23,8 +27,11 @@ async function main(): Promise<void> {
       temporal: { client, taskQueue: config.taskQueue },
     },
   });
-  console.log(`Worker polling task queue ${config.taskQueue} on ${target.address} (namespace ${target.namespace}); Okta org ${config.okta.orgUrl}`);
-  await worker.run(); // stops gracefully on SIGINT/SIGTERM
+  const metrics = config.process.metricsAddress ? `; metrics on http://${config.process.metricsAddress}/metrics` : '';
+  console.log(`Worker polling task queue ${config.taskQueue} on ${target.address} (namespace ${target.namespace}); Okta org ${config.okta.orgUrl}${metrics}`);
+  // On SIGINT/SIGTERM: stop polling, let activities in flight finish within the grace time, then cancel them.
+  await worker.run();
+  console.log(`Worker stopped: task queue ${config.taskQueue} drained.`);
   await connection.close();
   await client.connection.close();
 }

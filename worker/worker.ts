@@ -9,6 +9,8 @@ export interface RemediationWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Graceful shutdown and concurrency limits (the SDK's defaults when absent). */
+  limits?: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
 }
 
 export async function createRemediationWorker(opts: RemediationWorkerOptions): Promise<Worker> {
@@ -17,6 +19,13 @@ export async function createRemediationWorker(opts: RemediationWorkerOptions): P
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    ...(opts.limits
+      ? {
+          shutdownGraceTime: opts.limits.shutdownGraceMs,
+          maxConcurrentActivityTaskExecutions: opts.limits.maxConcurrentActivities,
+          maxConcurrentWorkflowTaskExecutions: opts.limits.maxConcurrentWorkflowTasks,
+        }
+      : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

@@ -177,6 +177,30 @@ describe('remediateApp', () => {
     expect(logs).toContain('Diagnosed app'); // the activity logs are really captured
     expect(logs).not.toContain(h.sim.apiToken);
   });
+
+  it('logs each phase change and each re-auth verdict from the workflow', async () => {
+    const from = capturedLogs.length; // this test's lines only: other tests remediate the same seeded app
+    h = await startHarness();
+    const { docusign } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    await reportReauth(h.client, docusign.appId, 'hasty@example.com');
+    await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
+    h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
+    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await finish(docusign.appId);
+    const lines = capturedLogs.slice(from).map((l) => l.message).filter((m) => m.startsWith(`Remediation of app ${docusign.appId}: phase`) || m.startsWith(`Re-auth of app ${docusign.appId}`));
+    expect(lines).toEqual([
+      `Remediation of app ${docusign.appId}: phase awaiting_reauth`,
+      `Remediation of app ${docusign.appId}: phase verifying`,
+      expect.stringMatching(new RegExp(`^Re-auth of app ${docusign.appId} reported by hasty@example.com not verified: `)),
+      `Remediation of app ${docusign.appId}: phase awaiting_reauth`,
+      `Remediation of app ${docusign.appId}: phase verifying`,
+      expect.stringMatching(new RegExp(`^Re-auth of app ${docusign.appId} reported by admin@example.com verified: `)),
+      `Remediation of app ${docusign.appId}: phase retrying`,
+      `Remediation of app ${docusign.appId}: phase completed`,
+    ]);
+  });
 });
 
 describe('remediateApp under bad input and changing state', () => {
