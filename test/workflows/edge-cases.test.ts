@@ -4,7 +4,7 @@
  * user assigned or calls a finished removal "skipped". Each on the real dev server.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { cancelRemediation, reportReauth, startRemediation } from '../../cli/remediation-client';
+import { cancelRemediation, confirmReauth, reportReauth, startRemediation } from '../../cli/remediation-client';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
 import { parseAppConfig } from '../../worker/app-config';
@@ -128,5 +128,21 @@ describe('cancellation cleans up and reports what was in flight', () => {
 
     expect(report.results.find((r) => r.userId === leaverId && r.kind === 'deprovision')).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/^Removed in /) });
     expect(w.world.vendorAccess(github.appId, leaver)).not.toBe('active');
+  });
+});
+
+describe('the audit is not drowned by a busy app', () => {
+  it('credits a real re-auth behind thousands of sign-ins: no false "no change" mismatch', async () => {
+    h = await startHarness();
+    const { docusign, users } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
+    await h.waitForPhase(docusign.appId, 'awaiting_reauth');
+    h.sim.logSignIns(docusign.appId, Object.values(users)[0]!, 5_200); // a morning of sign-ins to a big app
+    h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
+    const verdict = await confirmReauth(h.client, docusign.appId, 'admin@example.com');
+    expect(verdict).toMatchObject({ verified: true });
+    expect(verdict.mismatch).toBeUndefined();
+    const claim = (await h.status(docusign.appId)).reauthClaims[0]!;
+    expect(claim.oktaChanges?.map((c) => c.actor)).toContain('admin@example.com');
   });
 });
