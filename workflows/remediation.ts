@@ -82,8 +82,7 @@ const PATCHES = {
    */
   approvalsForAwaitingOnly: 'approvals-for-awaiting-only',
 } as const;
-const STRICT_MESSAGES = PATCHES.strictMessages;
-/** The check before STRICT_MESSAGES, kept so histories recorded earlier replay unchanged. */
+/** The checks before PATCHES.strictMessages, kept so histories recorded earlier replay unchanged. */
 const isAffectedUser = (u: unknown): u is AffectedUser => {
   const a = u as AffectedUser;
   return !!a && typeof a.userId === 'string' && typeof a.login === 'string' && (a.kind === 'push' || a.kind === 'deprovision') && typeof a.failedAt === 'string';
@@ -167,12 +166,29 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     if (!parsed.ok) throw new Error(`Refused: ${parsed.problem}.`);
     return parsed.value;
   };
+  /**
+   * An update's input in its handler. The validator passed it, except for updates accepted before
+   * PATCHES.strictMessages, which replay with the fields read as they were then.
+   */
+  const accepted = <T>(parsed: { ok: true; value: T } | { ok: false; problem: string }, asBefore: () => T): T => (parsed.ok ? parsed.value : asBefore());
+  const field = (raw: unknown, name: string) => (raw as Record<string, unknown> | undefined)?.[name];
+  const trimmed = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const isOver = () => ['completed', 'timed_out', 'failed', 'cancelled'].includes(state.phase);
   const awaitingReauth = () => {
     if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
   };
 
   setHandler(reauthCompletedSignal, (raw) => {
+    if (!patched(PATCHES.strictMessages) && !parseMessage(reauthArgsSchema, raw).ok) {
+      // As before the patch: a signal naming someone counted whatever else it carried.
+      const by = trimmed(field(raw, 'by'));
+      const claim: ReauthClaim = { by: by ?? '(nobody)', note: trimmed(field(raw, 'note')), at: now(), via: 'signal' };
+      state.reauthClaims.push(claim);
+      const refused = by ? notAllowed(by) : 'the signal does not say who re-authenticated ("by").';
+      if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
+      else unverifiedClaims.push(claim);
+      return publish();
+    }
     const parsed = parseMessage(reauthArgsSchema, raw);
     if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);
     const { by, note } = parsed.value;
@@ -187,7 +203,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(
     confirmReauthUpdate,
     async (raw) => {
-      const { by, note } = valid(parseMessage(reauthArgsSchema, raw));
+      const { by, note } = accepted(parseMessage(reauthArgsSchema, raw), () => ({ by: trimmed(field(raw, 'by')) ?? '', note: trimmed(field(raw, 'note')) }));
       const claim: ReauthClaim = { by, note: note || undefined, at: now(), via: 'update' };
       state.reauthClaims.push(claim);
       unverifiedClaims.push(claim);
@@ -205,7 +221,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(
     snoozeUpdate,
     (raw) => {
-      const { forMs, by } = valid(parseMessage(snoozeArgsSchema, raw));
+      const { forMs, by } = accepted(parseMessage(snoozeArgsSchema, raw), () => ({ forMs: Number(field(raw, 'forMs')), by: trimmed(field(raw, 'by')) }));
       const until = new Date(Date.now() + forMs).toISOString();
       Object.assign(state.wait!, { snoozedUntil: until, snoozedBy: by });
       snoozes++;
@@ -221,7 +237,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     },
   );
   setHandler(addFailedUsersSignal, (raw) => {
-    if (!patched(STRICT_MESSAGES)) {
+    if (!patched(PATCHES.strictMessages)) {
       const args = raw as { users?: unknown } | undefined;
       addAffected((Array.isArray(args?.users) ? args.users : []).filter(isAffectedUser));
       publish();
@@ -287,7 +303,11 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(
     approveDeprovisionUpdate,
     (raw) => {
-      const { by, all, logins } = valid(parseMessage(approveArgsSchema, raw));
+      const { by, all, logins } = accepted(parseMessage(approveArgsSchema, raw), () => ({
+        by: trimmed(field(raw, 'by')) ?? '',
+        all: field(raw, 'all') === true,
+        logins: (field(raw, 'logins') as string[] | undefined) ?? [],
+      }));
       return approve(by, all ? 'all' : logins!);
     },
     {
