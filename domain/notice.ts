@@ -5,6 +5,7 @@
  * Pure: bundled into workflows, so no Node APIs.
  */
 import { reauthCommand } from './diagnosis';
+import { markdownEscape } from './markdown';
 import { countResults, phaseText } from './report';
 import type { AffectedUser, FailureKind, Phase, RemediationStatus, Vendor } from './types';
 
@@ -322,18 +323,54 @@ function footer(c: NoticeContent): string {
 }
 
 function contentMarkdown(c: NoticeContent): string {
-  const out = [`## ${c.subject}`, '', c.headline];
-  if (c.facts.length > 0) out.push('', '### What failed', ...c.facts.map((f) => `- ${f}`));
+  const m = markdownEscape;
+  const out = [`## ${m(c.subject)}`, '', m(c.headline)];
+  if (c.facts.length > 0) out.push('', '### What failed', ...c.facts.map((f) => `- ${m(f)}`));
   if (c.cause) {
-    out.push('', '### Why', `**Most likely:** ${c.cause.title}`, ...c.cause.evidence.map((e) => `- ${e}`));
-    for (const other of c.otherCauses) out.push(`- _Also possible:_ ${other}`);
+    out.push('', '### Why', `**Most likely:** ${m(c.cause.title)}`, ...c.cause.evidence.map((e) => `- ${m(e)}`));
+    for (const other of c.otherCauses) out.push(`- _Also possible:_ ${m(other)}`);
   }
-  if (c.steps.length > 0) out.push('', '### What to do', ...c.steps.map((step, i) => `${i + 1}. ${step}`));
-  if (c.command) out.push('', `**${c.command.intro}:**`, '', '```', c.command.line, '```');
-  for (const l of c.users) out.push('', `### ${l.title}`, ...l.lines.map((line) => `- ${line}`), ...moreLine(l, c.appId));
-  out.push('', `_${footer(c)}_`);
-  if (c.uiUrl) out.push(`[Open in the Temporal Web UI](${c.uiUrl})`);
+  if (c.steps.length > 0) out.push('', '### What to do', ...c.steps.map((step, i) => `${i + 1}. ${m(step, { keepUrls: true })}`));
+  if (c.command) out.push('', `**${m(c.command.intro)}:**`, '', '```', c.command.line.replace(/`/g, "'"), '```');
+  for (const l of c.users) out.push('', `### ${m(l.title)}`, ...l.lines.map((line) => `- ${m(line)}`), ...moreLine(l, c.appId).map((line) => m(line)));
+  out.push('', `_${m(footer(c))}_`);
+  if (c.uiUrl && /^https?:\/\//i.test(c.uiUrl)) out.push(`[Open in the Temporal Web UI](<${c.uiUrl.replace(/[<>\s]/g, encodeURIComponent)}>)`);
   return out.join('\n');
+}
+
+/**
+ * What a machine receiver gets besides the rendered text: counts and the first users of each list,
+ * never the whole status (a big app's status lists every person by name).
+ */
+export interface NoticeSummary {
+  appId: string;
+  appLabel: string;
+  vendor?: Vendor;
+  phase: Phase;
+  phaseChangedAt: string;
+  startedAt: string;
+  finishedAt?: string;
+  cause?: string;
+  counts: { affected: number; succeeded: number; stillFailing: number; skipped: number; awaitingApproval: number; pending: number };
+  users: UserList[];
+}
+
+export function noticeSummary(n: Notice): NoticeSummary {
+  const c = noticeContent(n);
+  const s = n.status;
+  const r = countResults(s);
+  return {
+    appId: s.appId,
+    appLabel: c.appLabel,
+    vendor: c.vendor,
+    phase: s.phase,
+    phaseChangedAt: s.phaseChangedAt,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    cause: c.cause?.title,
+    counts: { affected: s.affected.length, succeeded: r.succeeded, stillFailing: r.still_failing, skipped: r.skipped, awaitingApproval: r.awaiting_approval, pending: r.pending },
+    users: c.users,
+  };
 }
 
 // Slack's documented limits for incoming-webhook messages.
@@ -376,7 +413,9 @@ function slackList(l: UserList, appId: string): string {
   return out.join('\n');
 }
 
-const mrkdwnSection = (text: string, note: string) => ({ type: 'section', text: { type: 'mrkdwn', text: fitSlack(text, note) } });
+/** `verbatim`: Slack shows the text as sent, without turning names and URLs in it into links or mentions. */
+const mrkdwn = (text: string, note: string) => ({ type: 'mrkdwn', text: fitSlack(text, note), verbatim: true });
+const mrkdwnSection = (text: string, note: string) => ({ type: 'section', text: mrkdwn(text, note) });
 
 /** Block Kit for a Slack incoming webhook: header, what failed, why, steps, command, users, context. */
 export function slackBlocks(n: Notice): object[] {
@@ -392,10 +431,8 @@ export function slackBlocks(n: Notice): object[] {
   if (c.steps.length > 0) blocks.push(mrkdwnSection(['*What to do*', ...c.steps.map((step, i) => `${i + 1}. ${e(step)}`)].join('\n'), note));
   if (c.command) blocks.push(mrkdwnSection(`*${e(c.command.intro)}:*\n\`${e(c.command.line)}\``, note));
   for (const l of c.users) blocks.push(mrkdwnSection(slackList(l, c.appId), note));
-  const context: object[] = [
-    { type: 'mrkdwn', text: fitSlack(`App \`${e(c.appId)}\` · ${e(c.appLabel)}${c.vendor ? ` (${e(c.vendor)})` : ''}`, note) },
-    { type: 'mrkdwn', text: fitSlack(`Phase: \`${e(c.phase)}\` (${e(c.phaseText)}) since ${e(c.phaseChangedAt)}`, note) },
-  ];
+  const context: object[] = [mrkdwn(`App \`${e(c.appId)}\` · ${e(c.appLabel)}${c.vendor ? ` (${e(c.vendor)})` : ''}`, note), mrkdwn(`Phase: \`${e(c.phase)}\` (${e(c.phaseText)}) since ${e(c.phaseChangedAt)}`, note)];
+  // Our own link, so not verbatim: Slack renders it as one.
   if (c.uiUrl) context.push({ type: 'mrkdwn', text: fitSlack(`<${e(c.uiUrl).replace(/\|/g, '%7C')}|Open in the Temporal Web UI>`, note) });
   const contextBlock = { type: 'context', elements: context };
   // The context block (app id and phase) always survives; content is cut from the end.

@@ -2,6 +2,7 @@
  * Human-readable views of a remediation: the CLI's text report and the Markdown the workflow
  * shows as its current details in the Temporal Web UI. Pure, so both sides render the same words.
  */
+import { markdownEscape } from './markdown';
 import { progressBar } from './progress';
 import type { Confirmation, RemediationStatus, UserResult } from './types';
 
@@ -103,13 +104,13 @@ export function renderText(s: RemediationStatus): string {
 }
 
 /**
- * Okta's and the vendors' words as Markdown prose: the Web UI drops anything shaped like an HTML
- * tag (`<your email>`) and turns `--` into a dash, so `<` is escaped and commands are code spans.
+ * Okta's and the vendors' words as Markdown prose, shown as written (domain/markdown.ts); commands
+ * are code spans, as the Web UI would otherwise turn `--` into a dash.
  */
-function mdText(text: string): string {
-  const prose = (t: string) => t.replace(/</g, '\\<');
+function mdText(text: string, opts: { keepUrls?: boolean } = {}): string {
+  const prose = (t: string) => markdownEscape(t, opts);
   const at = text.indexOf('npx okta-remediate ');
-  return at < 0 ? prose(text) : `${prose(text.slice(0, at))}\`${text.slice(at)}\``;
+  return at < 0 ? prose(text) : `${prose(text.slice(0, at))}\`${text.slice(at).replace(/`/g, "'")}\``;
 }
 
 /** Markdown for the Web UI's "current details": blocks apart, so each renders on its own. */
@@ -119,7 +120,7 @@ export function renderMarkdown(s: RemediationStatus): string {
   const out = [`## ${phaseText(s)}`, `**App:** ${d ? `${mdText(d.app.label)} (\`${s.appId}\`, ${d.app.vendor})` : `\`${s.appId}\``}`];
   const cause = d?.causes[0];
   if (cause) out.push(`**Likely cause:** ${mdText(cause.title)}`, cause.evidence.map((e) => `- ${mdText(e)}`).join('\n'));
-  if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step)}`).join('\n'));
+  if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step, { keepUrls: true })}`).join('\n'));
   const lastClaim = s.reauthClaims.at(-1);
   if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);
   if (s.affected.length > 0) {

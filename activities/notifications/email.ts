@@ -63,8 +63,8 @@ export async function sendEmail(ctx: SendContext, config: EmailChannel): Promise
     connectionTimeout: ctx.timeoutMs,
     greetingTimeout: ctx.timeoutMs,
     socketTimeout: ctx.timeoutMs,
-    // A password never crosses the network in clear: demand STARTTLS off loopback.
-    requireTLS: url.protocol === 'smtp:' && Boolean(url.password) && !isLoopback(url),
+    // Off loopback, mail (people's names, the failures) and any password travel encrypted: demand STARTTLS.
+    requireTLS: url.protocol === 'smtp:' && !isLoopback(url),
     disableFileAccess: true,
     disableUrlAccess: true,
     logger: false,

@@ -2,7 +2,7 @@
  * The generic webhook channel: a JSON POST any receiver can consume. The URL (often carrying a
  * token) comes from the environment variable the configuration names.
  */
-import { renderNotice } from '../../domain/notice';
+import { noticeSummary, renderNotice, type NoticeSummary } from '../../domain/notice';
 import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
@@ -21,7 +21,8 @@ export interface WebhookPayload {
   markdown: string;
   uiUrl?: string;
   reminderNumber?: number;
-  status: unknown;
+  /** Counts and the first users of each list: bounded, whatever the app's size. */
+  summary: NoticeSummary;
 }
 
 function fixFor(status: number, urlEnv: string): string {
@@ -60,7 +61,7 @@ export async function sendToWebhook(ctx: SendContext, config: WebhookChannel): P
     markdown: rendered.markdown,
     uiUrl: notice.uiUrl,
     reminderNumber: notice.reminderNumber,
-    status: notice.status,
+    summary: noticeSummary(notice),
   };
 
   let res: Response;

@@ -17,7 +17,7 @@ interface Delivered {
   user?: string;
 }
 
-async function startSmtp(options: Partial<SMTPServerOptions> = {}) {
+async function startSmtp(options: Partial<SMTPServerOptions> = {}, host = '127.0.0.1') {
   const messages: Delivered[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -44,7 +44,7 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}) {
     },
     ...options,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.server.address() as AddressInfo;
   return { server, port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
@@ -54,6 +54,15 @@ describe('email channel', () => {
   afterEach(async () => {
     await smtp?.close();
     smtp = undefined;
+  });
+
+  it('never sends mail in clear to a host off loopback, even without a password: STARTTLS is required', async () => {
+    // 127.0.0.2 is on this machine but not the loopback name the channel trusts: it stands for a
+    // mail relay elsewhere that offers no STARTTLS.
+    smtp = await startSmtp({}, '127.0.0.2');
+    const err = await failureOf(deliver({ channels, env: { SMTP_URL: `smtp://127.0.0.2:${smtp.port}` } }, { channel: 'mail', notice: notice() }));
+    expect(err.message).toMatch(/TLS/);
+    expect(smtp.messages).toHaveLength(0);
   });
 
   it('sends subject, text and HTML to every recipient, logging in with the URL credentials', async () => {

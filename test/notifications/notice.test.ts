@@ -1,5 +1,6 @@
 /** The words of a notice: what failed, why, what to do, the command; and Slack's Block Kit shape. */
 import { reauthCommand } from '../../domain/diagnosis';
+import { markdownEscape } from '../../domain/markdown';
 import { renderNotice, slackBlocks, SLACK_MAX_BLOCKS, SLACK_MAX_HEADER, SLACK_MAX_TEXT } from '../../domain/notice';
 import type { AffectedUser } from '../../domain/types';
 import { APP_ID, diagnosis, notice, topCause, UI_URL } from './fixture';
@@ -29,8 +30,24 @@ describe('renderNotice', () => {
     expect(text).toContain(`When done, tell the pipeline:\n  ${reauthCommand(APP_ID)}`);
     expect(text).toContain('Failed deprovisions: may still have access to DocuSign:\n  - bob@acme.com (Bob Ng), failed 2026-11-03T09:12:00.000Z');
     expect(text).toContain(`Temporal Web UI: ${UI_URL}`);
-    expect(markdown).toContain(`### What to do\n1. ${topCause.steps[0]}`);
+    expect(markdown).toContain(`### What to do\n1. ${markdownEscape(topCause.steps[0]!, { keepUrls: true })}`);
     expect(markdown).toContain(`\`\`\`\n${reauthCommand(APP_ID)}\n\`\`\``);
+  });
+
+  it('shows names and messages from Okta and the vendors as written: no link, image or HTML in Markdown or Slack', () => {
+    const evil = '[Reset your password](https://evil.example/login) ![x](https://evil.example/pixel.png) <img src=x onerror=alert(1)> https://evil.example/bare';
+    const affected: AffectedUser[] = [{ userId: '00u9', login: 'eve@acme.com', displayName: evil, kind: 'push', failedAt: '2026-11-04T10:00:00.000Z', reason: evil }];
+    const n = notice('diagnosed', { affected });
+    const { markdown } = renderNotice(n);
+    expect(markdown).toContain('eve@acme.com');
+    expect(markdown).not.toMatch(/\]\(https?:/); // no [text](url) link or image
+    expect(markdown).not.toMatch(/<img/);
+    expect(markdown).not.toMatch(/(^|[^\\])https:\/\/evil/m); // no bare URL for an autolink
+    expect(markdown).toContain('\\[Reset your password\\]');
+    // Slack: mrkdwn sent verbatim (no auto-linking), with <, > and & escaped.
+    const sections = (slackBlocks(n) as Array<{ type: string; text?: { type: string; verbatim?: boolean; text: string } }>).filter((b) => b.type === 'section');
+    for (const b of sections) expect(b.text).toMatchObject({ type: 'mrkdwn', verbatim: true });
+    expect(JSON.stringify(sections)).not.toContain('<img');
   });
 
   it('a reminder and an escalation say how long it has been waiting, and after how many reminders', () => {

@@ -1,6 +1,7 @@
 /** The generic JSON webhook against a real HTTP receiver on loopback. */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { renderNotice } from '../../domain/notice';
+import { MAX_LISTED_USERS, noticeSummary, renderNotice } from '../../domain/notice';
+import type { AffectedUser } from '../../domain/types';
 import { testLogger } from '../support/log-capture';
 import { APP_ID, notice } from './fixture';
 import { closedPort, deliver, everythingSaid, failureOf, startReceiver, startSilentServer, type Receiver } from './support';
@@ -17,7 +18,7 @@ describe('webhook channel', () => {
   });
   afterEach(() => receiver.close());
 
-  it('POSTs the notice as JSON: kind, app, phase, subject, text (what failed, why, steps, command), status', async () => {
+  it('POSTs the notice as JSON: kind, app, phase, subject, text (what failed, why, steps, command), a summary', async () => {
     const n = notice('diagnosed');
     const result = await deliver({ channels, env }, { channel: 'ops', notice: n });
     expect(result.channel).toBe('ops');
@@ -31,7 +32,8 @@ describe('webhook channel', () => {
     expect(req.headers['idempotency-key']).toBe('test/00000000-0000-0000-0000-000000000000/test');
     const body = JSON.parse(req.body) as Record<string, unknown>;
     const rendered = renderNotice(n);
-    expect(body).toMatchObject({ kind: 'diagnosed', appId: APP_ID, phase: 'awaiting_reauth', subject: rendered.subject, text: rendered.text, status: JSON.parse(JSON.stringify(n.status)) });
+    expect(body).toMatchObject({ kind: 'diagnosed', appId: APP_ID, phase: 'awaiting_reauth', subject: rendered.subject, text: rendered.text, summary: JSON.parse(JSON.stringify(noticeSummary(n))) });
+    expect(body).not.toHaveProperty('status');
     expect(body.text).toContain(`npx okta-remediate reauth-done --app ${APP_ID}`);
   });
 
@@ -128,5 +130,25 @@ describe('webhook channel', () => {
     } finally {
       await silent.close();
     }
+  });
+
+  it('sends counts and the first users, never every affected person: the body is bounded whatever the app size', async () => {
+    const affected: AffectedUser[] = Array.from({ length: 300 }, (_, i) => ({
+      userId: `00u${i}`,
+      login: `person.${i}@acme.com`,
+      displayName: `Person ${i}`,
+      kind: 'push',
+      failedAt: '2026-11-04T10:00:00.000Z',
+      reason: 'The credentials used to connect to the API were invalid; please check your configuration',
+    }));
+    await deliver({ channels, env }, { channel: 'ops', notice: notice('diagnosed', { affected }) });
+    const req = receiver.requests[0]!;
+    const body = JSON.parse(req.body) as { summary: ReturnType<typeof noticeSummary> };
+    expect(body.summary.counts).toMatchObject({ affected: 300, pending: 300 });
+    expect(body.summary.users.flatMap((l) => l.lines).length).toBeLessThanOrEqual(MAX_LISTED_USERS);
+    expect(body.summary.users.find((l) => l.title.startsWith('Not provisioned'))!.more).toBe(300 - MAX_LISTED_USERS);
+    expect(req.body).toContain('person.0@acme.com');
+    expect(req.body).not.toContain(`person.${MAX_LISTED_USERS}@acme.com`);
+    expect(req.body.length).toBeLessThan(32_000);
   });
 });
