@@ -17,6 +17,7 @@ export type NoticeKind =
   | 'completed'
   | 'timed_out'
   | 'cancelled'
+  | 'failed'
   | 'deprovision_approval_needed';
 
 export interface Notice {
@@ -273,6 +274,20 @@ export function noticeContent(n: Notice): NoticeContent {
         users: openUserLists(s, label),
       };
     }
+    case 'failed':
+      return {
+        ...base,
+        subject: `Failed: remediation of ${label} stopped`,
+        headline: `The remediation of ${appRef} stopped with an error${s.error ? `: ${s.error}` : '.'} Nothing more is retried until it is started again.`,
+        facts: s.results.length > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
+        steps: [
+          `Read the error above: it names the setting or permission to fix (on the worker, or in Okta).`,
+          `See everything the remediation did: ${statusCommand(s.appId)}`,
+          `Fix it, then start again (people already handled are not pushed twice): ${startCommand(s.appId)}`,
+        ],
+        command: { intro: 'To start again', line: startCommand(s.appId) },
+        users: openUserLists(s, label),
+      };
     case 'deprovision_approval_needed': {
       // The workflow marks the ones it holds for approval; before that, every open deprovision.
       const held = new Set(s.results.filter((r) => r.outcome === 'awaiting_approval' && r.kind === 'deprovision').map(userKey));

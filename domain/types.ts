@@ -189,6 +189,8 @@ export interface NotificationRecord {
   at: string;
   delivered: string[];
   failed: Array<{ channel: string; error: string }>;
+  /** Escalation channels tried because every primary channel failed. */
+  fallback?: string[];
 }
 
 export interface RemediationStatus {

@@ -81,6 +81,10 @@ const PATCHES = {
    * 2026-11-23) an approval signal also pre-approved logins not yet awaiting, for good.
    */
   approvalsForAwaitingOnly: 'approvals-for-awaiting-only',
+  /** A notice every primary channel refused goes to the escalation channels instead. */
+  escalationFallback: 'notice-escalation-fallback',
+  /** A remediation that fails says so on its channels (the `failed` notice). */
+  failedNotice: 'failed-notice',
 } as const;
 /** The checks before PATCHES.strictMessages, kept so histories recorded earlier replay unchanged. */
 const isAffectedUser = (u: unknown): u is AffectedUser => {
@@ -461,12 +465,22 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     const notice = { kind, status: JSON.parse(JSON.stringify(state)) as RemediationStatus, reminderNumber };
     const rec: NotificationRecord = { kind, at: now(), delivered: [], failed: [] };
     state.notifications.push(rec);
-    for (const channel of channels) {
+    const deliver = (channel: string, how = '') =>
+      deliverNotice.executeWithOptions({ ...NOTIFY_OPTIONS, summary: `${kind} via ${channel}${how}` }, [{ channel, notice }]).then(
+        () => rec.delivered.push(channel),
+        (err: unknown) => rec.failed.push({ channel, error: failureMessage(err) }),
+      );
+    const sent = Promise.all(channels.map((channel) => deliver(channel)));
+    notices.push(sent);
+    // Nobody heard it: every primary channel refused or kept failing. Say it where escalations go.
+    const fallback = (policy?.notify.escalation ?? []).filter((c) => !channels.includes(c));
+    if (fallback.length > 0) {
       notices.push(
-        deliverNotice.executeWithOptions({ ...NOTIFY_OPTIONS, summary: `${kind} via ${channel}` }, [{ channel, notice }]).then(
-          () => rec.delivered.push(channel),
-          (err: unknown) => rec.failed.push({ channel, error: failureMessage(err) }),
-        ),
+        sent.then(async () => {
+          if (rec.delivered.length > 0 || !patched(PATCHES.escalationFallback)) return;
+          rec.fallback = fallback;
+          await Promise.all(fallback.map((channel) => deliver(channel, ' (every primary channel failed)')));
+        }),
       );
     }
   }
@@ -671,6 +685,10 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     }
     state.error = failureMessage(err);
     enter('failed');
+    if (patched(PATCHES.failedNotice)) {
+      notify('failed');
+      await Promise.all(notices);
+    }
     const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
     throw ApplicationFailure.nonRetryable(`Remediation of app ${appId} failed: ${state.error}`, cause ?? 'RemediationFailed');
   }

@@ -89,4 +89,33 @@ describe('notifications', () => {
     // And the console too.
     expect(h.notices.filter((l) => l.startsWith('[okta-remediation] Action needed'))).toEqual([`[okta-remediation] ${payload.subject}\n${text}`]);
   });
+
+  it('a notice every primary channel refuses goes to the escalation channels instead', async () => {
+    hook = await startReceiver();
+    hook.reply = { status: 404, body: 'no such hook' }; // the Slack or Teams hook was removed: refused for good
+    restoreEnv = setEnv({ HL_NOTIFY_GONE_HOOK: hook.url('/gone') });
+    const appConfig = parseAppConfig({
+      channels: { gone: { type: 'webhook', urlEnv: 'HL_NOTIFY_GONE_HOOK' } },
+      apps: { [APP]: { deprovisionPolicy: 'off', wait: { autoDetect: false }, notify: { primary: ['gone'], escalation: ['console'] } } },
+    });
+    h = await startHarness({ deps: { appConfig } });
+    seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: APP });
+
+    const diagnosed = await eventually(async () => {
+      const n = (await h!.status(APP)).notifications.find((x) => x.kind === 'diagnosed');
+      return n && n.delivered.length > 0 ? n : undefined;
+    }, 'the diagnosed notice to reach someone');
+    expect(diagnosed).toMatchObject({ delivered: ['console'], fallback: ['console'], failed: [{ channel: 'gone', error: expect.stringContaining('HTTP 404') }] });
+    expect(h.notices.some((line) => line.includes('Action needed: provisioning to DocuSign is failing'))).toBe(true);
+  });
+
+  it('a remediation that fails says so on its channels', async () => {
+    h = await startHarness();
+    const unknown = '0oaNOSUCHAPP000000000';
+    await expect(startRemediation(h.client, h.taskQueue, { appId: unknown }).then(({ handle }) => handle.result())).rejects.toThrow();
+    const failed = await eventually(() => h!.notices.find((line) => line.includes(`Failed: remediation of app ${unknown} stopped`)), 'the failed notice');
+    expect(failed).toContain(`Okta has no app with id ${unknown}`);
+    expect(failed).toContain(`npx okta-remediate start --app ${unknown}`);
+  });
 });
