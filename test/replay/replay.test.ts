@@ -61,6 +61,18 @@ if (recording) {
       await h.close();
     }
   });
+
+  it('records a remediation that fails (an unknown app) and announces it', async () => {
+    const h = await startWorldHarness();
+    try {
+      const unknown = '0oaNOSUCHAPP000000000';
+      const { handle } = await startRemediation(h.client, h.taskQueue, { appId: unknown });
+      await handle.result().catch(() => undefined);
+      await recordHistory(h.client, remediationWorkflowId(unknown), 'failed-unknown-app');
+    } finally {
+      await h.close();
+    }
+  });
 }
 
 describe('replay of recorded histories', () => {
