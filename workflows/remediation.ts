@@ -85,6 +85,8 @@ const PATCHES = {
   escalationFallback: 'notice-escalation-fallback',
   /** A remediation that fails says so on its channels (the `failed` notice). */
   failedNotice: 'failed-notice',
+  /** A vendor that cannot be checked leaves the verdict to the canary push ("vendor not checked"). */
+  verifyWithoutVendor: 'verify-without-vendor',
 } as const;
 /** The checks before PATCHES.strictMessages, kept so histories recorded earlier replay unchanged. */
 const isAffectedUser = (u: unknown): u is AffectedUser => {
@@ -428,9 +430,18 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       if (actors.length === 0) claim.mismatch = `Okta's System Log shows no change of the app since the failures began (${since})${cut}.`;
       else if (!actors.some((a) => a.toLowerCase() === claim.by.trim().toLowerCase())) claim.mismatch = `Okta's System Log shows the app changed by ${actors.join(', ')}, not ${claim.by}.`;
     }
-    const probe = await probeVendor('Verify: probe the vendor', { appId, credentialFailing: true });
-    setDiagnosis(withVendorProbe(state.diagnosis!, probe));
-    const blocking = probe.findings.filter((f) => f.blocking).sort((a, b) => b.confidence - a.confidence)[0];
+    // The vendor's outage, or the pipeline's own vendor credential refused, says nothing about the
+    // re-auth: the canary push decides, and the verdict says the vendor was not checked.
+    let probe: VendorProbe | undefined;
+    let unchecked: string | undefined;
+    try {
+      probe = await probeVendor('Verify: probe the vendor', { appId, credentialFailing: true });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err) || !patched(PATCHES.verifyWithoutVendor)) throw err;
+      unchecked = `Vendor not checked (${failureMessage(err)}).`;
+    }
+    if (probe) setDiagnosis(withVendorProbe(state.diagnosis!, probe));
+    const blocking = probe?.findings.filter((f) => f.blocking).sort((a, b) => b.confidence - a.confidence)[0];
     if (blocking) {
       const cause = state.diagnosis!.causes.find((c) => c.id === blocking.cause);
       claim.verdict = `${cause?.title ?? blocking.cause}. ${blocking.evidence[0] ?? ''}`.trim();
@@ -439,8 +450,12 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     // A canary no longer assigned in Okta proves nothing: record it and try the next one.
     for (;;) {
       const canary = state.affected.find((u) => u.kind === 'push' && !done.has(userKey(u)));
+      if (!canary && unchecked) {
+        claim.verdict = `Could not verify: ${unchecked} No user is left to push at Okta as a canary.`;
+        return false;
+      }
       if (!canary) {
-        claim.verdict = `${probe.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
+        claim.verdict = `${probe?.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
         return true;
       }
       const result = await repushUser(`Verify: push canary ${canary.login}`, { appId, user: canary, force: true });
@@ -450,7 +465,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       }
       if (result.outcome === 'succeeded') {
         record(result);
-        claim.verdict = `${probe.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
+        claim.verdict = unchecked ? `${unchecked} Canary ${canary.login} synchronized.` : `${probe?.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
         return true;
       }
       claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;

@@ -17,5 +17,7 @@ export const recording = !!process.env.RECORD_REPLAY_HISTORIES;
 export async function recordHistory(client: Client, workflowId: string, scenario: string, runId?: string): Promise<void> {
   const file = path.join(HISTORIES, `${RELEASE}-${scenario}.json`);
   if (existsSync(file)) throw new Error(`${path.basename(file)} exists: histories are added, never recorded over. Bump RELEASE in test/replay/record.ts.`);
-  writeFileSync(file, historyToJSON(await client.workflow.getHandle(workflowId, runId).fetchHistory()));
+  // Failures carry stack traces: they name the project's folder on the machine that recorded them.
+  const root = path.resolve(__dirname, '../..');
+  writeFileSync(file, historyToJSON(await client.workflow.getHandle(workflowId, runId).fetchHistory()).split(root).join('<project>'));
 }

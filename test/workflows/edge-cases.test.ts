@@ -146,3 +146,18 @@ describe('the audit is not drowned by a busy app', () => {
     expect(claim.oktaChanges?.map((c) => c.actor)).toContain('admin@example.com');
   });
 });
+
+describe('a vendor that cannot be checked is not a failed re-auth', () => {
+  it('lets the canary push decide, and says the vendor was not checked', async () => {
+    const w = await startWorldHarness({ breakWith: (world) => world.breakGitHub('token_revoked') });
+    h = w;
+    const { github } = w.seeded;
+    await startRemediation(w.client, w.taskQueue, { appId: github.appId });
+    await w.waitForPhase(github.appId, 'awaiting_reauth');
+    // GitHub refuses the pipeline's own token on the org's reads (revoked meanwhile): the probe cannot run.
+    w.world.github.injectFault({ path: /^\/orgs\/[^/]+\/memberships\//, status: 401, count: 100 });
+    w.world.reauthenticate(github.appId);
+    const verdict = await confirmReauth(w.client, github.appId, 'admin@example.com');
+    expect(verdict).toMatchObject({ verified: true, verdict: expect.stringMatching(/^Vendor not checked \(.*GitHub refused the pipeline's credential.*\)\. Canary \S+ synchronized\.$/) });
+  });
+});
