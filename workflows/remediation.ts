@@ -185,23 +185,15 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   };
 
   setHandler(reauthCompletedSignal, (raw) => {
-    if (!patched(PATCHES.strictMessages) && !parseMessage(reauthArgsSchema, raw).ok) {
-      // As before the patch: a signal naming someone counted whatever else it carried.
-      const by = trimmed(field(raw, 'by'));
-      const claim: ReauthClaim = { by: by ?? '(nobody)', note: trimmed(field(raw, 'note')), at: now(), via: 'signal' };
-      state.reauthClaims.push(claim);
-      const refused = by ? notAllowed(by) : 'the signal does not say who re-authenticated ("by").';
-      if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
-      else unverifiedClaims.push(claim);
-      return publish();
-    }
+    const strict = patched(PATCHES.strictMessages);
     const parsed = parseMessage(reauthArgsSchema, raw);
-    if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);
-    const { by, note } = parsed.value;
-    const claim: ReauthClaim = { by, note: note || undefined, at: now(), via: 'signal' };
+    if (!parsed.ok && strict) return refuse('reauthCompleted', parsed.problem);
+    // Before the patch a malformed signal was kept on record, unverified, with what it named.
+    const { by, note } = parsed.ok ? parsed.value : { by: trimmed(field(raw, 'by')) ?? '', note: trimmed(field(raw, 'note')) };
+    const claim: ReauthClaim = { by: by || '(nobody)', note: note || undefined, at: now(), via: 'signal' };
     state.reauthClaims.push(claim);
     // A signal from outside the allow-list is kept on record, unverified.
-    const refused = notAllowed(by);
+    const refused = by ? notAllowed(by) : 'the signal does not say who re-authenticated ("by").';
     if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
     else unverifiedClaims.push(claim);
     publish();

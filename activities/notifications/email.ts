@@ -8,7 +8,7 @@ import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { noticeHtml } from './email-html';
 import { rejectedFailure, settingFailure, unavailableFailure } from './failures';
-import { isLoopback, readSecretUrl, redactUrl } from './secrets';
+import { channelSecret, isLoopback, readChannelUrl, redactUrl } from './secrets';
 
 type EmailChannel = Extract<ChannelConfig, { type: 'email' }>;
 
@@ -56,7 +56,7 @@ function messageId(ctx: SendContext, from: string): string {
 
 export async function sendEmail(ctx: SendContext, config: EmailChannel): Promise<SendResult> {
   const owner = `Notification channel "${ctx.channel}" (email)`;
-  const url = readSecretUrl(ctx.env, config.smtpUrlEnv, 'smtp', owner, 'smtps://user:password@smtp.example.com');
+  const url = readChannelUrl(ctx.env, channelSecret(config)!, owner);
   const where = `${owner} via ${redactUrl(url)}`;
   const transport = createTransport({
     url: url.href,

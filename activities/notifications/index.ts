@@ -10,7 +10,7 @@ import { sendToConsole } from './console';
 import type { SendContext } from './context';
 import { sendEmail } from './email';
 import { errorCode, NOTIFICATION_CHANNEL_UNKNOWN, unavailableFailure, withMessage } from './failures';
-import { scrub, secretFragments } from './secrets';
+import { channelSecret, scrub, secretFragments } from './secrets';
 import { sendToSlack } from './slack';
 import { sendToWebhook } from './webhook';
 
@@ -41,16 +41,8 @@ export interface NoticeDelivery {
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 function secretOf(config: ChannelConfig, env: NodeJS.ProcessEnv): string | undefined {
-  switch (config.type) {
-    case 'console':
-      return undefined;
-    case 'webhook':
-      return env[config.urlEnv];
-    case 'slack':
-      return env[config.webhookUrlEnv];
-    case 'email':
-      return env[config.smtpUrlEnv];
-  }
+  const secret = channelSecret(config);
+  return secret && env[secret.variable];
 }
 
 function activityContext(): Context | undefined {

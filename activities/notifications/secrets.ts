@@ -3,6 +3,7 @@
  * configuration names. Read them here, describe them only by scheme and host, and scrub them out
  * of anything that leaves an activity.
  */
+import type { ChannelConfig } from '../../worker/app-config';
 import { settingFailure } from './failures';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -38,6 +39,32 @@ export function readSecretUrl(env: NodeJS.ProcessEnv, name: string, kind: UrlKin
     throw settingFailure(`${owner}: environment variable ${name} must start with smtp:// or smtps://, e.g. smtps://user:password@smtp.example.com.`);
   }
   return url;
+}
+
+/** Where a channel keeps its secret URL: the setting, the variable it names, the URL's kind and an example of it. */
+export interface ChannelSecret {
+  field: string;
+  variable: string;
+  kind: UrlKind;
+  example: string;
+}
+
+export function channelSecret(config: ChannelConfig): ChannelSecret | undefined {
+  switch (config.type) {
+    case 'console':
+      return undefined;
+    case 'webhook':
+      return { field: 'urlEnv', variable: config.urlEnv, kind: 'http', example: 'the https URL that should receive the JSON notices' };
+    case 'slack':
+      return { field: 'webhookUrlEnv', variable: config.webhookUrlEnv, kind: 'http', example: 'the Slack incoming-webhook URL (https://hooks.slack.com/services/...)' };
+    case 'email':
+      return { field: 'smtpUrlEnv', variable: config.smtpUrlEnv, kind: 'smtp', example: 'smtps://user:password@smtp.example.com' };
+  }
+}
+
+/** The channel's URL from its variable, or a non-retryable failure naming `owner` and the variable. */
+export function readChannelUrl(env: NodeJS.ProcessEnv, secret: ChannelSecret, owner: string): URL {
+  return readSecretUrl(env, secret.variable, secret.kind, owner, secret.example);
 }
 
 /** Every form in which a secret URL (or the secret parts of it) could show up in text. */

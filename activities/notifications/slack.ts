@@ -9,7 +9,7 @@ import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
 import { httpFailure } from './http-status';
-import { readSecretUrl, redactUrl } from './secrets';
+import { channelSecret, readChannelUrl, redactUrl } from './secrets';
 
 type SlackChannel = Extract<ChannelConfig, { type: 'slack' }>;
 
@@ -28,7 +28,7 @@ function fixFor(status: number, env: string): string {
 
 export async function sendToSlack(ctx: SendContext, config: SlackChannel): Promise<SendResult> {
   const owner = `Notification channel "${ctx.channel}" (slack)`;
-  const url = readSecretUrl(ctx.env, config.webhookUrlEnv, 'http', owner, 'the Slack incoming-webhook URL (https://hooks.slack.com/services/...)');
+  const url = readChannelUrl(ctx.env, channelSecret(config)!, owner);
   const where = `${owner} at ${redactUrl(url)}`;
   let lastHeaders: Headers | undefined;
   // Kept as thrown: the library re-wraps errors it does not recognise as Error, losing the cause.

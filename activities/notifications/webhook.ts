@@ -7,7 +7,7 @@ import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
 import { httpFailure } from './http-status';
-import { readSecretUrl, redactUrl } from './secrets';
+import { channelSecret, readChannelUrl, redactUrl } from './secrets';
 
 type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>;
 
@@ -34,7 +34,7 @@ function fixFor(status: number, urlEnv: string): string {
 
 export async function sendToWebhook(ctx: SendContext, config: WebhookChannel): Promise<SendResult> {
   const owner = `Notification channel "${ctx.channel}" (webhook)`;
-  const url = readSecretUrl(ctx.env, config.urlEnv, 'http', owner, 'the https URL that should receive the JSON notices');
+  const url = readChannelUrl(ctx.env, channelSecret(config)!, owner);
   const where = `${owner} at ${redactUrl(url)}`;
   const headers: Record<string, string> = {
     'content-type': 'application/json',

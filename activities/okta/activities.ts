@@ -110,17 +110,14 @@ export function createOktaActivities(deps: OktaActivityDeps) {
    * Re-trigger Okta's push for one user: read the app user, POST its profile back, and poll
    * syncState. Idempotent: a user already synchronized since the failure counts as done.
    */
+  /** The re-push's outcome for this user, stamped now. */
+  const resultFor =
+    (user: RepushInput['user']) =>
+    (outcome: UserResult['outcome'], detail: string, syncState?: string): UserResult => ({ userId: user.userId, login: user.login, kind: user.kind, outcome, detail, syncState, at: now().toISOString() });
+
   async function repushUser(input: RepushInput): Promise<UserResult> {
     const { appId, user } = input;
-    const result = (outcome: UserResult['outcome'], detail: string, syncState?: string): UserResult => ({
-      userId: user.userId,
-      login: user.login,
-      kind: user.kind,
-      outcome,
-      detail,
-      syncState,
-      at: now().toISOString(),
-    });
+    const result = resultFor(user);
     if (user.kind === 'deprovision') {
       return result('skipped', 'Okta keeps no app user after a failed deprovision, so there is nothing to re-push: remove the person at the vendor (see the report).');
     }
@@ -136,7 +133,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       return result('succeeded', `Already synchronized at ${new Date(lastSync).toISOString()}.`, 'SYNCHRONIZED');
     }
     try {
-      return await pushAndWatch(input, appUser, result);
+      return await pushAndWatch(input, appUser);
     } catch (err) {
       // Unassigned while we pushed: nothing left to push (retrying would only spend Okta's budget).
       if (err instanceof ApplicationFailure && err.type === OKTA_NOT_FOUND) return result('skipped', `No longer assigned to the app in Okta (it answered 404 during the re-push); nothing to push.`);
@@ -145,8 +142,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
   }
 
   /** POSTs the app user's profile back (once, across retries) and watches Okta's syncState until it settles. */
-  async function pushAndWatch(input: RepushInput, appUser: { profile?: object }, result: (outcome: UserResult['outcome'], detail: string, syncState?: string) => UserResult): Promise<UserResult> {
+  async function pushAndWatch(input: RepushInput, appUser: { profile?: object }): Promise<UserResult> {
     const { appId, user } = input;
+    const result = resultFor(user);
     const ctx = Context.current();
     // A retry of this activity watches the push its earlier attempt made instead of pushing again.
     const resumed = (ctx.info.heartbeatDetails as { pushedAt?: string } | undefined)?.pushedAt;
