@@ -136,10 +136,14 @@ describe('Okta activities', () => {
   });
 
   it('audit and diagnosis: a read cut at its cap keeps the newest events and says where it stopped', async () => {
-    sim.reauthenticate(appId, { login: 'old.admin@example.com' });
-    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    // An app with no users: its two re-auths are its only events (no pushes follow them).
+    const quiet = sim.addApp({ name: 'zoom', label: 'Zoom' });
+    sim.reauthenticate(quiet, { login: 'old.admin@example.com' });
+    const first = Date.now();
+    await eventually(() => Date.now() > first, 'the clock to move on, so the two re-auths are ordered');
+    sim.reauthenticate(quiet, { login: 'admin@example.com' });
     const since = new Date(Date.now() - 3_600_000).toISOString();
-    const audit = await readOktaActivity(deps().okta, appId, since, new Date(), 1);
+    const audit = await readOktaActivity(deps().okta, quiet, since, new Date(), 1);
     expect(audit.changes.map((c) => c.actor)).toEqual(['admin@example.com']);
     expect(audit.truncatedBefore).toBe(sim.events().find((e) => e.actor.alternateId === 'old.admin@example.com')!.published);
 
