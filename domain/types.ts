@@ -76,6 +76,8 @@ export interface VendorFinding {
   evidence: string[];
   /** The vendor itself still shows the problem, so a re-auth cannot be verified until it is fixed. */
   blocking: boolean;
+  /** A guess from names or patterns, not the vendor's answer: ranked below any evidence, never blocking. */
+  heuristic?: boolean;
 }
 
 export interface VendorProbe {

@@ -198,9 +198,11 @@ export class SimWorld {
   /**
    * The admin re-authenticates the app in the Okta console, optionally typing a new API Account
    * ID (DocuSign), signing in at the vendor as `login` (default: the account Okta's grant belongs
-   * to, under its current login). Throws Okta's 400 when that account cannot sign in there.
+   * to, under its current login), GitHub's consent optionally earlier than Okta's Save. Throws
+   * Okta's 400 when that account cannot sign in there.
    */
-  reauthenticate(appId: string, opts: { login?: string; apiAccountId?: string } = {}): void {
+  reauthenticate(appId: string, opts: { login?: string; apiAccountId?: string; githubConsentAt?: Date } = {}): void {
+    if (opts.githubConsentAt) this.githubLink.consentAt(opts.githubConsentAt);
     const settings = opts.apiAccountId !== undefined ? { apiAccountId: opts.apiAccountId } : undefined;
     this.okta.reauthenticate(appId, opts.login !== undefined ? { login: opts.login } : undefined, settings);
   }

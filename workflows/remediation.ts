@@ -39,12 +39,14 @@ const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2,
 const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 /** Activities that wait on Okta or the vendor heartbeat while they poll. */
 const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: '1 minute', retry };
+/** A vendor probe gives up within seconds: the diagnosis says the vendor was not checked, the canary push decides a re-auth. */
+const PROBE: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 4 } };
 const quick = proxyActivities<Activities>(QUICK);
 const polling = proxyActivities<Activities>(POLLING);
 
 /** Every activity runs with a one-line summary, so the Web UI's event list reads as a story. */
 const diagnoseApp = (summary: string, input: { appId: string }) => quick.diagnoseApp.executeWithOptions({ ...QUICK, summary }, [input]);
-const probeVendor = (summary: string, input: { appId: string; credentialFailing: boolean }) => quick.probeVendor.executeWithOptions({ ...QUICK, summary }, [input]);
+const probeVendor = (summary: string, input: { appId: string; credentialFailing: boolean }) => quick.probeVendor.executeWithOptions({ ...PROBE, summary }, [input]);
 const removeVendorAccess = (summary: string, input: Parameters<Activities['removeVendorAccess']>[0]) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
 const oktaActivitySince = (summary: string, input: { appId: string; since: string }) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
 const repushUser = (summary: string, input: Parameters<Activities['repushUser']>[0]) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);

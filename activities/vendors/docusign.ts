@@ -3,10 +3,10 @@
  * checks the API Account ID Okta holds, the environment, and the admin who authorized Okta.
  */
 import { ApiClient, UsersApi } from 'docusign-esign';
-import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
+import type { StepValues, VendorProbe } from '../../domain/types';
 import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../worker/config';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
-import { addFinding, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
+import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
 const SCOPES = ['signature', 'impersonation'];
 const SETTINGS = 'DOCUSIGN_INTEGRATION_KEY, DOCUSIGN_USER_ID and DOCUSIGN_PRIVATE_KEY (and that the user granted consent)';
@@ -33,6 +33,8 @@ interface DocuSignUser {
 class CredentialRefused extends Error {}
 
 export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
+  /** The settings behind one environment's session: the second (demo) one has its own user. */
+  const settingsFor = (env: DocuSignEnvironmentCredential) => (env === creds?.environments[0] ? SETTINGS : SETTINGS.replace('DOCUSIGN_USER_ID', 'DOCUSIGN_DEMO_USER_ID'));
   const oauthClient = (host: string) => {
     const client = new ApiClient();
     client.setOAuthBasePath(host); // must come after setBasePath, which resets it
@@ -48,9 +50,9 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     } catch (err) {
       const f = httpFailure(err);
       // No HTTP status and no network error code: the client refused our input (e.g. a key it cannot parse).
-      if (!f.status && !(err as { code?: string }).code) throw new CredentialRefused(`DocuSign's client refused the pipeline's JWT settings (${(err as Error).message}): check ${SETTINGS}.`);
-      if (f.status && f.status < 500 && f.status !== 429) throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${SETTINGS}.`);
-      throw vendorFailure('DocuSign', 'requesting a DocuSign token', err, SETTINGS);
+      if (!f.status && !(err as { code?: string }).code) throw new CredentialRefused(`DocuSign's client refused the pipeline's JWT settings (${(err as Error).message}): check ${settingsFor(env)}.`);
+      if (f.status && f.status < 500 && f.status !== 429) throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${settingsFor(env)}.`);
+      throw vendorFailure('DocuSign', `requesting a DocuSign ${env.environment} token`, err, settingsFor(env));
     }
     try {
       const info = (await client.getUserInfo(token)) as { accounts?: Account[] };
@@ -86,7 +88,6 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     const t = target(ctx);
     const values: StepValues = { apiAccountId: t.apiAccountId, adminEmail: t.adminEmail, environment: t.environment };
     const result: VendorProbe = { vendor: 'docusign', probed: false, findings: [], evidence: [], hints: [], values, at: new Date().toISOString() };
-    const find = (f: VendorFinding) => addFinding(result, f);
     if (!t.adminEmail) result.hints.push(`Set apps.${ctx.app.id}.docusign.adminEmail in OKTA_REMEDIATION_CONFIG to check the DocuSign admin who authorizes Okta.`);
     if (!creds) {
       result.hints.push(`Set ${SETTINGS} so the pipeline can check the API Account ID and the admin at DocuSign.`);
@@ -111,7 +112,7 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     result.probed = true;
     result.evidence.push(`DocuSign: Okta holds API Account ID ${t.apiAccountId}${t.held ? '' : ' (from the configuration; Okta does not show one)'}; the app authenticates against ${primaryEnv.environment}.`);
     if (t.held && t.configured && t.held !== t.configured) {
-      find({
+      find(result, {
         cause: 'docusign-account-id-mismatch',
         confidence: 0.9,
         blocking: true,
@@ -120,54 +121,81 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     }
     const account = primary.accounts.find((a) => a.accountId === t.apiAccountId);
     if (!account) {
-      const other = otherEnv ? await session(otherEnv).catch(() => undefined) : undefined;
-      const elsewhere = other?.accounts.find((a) => a.accountId === t.apiAccountId);
-      if (elsewhere) {
-        find({
-          cause: 'docusign-environment-mismatch',
-          confidence: 0.95,
-          blocking: true,
-          evidence: [`DocuSign: ${t.apiAccountId} ("${elsewhere.accountName}") is an account of the ${other!.env.environment} environment, but Okta's app authenticates against ${primaryEnv.environment}.`],
-        });
-      } else {
-        const seen = primary.accounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none';
-        const adminAccounts = t.adminEmail ? await accountsOf(primary, t.adminEmail) : [];
-        find({
-          cause: 'docusign-account-id-mismatch',
-          confidence: 0.85,
-          blocking: true,
-          evidence: [
-            `DocuSign: ${t.apiAccountId} is not among the ${primaryEnv.environment} accounts the pipeline can see: ${seen}.`,
-            ...(t.adminEmail ? [`DocuSign: ${t.adminEmail} belongs to ${adminAccounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none of them'}.`] : []),
-          ],
-        });
-        if (!otherEnv) {
-          find({ cause: 'docusign-environment-mismatch', confidence: 0.4, blocking: true, evidence: [`DocuSign: the ${primaryEnv.environment === 'production' ? 'demo' : 'production'} environment was not checked.`] });
-          result.hints.push('Set DOCUSIGN_DEMO_USER_ID (the pipeline\'s user in the demo environment) to tell a demo account from a wrong one.');
-        }
-      }
+      await notVisible(t, primary, otherEnv, result);
       return result;
     }
     result.evidence.push(`DocuSign: account ${account.accountId} ("${account.accountName}") exists in ${primaryEnv.environment}.`);
     if (!t.adminEmail) {
-      if (ctx.credentialFailing) find({ cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
+      if (ctx.credentialFailing) find(result, { cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
       return result;
     }
     const found = await usersByEmail(primary, account, t.adminEmail);
     const admin = found === 'not-member' ? undefined : found[0];
     if (!admin) {
-      find({ cause: 'docusign-account-id-mismatch', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is not a member of account ${account.accountId} ("${account.accountName}").`] });
+      find(result, { cause: 'docusign-account-id-mismatch', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is not a member of account ${account.accountId} ("${account.accountName}").`] });
     } else if (admin.userStatus?.toLowerCase() === 'closed') {
-      find({ cause: 'docusign-admin-closed', confidence: 0.95, blocking: true, evidence: [`DocuSign: ${t.adminEmail}'s user in account ${account.accountId} is closed.`] });
+      find(result, { cause: 'docusign-admin-closed', confidence: 0.95, blocking: true, evidence: [`DocuSign: ${t.adminEmail}'s user in account ${account.accountId} is closed.`] });
     } else if (admin.isAdmin?.toLowerCase() !== 'true') {
-      find({ cause: 'docusign-admin-not-admin', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is a member of account ${account.accountId} but not an admin (isAdmin ${admin.isAdmin}).`] });
+      find(result, { cause: 'docusign-admin-not-admin', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is a member of account ${account.accountId} but not an admin (isAdmin ${admin.isAdmin}).`] });
     } else {
       result.evidence.push(`DocuSign: ${t.adminEmail} is an active admin of account ${account.accountId}.`);
       if (ctx.credentialFailing) {
-        find({ cause: 'docusign-grant-revoked', confidence: 0.8, blocking: false, evidence: ['DocuSign: the account, the environment and the admin all check out, yet Okta\'s calls fail: the grant Okta holds is no longer valid.'] });
+        find(result, { cause: 'docusign-grant-revoked', confidence: 0.8, blocking: false, evidence: ['DocuSign: the account, the environment and the admin all check out, yet Okta\'s calls fail: the grant Okta holds is no longer valid.'] });
       }
     }
     return result;
+  }
+
+  /**
+   * The pipeline's DocuSign user cannot see the account Okta holds. That is evidence only where
+   * DocuSign shows the account elsewhere (the other environment) or the admin in another account;
+   * otherwise the pipeline may simply not be a member of it, which is its own setting to fix.
+   */
+  async function notVisible(t: ReturnType<typeof target>, primary: Session, otherEnv: DocuSignEnvironmentCredential | undefined, result: VendorProbe) {
+    const accountId = t.apiAccountId!;
+    const env = primary.env.environment;
+    let other: Session | undefined;
+    let otherUnchecked = otherEnv ? '' : `the ${env === 'production' ? 'demo' : 'production'} environment was not checked (DOCUSIGN_DEMO_USER_ID is not set)`;
+    if (otherEnv) {
+      try {
+        other = await session(otherEnv);
+      } catch (err) {
+        if (!(err instanceof CredentialRefused)) throw err;
+        otherUnchecked = `the ${otherEnv.environment} environment could not be checked`;
+        result.hints.push(`The ${otherEnv.environment} environment could not be checked: ${err.message}`);
+      }
+    }
+    const elsewhere = other?.accounts.find((a) => a.accountId === accountId);
+    if (elsewhere) {
+      find(result, {
+        cause: 'docusign-environment-mismatch',
+        confidence: 0.95,
+        blocking: true,
+        evidence: [`DocuSign: ${accountId} ("${elsewhere.accountName}") is an account of the ${other!.env.environment} environment, but Okta's app authenticates against ${env}.`],
+      });
+      return;
+    }
+    const seen = primary.accounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none';
+    const adminAccounts = t.adminEmail ? await accountsOf(primary, t.adminEmail) : [];
+    // Decisive only when the admin works in another account and no environment is left unchecked.
+    const decisive = adminAccounts.length > 0 && !otherUnchecked;
+    find(result, {
+      cause: 'docusign-account-id-mismatch',
+      confidence: decisive ? 0.85 : 0.4,
+      blocking: decisive,
+      evidence: [
+        `DocuSign: ${accountId} is not among the ${env} accounts the pipeline's user can see: ${seen}.`,
+        ...(t.adminEmail ? [`DocuSign: ${t.adminEmail} belongs to ${adminAccounts.map((a) => `${a.accountId} ("${a.accountName}")`).join(', ') || 'none of them'}.`] : []),
+      ],
+    });
+    if (adminAccounts.length === 0) {
+      const userSetting = primary.env === creds!.environments[0] ? 'DOCUSIGN_USER_ID' : 'DOCUSIGN_DEMO_USER_ID';
+      result.hints.push(`If ${accountId} is the right account, make the pipeline's DocuSign user (${userSetting}) a member of it, so the pipeline can check it.`);
+    }
+    if (otherUnchecked) {
+      find(result, { cause: 'docusign-environment-mismatch', confidence: 0.4, blocking: false, evidence: [`DocuSign: ${otherUnchecked}, so ${accountId} may belong to it.`] });
+      if (!otherEnv) result.hints.push('Set DOCUSIGN_DEMO_USER_ID (the pipeline\'s user in the demo environment) to tell a demo account from a wrong one.');
+    }
   }
 
   async function accountsOf(s: Session, email: string): Promise<Account[]> {

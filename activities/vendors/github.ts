@@ -7,7 +7,7 @@ import { Octokit } from '@octokit/rest';
 import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
 import type { VendorCredentials } from '../../worker/config';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
-import { addFinding, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
+import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
 const SETTINGS = 'GITHUB_TOKEN (an owner of the organization, with read:org; admin:org to remove people)';
 
@@ -33,6 +33,9 @@ function json<T>(data: unknown): T {
 
 const status = (err: unknown) => httpFailure(err).status;
 
+/** How long before Okta logs the Save the consent (and GitHub's authorization stamp) may come. */
+const SAML_TOLERANCE_MS = 15 * 60_000;
+
 export function createGitHubVendor(creds: VendorCredentials['github']): VendorModule {
   const octokit = creds ? new Octokit({ auth: creds.token, baseUrl: creds.apiUrl, userAgent: 'okta-remediation' }) : undefined;
 
@@ -56,16 +59,17 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     const t = target(ctx);
     const values: StepValues = { org: t.org, serviceAccount: t.serviceAccount };
     const result: VendorProbe = { vendor: 'github', probed: false, findings: [], evidence: [], hints: [], values, at: new Date().toISOString() };
-    const find = (f: VendorFinding) => addFinding(result, f);
     if (!t.serviceAccount) result.hints.push(`Set apps.${ctx.app.id}.github.serviceAccount in OKTA_REMEDIATION_CONFIG to check the account whose grant Okta holds.`);
     if (!t.org) result.hints.push(`Set apps.${ctx.app.id}.github.org in OKTA_REMEDIATION_CONFIG.`);
     if (!octokit) {
       result.hints.push(`Set ${SETTINGS} so the pipeline can check the service account at GitHub.`);
       return result;
     }
+    let me: string;
     try {
-      const me = await octokit.users.getAuthenticated();
-      result.evidence.push(`GitHub: the pipeline's token works (as ${me.data.login}; scopes: ${me.headers['x-oauth-scopes'] || 'none'}).`);
+      const res = await octokit.users.getAuthenticated();
+      me = res.data.login;
+      result.evidence.push(`GitHub: the pipeline's token works (as ${me}; scopes: ${res.headers['x-oauth-scopes'] || 'none'}).`);
     } catch (err) {
       const f = httpFailure(err);
       if (!isAccessDenied(f)) throw vendorFailure('GitHub', 'checking the pipeline\'s GitHub token', err, SETTINGS);
@@ -74,104 +78,136 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     }
     if (!t.serviceAccount || !t.org) return result;
     result.probed = true;
-
+    const org = t.org;
+    const serviceAccount = t.serviceAccount;
+    /** The service account's own token: GitHub's answers to it speak for the account itself. */
+    const ownToken = me.toLowerCase() === serviceAccount.toLowerCase();
     let blocking = false;
     const blocker = (f: Omit<VendorFinding, 'blocking'>) => {
       blocking = true;
-      find({ ...f, blocking: true });
+      find(result, { ...f, blocking: true });
     };
-    /** No SSO-authorized token is listed: SSO revoked, or the token itself revoked; GitHub's list cannot tell which. */
-    const ambiguous = (f: Omit<VendorFinding, 'blocking'>) => find({ ...f, blocking: true });
+    const ssoRefused = (what: string) => {
+      if (ownToken) {
+        blocker({ cause: 'github-saml-missing', confidence: 0.95, evidence: [`GitHub answered ${serviceAccount}'s own request (${what}) with 403 and X-GitHub-SSO: the account's credentials are not authorized for ${org}'s SAML single sign-on.`] });
+      } else {
+        const hint = `Authorize the pipeline's GitHub token for ${org}'s SAML single sign-on (GitHub answered 403 with X-GitHub-SSO): check ${SETTINGS}.`;
+        if (!result.hints.includes(hint)) result.hints.push(hint);
+      }
+    };
+
     let user: { id: number; login: string } | undefined;
     try {
-      user = (await octokit.users.getByUsername({ username: t.serviceAccount })).data;
+      user = (await octokit.users.getByUsername({ username: serviceAccount })).data;
     } catch (err) {
-      if (status(err) !== 404) throw vendorFailure('GitHub', `reading GitHub user ${t.serviceAccount}`, err, SETTINGS);
+      if (status(err) !== 404) throw vendorFailure('GitHub', `reading GitHub user ${serviceAccount}`, err, SETTINGS);
     }
     const renamedTo = t.serviceAccountId !== undefined && (!user || user.id !== t.serviceAccountId) ? await loginOf(t.serviceAccountId) : undefined;
-    if (renamedTo && renamedTo !== t.serviceAccount) {
+    let samlSuspect = false;
+    let owner = false;
+    if (renamedTo && renamedTo !== serviceAccount) {
       values.renamedTo = renamedTo;
-      blocker({ cause: 'github-username-changed', confidence: 0.95, evidence: [`GitHub: account ${t.serviceAccountId} is now called ${renamedTo}; Okta's grant was made as ${t.serviceAccount}${user ? `, a login now held by another account (${user.id})` : ', which no longer exists'}.`] });
+      blocker({ cause: 'github-username-changed', confidence: 0.95, evidence: [`GitHub: account ${t.serviceAccountId} is now called ${renamedTo}; Okta's grant was made as ${serviceAccount}${user ? `, a login now held by another account (${user.id})` : ', which no longer exists'}.`] });
     } else if (!user || (t.serviceAccountId !== undefined && user.id !== t.serviceAccountId)) {
-      blocker({ cause: 'github-account-unavailable', confidence: t.serviceAccountId !== undefined ? 0.9 : 0.75, evidence: [`GitHub: ${t.serviceAccount} is not visible: the account was deleted or suspended${t.serviceAccountId === undefined ? ' (or renamed)' : ''}.`] });
+      blocker({ cause: 'github-account-unavailable', confidence: t.serviceAccountId !== undefined ? 0.9 : 0.75, evidence: [`GitHub: ${serviceAccount} is not visible: the account was deleted or suspended${t.serviceAccountId === undefined ? ' (or renamed)' : ''}.`] });
       if (t.serviceAccountId === undefined) {
-        find({ cause: 'github-username-changed', confidence: 0.5, blocking: true, evidence: [`GitHub: ${t.serviceAccount} may have been renamed.`] });
+        find(result, { cause: 'github-username-changed', confidence: 0.5, blocking: false, heuristic: true, evidence: [`GitHub: ${serviceAccount} may have been renamed.`] });
         result.hints.push(`Set apps.${ctx.app.id}.github.serviceAccountId (the account's numeric id) to tell a renamed account from a deleted one.`);
       }
     } else {
-      result.evidence.push(`GitHub: ${t.serviceAccount} exists (id ${user.id}).`);
-      try {
-        const m = (await octokit.orgs.getMembershipForUser({ org: t.org, username: t.serviceAccount })).data;
-        if (m.role !== 'admin' || m.state !== 'active') {
-          blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${t.serviceAccount} is ${m.state === 'active' ? 'a' : `a ${m.state}`} ${m.role === 'admin' ? 'owner' : 'member'} of ${t.org}, not an active owner.`] });
+      result.evidence.push(`GitHub: ${serviceAccount} exists (id ${user.id}).`);
+      const membership = await membershipOf(org, serviceAccount);
+      if (membership === 'sso') ssoRefused(`reading its membership of ${org}`);
+      else if (membership !== 'hidden') {
+        if (membership.role !== 'admin' || membership.state !== 'active') {
+          blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${serviceAccount} is ${membership.state === 'active' ? 'a' : `a ${membership.state}`} ${membership.role === 'admin' ? 'owner' : 'member'} of ${org}, not an active owner.`] });
         } else {
-          result.evidence.push(`GitHub: ${t.serviceAccount} is an owner of ${t.org}.`);
+          owner = true;
+          result.evidence.push(`GitHub: ${serviceAccount} is an owner of ${org}.`);
         }
-      } catch (err) {
-        const f = httpFailure(err);
-        if (f.status === 404) blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${t.serviceAccount} is not a member of ${t.org}.`] });
-        else if (f.status === 403 && f.headers['x-github-sso']) result.hints.push(`Authorize the pipeline's GitHub token for ${t.org}'s SAML single sign-on (GitHub answered 403 with X-GitHub-SSO).`);
-        else throw vendorFailure('GitHub', `reading ${t.serviceAccount}'s membership of ${t.org}`, err, SETTINGS);
+      } else if (!ownToken && (await membershipOf(org, me)) !== 'hidden') {
+        // The pipeline sees its own membership, so the org name and the token's scopes are right.
+        blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${serviceAccount} is not a member of ${org}.`] });
+      } else {
+        // GitHub answers 404 alike for a non-member, a mistyped org and a token without read:org.
+        result.hints.push(`GitHub shows the pipeline no membership in ${org}: check that apps.${ctx.app.id}.github.org names the organization and that ${SETTINGS}.`);
       }
-      await checkSaml(t.org, t.serviceAccount, ctx.lastReauthAt, result, blocker, ambiguous);
+      if (!blocking) samlSuspect = await checkSaml(org, serviceAccount, ctx.lastReauthAt, ctx.credentialFailing, result, ssoRefused);
     }
-    const personal = t.requireDedicated && !t.pattern.test(t.serviceAccount);
-    if (personal) {
-      find({
+    if (t.requireDedicated && !t.pattern.test(serviceAccount)) {
+      find(result, {
         cause: 'github-not-dedicated',
-        confidence: ctx.credentialFailing && !blocking ? 0.85 : 0.3,
+        confidence: 0.3,
         blocking: false,
-        evidence: [`GitHub: ${t.serviceAccount} does not look like a dedicated service account (expected a login matching /${t.pattern.source}/i); a person's password change or departure revokes Okta's grant.`],
+        heuristic: true,
+        evidence: [`GitHub: ${serviceAccount} does not look like a dedicated service account (expected a login matching /${t.pattern.source}/i); a person's password change or departure revokes Okta's grant.`],
       });
     }
-    if (ctx.credentialFailing && !blocking) {
-      find({ cause: 'github-token-revoked', confidence: personal ? 0.6 : 0.8, blocking: false, evidence: [`GitHub: ${t.serviceAccount} exists, owns ${t.org} and is SAML-authorized, yet Okta's calls fail: the token Okta holds was revoked or expired.`] });
+    if (ctx.credentialFailing && !blocking && !samlSuspect && !result.findings.some((f) => f.cause === 'github-token-revoked')) {
+      const standing = owner ? `exists, owns ${org}` : 'exists (its ownership could not be checked)';
+      find(result, { cause: 'github-token-revoked', confidence: owner ? 0.8 : 0.6, blocking: false, evidence: [`GitHub: ${serviceAccount} ${standing} and shows no SAML problem, yet Okta's calls fail: the token Okta holds was revoked or expired.`] });
     }
     return result;
   }
 
-  /** Whether the service account holds a SAML-authorized OAuth token for the org (owners can list them). */
-  async function checkSaml(
-    org: string,
-    login: string,
-    lastReauthAt: string | undefined,
-    result: VendorProbe,
-    blocker: (f: Omit<VendorFinding, 'blocking'>) => void,
-    ambiguous: (f: Omit<VendorFinding, 'blocking'>) => void,
-  ) {
+  async function membershipOf(org: string, login: string): Promise<{ role: string; state: string } | 'hidden' | 'sso'> {
+    try {
+      return (await octokit!.orgs.getMembershipForUser({ org, username: login })).data;
+    } catch (err) {
+      const f = httpFailure(err);
+      if (f.status === 404) return 'hidden';
+      if (f.status === 403 && f.headers['x-github-sso']) return 'sso';
+      throw vendorFailure('GitHub', `reading ${login}'s membership of ${org}`, err, SETTINGS);
+    }
+  }
+
+  /**
+   * What GitHub's SAML SSO authorizations say about the service account (owners can list them).
+   * GitHub lists personal access tokens and SSH keys, stamped when authorized: the OAuth consent
+   * comes before Okta logs the Save, and a later edit of the app logs a change too, so a time
+   * comparison only counts beyond a tolerance, and never blocks a re-auth on its own (the canary
+   * push decides). Returns whether SAML is now the likely cause.
+   */
+  async function checkSaml(org: string, login: string, lastReauthAt: string | undefined, credentialFailing: boolean, result: VendorProbe, ssoRefused: (what: string) => void): Promise<boolean> {
     let auths: SamlAuthorization[];
     try {
-      auths = (await octokit!.request('GET /orgs/{org}/credential-authorizations', { org, per_page: 100 })).data as SamlAuthorization[];
+      auths = (await octokit!.paginate('GET /orgs/{org}/credential-authorizations', { org, login, per_page: 100 })) as SamlAuthorization[];
     } catch (err) {
-      const s = status(err);
-      if (s === 404) return; // the org does not use SAML single sign-on
-      if (s === 403) {
-        result.hints.push(`The pipeline's GitHub token cannot list ${org}'s SAML authorizations (an owner's token with read:org can).`);
-        return;
+      const f = httpFailure(err);
+      if (f.status === 404) return false; // the org does not use SAML single sign-on
+      if (f.status === 403 && f.headers['x-github-sso']) {
+        ssoRefused(`listing ${org}'s SAML authorizations`);
+        return true;
+      }
+      if (f.status === 403) {
+        result.hints.push(`The pipeline's GitHub token cannot list ${org}'s SAML authorizations (an owner's token with read:org can): check ${SETTINGS}.`);
+        return false;
       }
       throw vendorFailure('GitHub', `listing ${org}'s SAML authorizations`, err, SETTINGS);
     }
-    const mine = auths.filter((a) => a.login.toLowerCase() === login.toLowerCase() && /oauth/i.test(a.credential_type ?? ''));
+    const mine = auths.filter((a) => a.login.toLowerCase() === login.toLowerCase());
     const live = mine.filter((a) => !a.authorized_credential_expires_at || new Date(a.authorized_credential_expires_at) > new Date());
     const newest = live.map((a) => a.credential_authorized_at ?? '').sort().at(-1);
-    if (live.length > 0 && lastReauthAt && newest && newest < lastReauthAt) {
-      // Okta was re-authenticated after the newest SSO authorization: its new token has none.
-      blocker({
-        cause: 'github-saml-missing',
-        confidence: 0.9,
-        evidence: [`GitHub: Okta's app was re-authenticated at ${lastReauthAt}, but ${login}'s newest SAML-authorized OAuth token for ${org} dates from ${newest}: the token Okta now holds is not authorized for SSO.`],
-      });
-    } else if (live.length > 0) {
-      result.evidence.push(`GitHub: ${login} has a SAML-authorized OAuth token for ${org}.`);
-    } else if (mine.length > 0) {
-      result.evidence.push(`GitHub: ${login}'s SAML-authorized OAuth token for ${org} expired at ${mine[0]!.authorized_credential_expires_at}.`);
-    } else {
-      ambiguous({
-        cause: 'github-saml-missing',
-        confidence: 0.5,
-        evidence: [`GitHub: ${org} enforces SAML single sign-on and ${login} has no SAML-authorized OAuth token for it: its SSO authorization was revoked, or the token itself was (GitHub lists only live tokens' authorizations).`],
-      });
+    if (mine.length > 0 && live.length === 0) {
+      const expired = mine.map((a) => a.authorized_credential_expires_at ?? '').sort().at(-1);
+      find(result, { cause: 'github-token-revoked', confidence: 0.9, blocking: false, evidence: [`GitHub: ${login}'s SAML-authorized credentials for ${org} have all expired (the newest expired at ${expired}): the token Okta holds has expired.`] });
+      return false;
     }
+    if (live.length === 0) {
+      result.hints.push(`GitHub lists no SAML-authorized credential of ${login} for ${org}. GitHub lists personal access tokens and SSH keys there, so this alone does not show that Okta's grant lacks SSO authorization.`);
+      return false;
+    }
+    if (lastReauthAt && newest && Date.parse(newest) < Date.parse(lastReauthAt) - SAML_TOLERANCE_MS) {
+      find(result, {
+        cause: 'github-saml-missing',
+        confidence: credentialFailing ? 0.85 : 0.5,
+        blocking: false,
+        evidence: [`GitHub: Okta's app was last changed at ${lastReauthAt}, but ${login}'s newest SAML authorization for ${org} dates from ${newest}: the grant Okta now holds is probably not authorized for SSO.`],
+      });
+      return true;
+    }
+    result.evidence.push(`GitHub: ${login} has a SAML-authorized credential for ${org}${newest ? ` (authorized at ${newest})` : ''}.`);
+    return false;
   }
 
   async function scimUser(ctx: VendorContext, person: VendorPerson): Promise<{ org: string; user?: ScimUser }> {

@@ -37,8 +37,15 @@ export class VendorNotConfigured extends Error {
   override name = 'VendorNotConfigured';
 }
 
-/** Records a finding; a second finding of the same cause adds its evidence to the first. */
-export function addFinding(probe: VendorProbe, f: VendorFinding): void {
+/** A heuristic finding ranks below Okta's own evidence (credential-invalid, 0.5 beside a vendor finding). */
+export const HEURISTIC_CONFIDENCE_CAP = 0.45;
+
+/**
+ * Records a finding; a second finding of the same cause adds its evidence to the first. A
+ * heuristic is capped below evidence and never blocks a re-auth on its own.
+ */
+export function addFinding(probe: VendorProbe, found: VendorFinding): void {
+  const f = found.heuristic ? { ...found, confidence: Math.min(found.confidence, HEURISTIC_CONFIDENCE_CAP), blocking: false } : found;
   const same = probe.findings.find((x) => x.cause === f.cause);
   if (!same) {
     probe.findings.push(f);
@@ -46,5 +53,6 @@ export function addFinding(probe: VendorProbe, f: VendorFinding): void {
   }
   same.confidence = Math.max(same.confidence, f.confidence);
   same.blocking ||= f.blocking;
+  if (!f.heuristic) delete same.heuristic;
   same.evidence.push(...f.evidence.filter((e) => !same.evidence.includes(e)));
 }

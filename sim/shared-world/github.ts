@@ -67,6 +67,14 @@ export class GitHubLink implements VendorLink {
     this.reauthenticate({ login }, { githubOrg: this.company.org });
   }
 
+  /**
+   * The next "Authenticate with GitHub" consent happens at `at`: GitHub stamps its SSO
+   * authorization then, while Okta logs the app change only at Save, later.
+   */
+  consentAt(at: Date): void {
+    this.issuedAt = at;
+  }
+
   health(): VendorHealth {
     const h = this.sim.oktaIntegrationHealth();
     return h.ok ? h : { ok: false, reason: h.detail };

@@ -2,7 +2,7 @@
  * Every cause the DocuSign and GitHub support articles name, played in the simulated world: the
  * remediation's diagnosis names it first, with its evidence and this app's values in the steps.
  */
-import { startRemediation } from '../../cli/remediation-client';
+import { confirmReauth, startRemediation } from '../../cli/remediation-client';
 import type { CauseId, RemediationStatus } from '../../domain/types';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause } from '../../sim/world';
 import { pipelineVendors, startWorldHarness, type WorldHarness } from '../support/world-harness';
@@ -68,13 +68,59 @@ describe('GitHub diagnosis', () => {
     expect(steps).toContain(`reauth-done --app ${github.appId}`);
   });
 
-  it('flags a person\'s account holding the grant as the likely cause when it breaks', async () => {
+  it('ranks a person\'s account holding the grant (a guess from its name) below the evidence', async () => {
     h = await startWorldHarness({ seed: { githubServiceAccountIsPerson: true }, breakWith: (w) => w.breakGitHub('password_changed') });
+    const causes = (await diagnosisOf(h.seeded.github.appId)).diagnosis!.causes;
+    expect(causes[0]!.id).toBe('github-token-revoked');
+    const guess = causes.find((c) => c.id === 'github-not-dedicated')!;
+    expect(guess.evidence.join('\n')).toContain(h.seeded.github.serviceAccount);
+    expect(guess.confidence).toBeLessThan(causes.find((c) => c.id === 'credential-invalid')!.confidence);
+  });
+
+  it('takes a 403 with X-GitHub-SSO to the service account\'s own token as decisive', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => w.breakGitHub('saml_missing'),
+      vendors: (w) => {
+        const own = w.github.issueToken(w.seeded.github.serviceAccount, { kind: 'pat', scopes: ['admin:org', 'read:user'], samlAuthorizedOrgs: [] });
+        return { ...pipelineVendors(w), github: { apiUrl: w.pipelineCredentials.github.apiUrl, token: own } };
+      },
+    });
     const status = await diagnosisOf(h.seeded.github.appId);
-    const top = status.diagnosis!.causes[0]!;
-    expect(top.id).toBe('github-not-dedicated');
-    expect(top.evidence.join('\n')).toContain(h.seeded.github.serviceAccount);
-    expect(top.steps.join('\n')).toMatch(/dedicated service account/);
+    expect(status.diagnosis!.causes[0]!).toMatchObject({ id: 'github-saml-missing', evidence: expect.arrayContaining([expect.stringMatching(/own request .* with 403 and X-GitHub-SSO/)]) });
+    expect(status.diagnosis!.vendorProbe!.findings.find((f) => f.cause === 'github-saml-missing')!.blocking).toBe(true);
+  });
+});
+
+describe('the pipeline\'s own access is a hint, never a blocking cause', () => {
+  it('DocuSign: an account the pipeline\'s user cannot see does not refuse a correct re-auth', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => {
+        w.breakDocuSign('grant_revoked');
+        w.docusign.closeUser(w.pipelineCredentials.docusign.userId, w.seeded.docusign.apiAccountId);
+      },
+    });
+    const app = h.seeded.docusign.appId;
+    const status = await diagnosisOf(app);
+    expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
+    expect(status.diagnosis!.vendorProbe!.findings.every((f) => !f.blocking)).toBe(true);
+    expect(status.diagnosis!.hints.join('\n')).toMatch(/make the pipeline's DocuSign user \(DOCUSIGN_USER_ID\) a member of it/);
+    h.world.reauthenticate(app);
+    expect(await confirmReauth(h.client, app, 'admin@example.com')).toMatchObject({ verified: true });
+  });
+
+  it('DocuSign: a refusal from the other environment is said, not read as a wrong account ID', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => {
+        w.breakDocuSign('environment_mismatch');
+        w.docusign.revokeConsent(w.pipelineCredentials.docusign.integrationKey, w.pipelineCredentials.docusign.demo.userId);
+      },
+      apps: (s) => ({ [s.docusign.appId]: { docusign: { adminEmail: s.docusign.adminEmail, environment: s.docusign.environment } } }),
+    });
+    const status = await diagnosisOf(h.seeded.docusign.appId);
+    const d = status.diagnosis!;
+    expect(d.hints.join('\n')).toMatch(/The demo environment could not be checked: DocuSign demo refused the pipeline's JWT grant .*DOCUSIGN_DEMO_USER_ID/);
+    expect(d.causes.map((c) => c.id)).toContain('docusign-environment-mismatch');
+    expect(d.vendorProbe!.findings.find((f) => f.cause === 'docusign-account-id-mismatch')!.blocking).toBe(false);
   });
 });
 
