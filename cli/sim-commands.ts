@@ -27,6 +27,10 @@ interface ServeOptions {
   githubPerson?: boolean;
   configOut?: string;
   quickWaits?: boolean;
+  oktaRate?: number;
+  oktaLogsRate?: number;
+  oktaTokenShare?: number;
+  oktaConcurrency?: number;
 }
 
 /** Waits short enough to count reminders and escalations by hand (`sim serve --quick-waits`). */
@@ -45,10 +49,16 @@ export function addSimCommands(program: Command, io: Io): void {
     .option('--github-person', "run Okta's GitHub integration on a person's account instead of a service account")
     .option('--config-out <file>', "write the worker's OKTA_REMEDIATION_CONFIG for the seeded apps (vendor identities, test user) to this file")
     .option('--quick-waits', `with --config-out: remind every ${QUICK_WAITS.remindEvery}, escalate after ${QUICK_WAITS.escalateAfterReminders}, give up after ${QUICK_WAITS.giveUpAfter}`)
+    // Okta's limits, as your org's Admin Console (Reports > Rate Limits) shows them.
+    .option('--okta-rate <n>', 'requests per minute in each Okta bucket (default 600)', parseWith(z.coerce.number().int().min(1).max(1_000_000), 'invalid --okta-rate'))
+    .option('--okta-logs-rate <n>', 'requests per minute to /api/v1/logs (default 120)', parseWith(z.coerce.number().int().min(1).max(1_000_000), 'invalid --okta-logs-rate'))
+    .option('--okta-token-share <share>', "one API token's share of each bucket (default 0.5)", parseWith(z.coerce.number().gt(0).max(1), 'invalid --okta-token-share'))
+    .option('--okta-concurrency <n>', 'concurrent requests the org answers (default 75)', parseWith(z.coerce.number().int().min(1).max(10_000), 'invalid --okta-concurrency'))
     .action(async (opts: ServeOptions) => {
       if (opts.quickWaits && !opts.configOut) throw new CliError('--quick-waits goes with --config-out FILE (the waits are per-app settings).', EXIT.invalidInput);
       // The clients (worker, demo) run in other processes: they need NODE_EXTRA_CA_CERTS, not us.
-      const world = await SimWorld.start({ okta: { port: opts.port, apiToken: opts.token }, requireTrustedCa: false });
+      const rateLimit = { limit: opts.oktaRate, logsLimit: opts.oktaLogsRate, tokenShare: opts.oktaTokenShare, concurrency: opts.oktaConcurrency };
+      const world = await SimWorld.start({ okta: { port: opts.port, apiToken: opts.token, rateLimit }, requireTrustedCa: false });
       const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-sim-'));
       try {
         const seeded = world.seed({ githubServiceAccountIsPerson: opts.githubPerson });

@@ -8,6 +8,7 @@
 import { DocuSignSim } from './docusign';
 import { GitHubSim } from './github';
 import { OktaSim } from './okta';
+import type { RateLimitOptions } from './okta/rate-limiter';
 import { AFTERMATH, ASSIGNED, DOCUSIGN_APP, GENERIC_APP, GITHUB_APP, loginOf, PEOPLE, TEST_PERSON, type Aftermath, type Person } from './people';
 import { applyAftermath } from './seed';
 import { worldRoutes } from './world-routes';
@@ -29,8 +30,8 @@ export * from './shared-world/types';
 export interface SimWorldOptions {
   /** How long Okta's pushes and deprovisions stay in flight; default 100 ms. */
   syncDelayMs?: number;
-  /** The Okta simulator's port (default a free one) and API token (default a random one). */
-  okta?: { port?: number; apiToken?: string };
+  /** The Okta simulator's port (default a free one), API token (default a random one) and rate limits. */
+  okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions };
   /**
    * Default true: refuse to start unless this process trusts the simulator CA. Pass false when
    * the clients run in other processes (`sim serve`), which then need NODE_EXTRA_CA_CERTS.
@@ -62,7 +63,7 @@ export class SimWorld {
 
   /** Starts OktaSim, DocuSignSim and GitHubSim on loopback, with the vendors' companies (not yet Okta's apps: see seed). */
   static async start(opts: SimWorldOptions = {}): Promise<SimWorld> {
-    const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken });
+    const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken, rateLimit: opts.okta?.rateLimit });
     const docusign = new DocuSignSim({ environment: 'production', requireTrustedCa: opts.requireTrustedCa ?? true });
     const github = new GitHubSim();
     try {

@@ -46,6 +46,9 @@ const workerEnvSchema = z
     OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: seconds(120),
     OKTA_REMEDIATION_SYNC_POLL_SECONDS: seconds(2),
     OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: seconds(30),
+    // The worker's Okta budget: its share of each rate-limit bucket, and requests in flight at once.
+    OKTA_REMEDIATION_OKTA_RATE_SHARE: z.coerce.number().gt(0, { error: 'must be more than 0 (a share such as 0.5)' }).max(1, { error: 'must be at most 1 (all of each bucket)' }).default(0.5),
+    OKTA_REMEDIATION_OKTA_CONCURRENCY: z.coerce.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(75, { error: 'must be at most 75 (the org\'s own cap)' }).default(20),
     // Running in production: graceful shutdown, concurrency limits, metrics for Prometheus.
     OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: seconds(60),
     OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: count(20),
@@ -121,7 +124,7 @@ export interface VendorCredentials {
 }
 
 export interface WorkerConfig {
-  okta: { orgUrl: string; auth: OktaAuth; requestTimeoutMs: number };
+  okta: { orgUrl: string; auth: OktaAuth; requestTimeoutMs: number; pacing: { share: number; concurrency: number } };
   vendors: VendorCredentials;
   taskQueue: string;
   lookbackHours: number;
@@ -165,7 +168,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   if (e.GITHUB_TOKEN) vendors.github = { apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''), token: e.GITHUB_TOKEN };
   return {
-    okta: { orgUrl: e.OKTA_ORG_URL, auth, requestTimeoutMs: e.OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS * 1000 },
+    okta: {
+      orgUrl: e.OKTA_ORG_URL,
+      auth,
+      requestTimeoutMs: e.OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS * 1000,
+      pacing: { share: e.OKTA_REMEDIATION_OKTA_RATE_SHARE, concurrency: e.OKTA_REMEDIATION_OKTA_CONCURRENCY },
+    },
     vendors,
     taskQueue: e.OKTA_REMEDIATION_TASK_QUEUE,
     lookbackHours: e.OKTA_REMEDIATION_LOOKBACK_HOURS,

@@ -1,21 +1,32 @@
-/** The Okta SDK client as the pipeline uses it: no SDK retries, no response cache. */
-import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
+/**
+ * The Okta SDK client as the pipeline uses it: no SDK retries (Temporal's retry policies own
+ * them), no response cache (it would hand back a stale app user while we poll its syncState), and
+ * every request paced by the worker's one Okta rate budget.
+ */
+import { Client } from '@okta/okta-sdk-nodejs';
 import type { WorkerConfig } from '../../worker/config';
+import { PacedRequestExecutor } from './paced-executor';
+import { OktaRateBudget } from './rate-budget';
 
-export type OktaClient = Client;
+export type OktaClient = Client & { rateBudget: OktaRateBudget };
 
-export function createOktaClient(okta: WorkerConfig['okta']): OktaClient {
-  // Temporal's retry policies own retries; the SDK's default cache middleware would hand back a
-  // stale app user while we poll its syncState.
-  const requestExecutor = new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: okta.requestTimeoutMs });
+/** A token's default share of each bucket (Okta's principal rate limit), and requests in flight. */
+export const DEFAULT_OKTA_PACING = { share: 0.5, concurrency: 20 };
+
+export function createOktaClient(okta: Pick<WorkerConfig['okta'], 'orgUrl' | 'auth' | 'requestTimeoutMs'> & { pacing?: WorkerConfig['okta']['pacing'] }): OktaClient {
+  const rateBudget = new OktaRateBudget(okta.pacing ?? DEFAULT_OKTA_PACING);
+  const requestExecutor = new PacedRequestExecutor(rateBudget, okta.requestTimeoutMs);
   const common = { orgUrl: okta.orgUrl, requestExecutor, cacheMiddleware: null } as const;
-  if (okta.auth.mode === 'SSWS') return new Client({ ...common, token: okta.auth.token });
-  return new Client({
-    ...common,
-    authorizationMode: 'PrivateKey',
-    clientId: okta.auth.clientId,
-    privateKey: okta.auth.privateKey,
-    keyId: okta.auth.keyId,
-    scopes: okta.auth.scopes.split(/\s+/),
-  });
+  const client =
+    okta.auth.mode === 'SSWS'
+      ? new Client({ ...common, token: okta.auth.token })
+      : new Client({
+          ...common,
+          authorizationMode: 'PrivateKey',
+          clientId: okta.auth.clientId,
+          privateKey: okta.auth.privateKey,
+          keyId: okta.auth.keyId,
+          scopes: okta.auth.scopes.split(/\s+/),
+        });
+  return Object.assign(client, { rateBudget });
 }

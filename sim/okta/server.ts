@@ -1,7 +1,7 @@
 /**
- * The HTTP pipeline in front of the routes, in the order Okta applies it: per-endpoint rate limit,
- * SSWS token, injected faults, then the handler. Every answer is JSON with Okta's error shape and
- * carries the X-Rate-Limit-* headers of its endpoint's bucket.
+ * The HTTP pipeline in front of the routes, in the order Okta applies it: rate limits (the
+ * bucket, the token's share of it, the org's concurrency cap), SSWS token, injected faults, then the
+ * handler. Every answer is JSON with Okta's error shape and carries its bucket's X-Rate-Limit-* headers.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +20,8 @@ export interface PipelineDeps {
   apiToken: string;
   base: () => string;
   record: (method: string, path: string) => void;
+  /** How long each answer takes, as a real org's do over the internet. */
+  latencyMs: number;
 }
 
 export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -37,11 +39,11 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
     deps.record(method, path);
 
     const match = matchRoute(deps.routes, method, path);
-    // Unknown paths share one bucket, so probing them cannot exhaust a real endpoint's budget.
-    const bucket = `${method} ${match.kind === 'none' ? '(unmatched)' : match.kind === 'found' ? match.route.template : match.template}`;
-    const limit = deps.limiter.take(bucket);
+    // The principal is the credential presented; an unauthenticated caller spends the anonymous share.
+    const limit = deps.limiter.take(path, req.headers.authorization ?? '');
 
     const answer = async (): Promise<Reply> => {
+      if (deps.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.latencyMs));
       if (!limit.allowed) throw rateLimited();
       if (!authorized(req.headers.authorization)) throw invalidToken();
       const fault = deps.faults.take(method, path)?.status;
@@ -63,7 +65,10 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
         console.error('okta-sim: unexpected error', err);
         return errorReply(serverFault(500));
       })
-      .then((reply) => send(res, reply, limit));
+      .then((reply) => {
+        deps.limiter.release();
+        send(res, reply, limit);
+      });
   };
 }
 

@@ -20,12 +20,14 @@ import type { VendorLink } from './vendor-link';
 export interface OktaSimOptions {
   /** Default: 'sim-' + 40 hex characters. Requests must send `Authorization: SSWS <token>`. */
   apiToken?: string;
-  /** Per endpoint (method + path template); default 600 per 60 s. */
+  /** Okta's buckets, the token's share and the concurrency cap (see rate-limiter.ts). */
   rateLimit?: RateLimitOptions;
   /** How long a push stays SYNCING before it resolves; default 100 ms. */
   syncDelayMs?: number;
   /** The org's subdomain, for end-user and admin-console links; default 'sim'. */
   orgName?: string;
+  /** How long each answer takes; default 0. */
+  latencyMs?: number;
 }
 
 interface RecordedRequest {
@@ -40,6 +42,7 @@ export class OktaSim {
   private readonly token: string;
   private readonly orgName: string;
   private readonly limiter: RateLimiter;
+  private readonly latencyMs: number;
   private server?: Server;
   private baseUrl?: string;
   /** Routes of the world around the org (see mount); served after Okta's own. */
@@ -48,7 +51,8 @@ export class OktaSim {
   constructor(opts: OktaSimOptions = {}) {
     this.token = opts.apiToken ?? `sim-${hex(20)}`;
     this.orgName = opts.orgName ?? 'sim';
-    this.limiter = new RateLimiter(opts.rateLimit ?? { limit: 600, windowMs: 60_000 });
+    this.limiter = new RateLimiter(opts.rateLimit);
+    this.latencyMs = opts.latencyMs ?? 0;
     this.org = new Org(opts.syncDelayMs ?? 100);
   }
 
@@ -63,6 +67,7 @@ export class OktaSim {
         apiToken: this.token,
         base: () => this.url,
         record: (method, path) => this.requests.push({ method, path }),
+        latencyMs: this.latencyMs,
       }),
     );
     this.baseUrl = await listen(server, port, host);

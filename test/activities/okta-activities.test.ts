@@ -70,8 +70,16 @@ describe('Okta activities', () => {
     expect((err as Error).message).not.toContain('wrong-token-value');
   });
 
-  it('turns a 429 into a retry after Okta\'s reset time', async () => {
+  it('waits for Okta\'s reset after a 429 and sends again: the activity does not fail, no attempt is spent', async () => {
+    const okta = createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 });
     sim.injectFault({ path: /\/api\/v1\/apps\//, status: 429, count: 1 });
+    const d = await run(createActivities({ ...deps(), okta }).diagnoseApp, { appId });
+    expect(d.app.id).toBe(appId);
+    expect(okta.rateBudget.stats.throttled).toBe(1);
+  });
+
+  it('hands a 429 back as a retryable OktaRateLimited only after several resends in a row', async () => {
+    sim.injectFault({ path: /\/api\/v1\/apps\//, status: 429, count: 6 });
     const err = await run(activities().diagnoseApp, { appId }).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'OktaRateLimited', nonRetryable: false });
     expect((err as ApplicationFailure).nextRetryDelay).toBeDefined();
@@ -153,5 +161,31 @@ describe('Okta activities', () => {
     expect(d.window.truncatedBefore).toBeDefined();
     expect(d.hints).toContainEqual(expect.stringMatching(/only those after .* were read/));
     expect(d.affected.find((u) => u.userId === bob)?.reason).toMatch(/credentials used to connect/);
+  });
+});
+
+describe('the worker\'s Okta rate budget', () => {
+  let strict: OktaSim;
+  afterEach(() => strict.stop());
+
+  it('paces a burst by the X-Rate-Limit headers: every request answered, no 429, the budget shared by all callers', async () => {
+    // A real org's rules (one bucket for /api/v1/apps, half of it for a token), scaled in time.
+    strict = new OktaSim({ rateLimit: { limit: 20, windowMs: 1_500 }, latencyMs: 5 });
+    await strict.start();
+    const app = strict.addApp({ name: 'docusign', label: 'DocuSign' });
+    const okta = createOktaClient({ orgUrl: strict.url, auth: { mode: 'SSWS', token: strict.apiToken }, requestTimeoutMs: 5_000 });
+    const answers = await Promise.all(Array.from({ length: 35 }, () => okta.applicationApi.getApplication({ appId: app })));
+    expect(answers.every((a) => a.id === app)).toBe(true);
+    expect(okta.rateBudget.stats).toMatchObject({ requests: 35, throttled: 0 });
+    expect(strict.requestCount({ method: 'GET', path: /^\/api\/v1\/apps\// })).toBe(35);
+  });
+
+  it('keeps at most its concurrency in flight, under the org\'s cap', async () => {
+    strict = new OktaSim({ rateLimit: { concurrency: 3 }, latencyMs: 50 });
+    await strict.start();
+    const app = strict.addApp({ name: 'docusign', label: 'DocuSign' });
+    const okta = createOktaClient({ orgUrl: strict.url, auth: { mode: 'SSWS', token: strict.apiToken }, requestTimeoutMs: 5_000, pacing: { share: 0.5, concurrency: 3 } });
+    await Promise.all(Array.from({ length: 12 }, () => okta.applicationApi.getApplication({ appId: app })));
+    expect(okta.rateBudget.stats).toMatchObject({ requests: 12, throttled: 0 });
   });
 });

@@ -494,33 +494,56 @@ describe('an org whose apps are linked to vendor simulators (SimWorld)', () => {
   });
 });
 
-describe('per-endpoint rate limits', () => {
-  let sim: OktaSim;
-  beforeEach(async () => {
-    sim = new OktaSim({ rateLimit: { limit: 3, windowMs: 60_000 } });
+describe('rate limits as a real org applies them', () => {
+  let sim: OktaSim | undefined;
+  afterEach(() => sim?.stop());
+  const started = async (opts: ConstructorParameters<typeof OktaSim>[0]) => {
+    sim = new OktaSim(opts);
     await sim.start();
-  });
-  afterEach(() => sim.stop());
+    return sim;
+  };
 
-  it('counts down X-Rate-Limit-Remaining per method + path template and answers 429 E0000047 past the limit', async () => {
-    const app = sim.addApp({ name: 'docusign', label: 'DocuSign' });
-    const other = sim.addApp({ name: 'githubcloud', label: 'GitHub' });
+  it('counts an app\'s GETs and its app users\' POSTs in one /api/v1/apps bucket, and answers 429 E0000047 past it', async () => {
+    const s = await started({ rateLimit: { limit: 4, tokenShare: 1 } });
+    const app = s.addApp({ name: 'docusign', label: 'DocuSign' });
+    const other = s.addApp({ name: 'githubcloud', label: 'GitHub' });
+    const user = s.addUser({ login: 'ann@example.com', firstName: 'Ann', lastName: 'Lee' });
+    s.assignUser(app, user);
     const answers: Answer[] = [];
-    for (const id of [app, other, app, app]) answers.push(await call(sim.url, 'GET', `/api/v1/apps/${id}`, { token: sim.apiToken }));
+    const get = (path: string) => call(s.url, 'GET', path, { token: s.apiToken });
+    answers.push(await get(`/api/v1/apps/${app}`), await get(`/api/v1/apps/${other}`));
+    answers.push(await call(s.url, 'POST', `/api/v1/apps/${app}/users/${user}`, { token: s.apiToken, body: {} }));
+    answers.push(await get(`/api/v1/apps/${app}/users`), await get(`/api/v1/apps/${app}`));
     for (const a of answers) contract.expectValid(a);
     expect(answers.map((a) => [a.status, a.headers.get('x-rate-limit-remaining')])).toEqual([
+      [200, '3'],
       [200, '2'],
       [200, '1'],
       [200, '0'],
       [429, '0'],
     ]);
-    expect(answers[3]!.body).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorCauses: [] });
-    const reset = Number(answers[3]!.headers.get('x-rate-limit-reset'));
-    expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 59);
+    expect(answers[4]!.body).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorCauses: [] });
+    expect(Number(answers[4]!.headers.get('x-rate-limit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 59);
 
-    // Another endpoint has its own budget.
-    const list = await call(sim.url, 'GET', '/api/v1/apps', { token: sim.apiToken });
-    contract.expectValid(list);
-    expect([list.status, list.headers.get('x-rate-limit-remaining')]).toEqual([200, '2']);
+    // The System Log and the users have buckets of their own.
+    const logs = await get('/api/v1/logs');
+    contract.expectValid(logs);
+    expect([logs.status, logs.headers.get('x-rate-limit-limit'), logs.headers.get('x-rate-limit-remaining')]).toEqual([200, '4', '3']);
+    expect((await get(`/api/v1/users/${user}`)).status).toBe(200);
+  });
+
+  it('gives one API token half of each bucket by default', async () => {
+    const s = await started({ rateLimit: { limit: 4 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(s.url, 'GET', '/api/v1/apps', { token: s.apiToken })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('answers 429 to the first request past the org\'s concurrency cap', async () => {
+    const s = await started({ rateLimit: { concurrency: 2 }, latencyMs: 200 });
+    const answers = await Promise.all([0, 1, 2, 3].map(() => call(s.url, 'GET', '/api/v1/apps', { token: s.apiToken })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429, 429]);
+    for (const a of answers) contract.expectValid(a);
+    expect((await call(s.url, 'GET', '/api/v1/apps', { token: s.apiToken })).status).toBe(200);
   });
 });
