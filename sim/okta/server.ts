@@ -20,6 +20,8 @@ export interface PipelineDeps {
   apiToken: string;
   base: () => string;
   record: (method: string, path: string) => void;
+  /** Counts each 429 answered (the pipeline's pacing should make none). */
+  throttled: () => void;
   /** How long each answer takes, as a real org's do over the internet. */
   latencyMs: number;
 }
@@ -67,6 +69,7 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
       })
       .then((reply) => {
         deps.limiter.release();
+        if (reply.status === 429) deps.throttled();
         send(res, reply, limit);
       });
   };

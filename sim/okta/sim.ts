@@ -43,6 +43,7 @@ export class OktaSim {
   private readonly orgName: string;
   private readonly limiter: RateLimiter;
   private readonly latencyMs: number;
+  private throttledAnswers = 0;
   private server?: Server;
   private baseUrl?: string;
   /** Routes of the world around the org (see mount); served after Okta's own. */
@@ -68,6 +69,7 @@ export class OktaSim {
         base: () => this.url,
         record: (method, path) => this.requests.push({ method, path }),
         latencyMs: this.latencyMs,
+        throttled: () => (this.throttledAnswers += 1),
       }),
     );
     this.baseUrl = await listen(server, port, host);
@@ -138,13 +140,14 @@ export class OktaSim {
 
   /**
    * A provisioning job that failed for a reason other than the credential (the vendor's rate limit,
-   * a user it does not know, ...): only its FAILURE event with Okta's `reason` is written.
+   * a user it does not know, ...): only its FAILURE event with Okta's `reason` is written. `at` is
+   * its `published`: an earlier one is an event Okta writes late.
    */
-  logProvisioningFailure(appId: string, userId: string, reason: string, eventType: ProvisioningEventType = 'application.provision.user.push'): void {
+  logProvisioningFailure(appId: string, userId: string, reason: string, eventType: ProvisioningEventType = 'application.provision.user.push', at = new Date()): void {
     const app = this.org.app(appId);
     const user = this.org.user(userId);
     const ref = { id: user.id, login: user.login, displayName: `${user.firstName} ${user.lastName}` };
-    this.org.log.append(provisioningEvent(eventType, app, ref, reason, new Date()));
+    this.org.log.append(provisioningEvent(eventType, app, ref, reason, at));
   }
 
   /** `count` sign-ins of the user to the app (user.authentication.sso), as a busy app logs them. */
@@ -182,6 +185,11 @@ export class OktaSim {
 
   events(): LogEvent[] {
     return this.org.log.all();
+  }
+
+  /** How many 429s the org answered (rate limit, concurrency cap or an injected fault). */
+  get throttledCount(): number {
+    return this.throttledAnswers;
   }
 
   requestCount(filter: { method?: string; path?: RegExp } = {}): number {

@@ -1,0 +1,30 @@
+/**
+ * The largest payload a workflow history holds (activity inputs and results, signals, updates,
+ * the result, ...): the figure Temporal's 2 MB blob limit applies to, one field at a time.
+ */
+import type { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+
+/** Sums each `payloads` list (one field's arguments) and returns the largest sum, in bytes. */
+export function largestPayloadBytes(history: History): number {
+  let largest = 0;
+  const visit = (value: unknown): void => {
+    if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    const payloads = (value as { payloads?: unknown }).payloads;
+    if (Array.isArray(payloads)) {
+      const bytes = payloads.reduce((sum: number, p: { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }) => {
+        const meta = Object.values(p.metadata ?? {}).reduce((m, v) => m + v.length, 0);
+        return sum + (p.data?.length ?? 0) + meta;
+      }, 0);
+      largest = Math.max(largest, bytes);
+    }
+    Object.values(value).forEach(visit);
+  };
+  visit(history.events ?? []);
+  return largest;
+}
