@@ -1,6 +1,7 @@
 /** All activities the worker registers, built from injected dependencies. */
 import { createOktaActivities, type OktaActivityDeps } from './okta/activities';
 import { createAuditActivities } from './okta/audit';
+import { createPageRepush } from './okta/repush-page';
 import { createTestUserActivities } from './okta/test-user';
 import { createNotificationActivities } from './notifications';
 import { createScanActivities, type ScanActivityDeps } from './scan/activities';
@@ -16,6 +17,7 @@ export type ActivityDeps = OktaActivityDeps &
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createOktaActivities(deps),
+    ...createPageRepush(deps),
     ...createAuditActivities(deps),
     ...createNotificationActivities({ channels: deps.appConfig.channels, log: deps.notifyLog }),
     ...createTestUserActivities(deps), ...createVendorActivities(deps), ...createScanActivities(deps) };

@@ -5,10 +5,10 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
-import { appFailureFilter, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
 import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
 import type { AppConfig } from '../../worker/app-config';
 import { createAppReader } from './apps';
+import { readAppFailures } from './failures';
 import { isNotFound, OKTA_NOT_FOUND, toActivityFailure } from './errors';
 import type { OktaClient } from './client';
 
@@ -47,33 +47,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     }
   }
 
-  /**
-   * The app's provisioning failures in [since, until], newest first: a bounded query, so the
-   * iterator ends, and a read cut at maxEvents keeps the latest failures (the newest leavers
-   * among them) and says where it stopped.
-   */
-  async function failuresSince(appId: string, since: Date, until: Date, userId?: string): Promise<{ failures: ProvisioningFailure[]; truncatedBefore?: string }> {
-    const filter = userId ? `${appFailureFilter(appId)} and target.id eq "${userId}"` : appFailureFilter(appId);
-    const events = await call(`reading the System Log for app ${appId}`, () =>
-      okta.systemLogApi.listLogEvents({ since: since.toISOString(), until: until.toISOString(), filter, limit: 1000, sortOrder: 'DESCENDING' }),
-    );
-    const failures: ProvisioningFailure[] = [];
-    let read = 0;
-    let truncatedBefore: string | undefined;
-    await call(`reading the System Log for app ${appId}`, () =>
-      events.each((e) => {
-        if (read === maxEvents) {
-          truncatedBefore = new Date(e.published ?? 0).toISOString();
-          return false;
-        }
-        read++;
-        const f = toProvisioningFailure(e as LogEventLike);
-        if (f && f.appId === appId) failures.push(f);
-        return true;
-      }),
-    );
-    return { failures, truncatedBefore };
-  }
+  const failuresSince = (appId: string, since: Date, until: Date, userId?: string) => readAppFailures(okta, appId, { since, until, userId, maxEvents, now: now() });
 
   async function diagnoseApp(input: { appId: string }): Promise<Diagnosis> {
     const { app } = await readApp(input.appId);

@@ -1,0 +1,138 @@
+/**
+ * Re-push one page of an app's users: read the page (up to 500 app users, one request), POST back
+ * the profile of each user Okta shows in ERROR, then re-read that same page until each push
+ * settles. About one request per re-pushed user, against three for a GET, a POST and polls per
+ * user. The result holds this page's users only, so it stays bounded whatever the app's size.
+ */
+import { Context } from '@temporalio/activity';
+import type { UserResult } from '../../domain/types';
+import type { OktaClient } from './client';
+import { isNotFound, toActivityFailure } from './errors';
+import { readAppFailures } from './failures';
+
+/** Okta pages app users by at most 500. */
+export const MAX_PAGE_SIZE = 500;
+
+export interface RepushPageInput {
+  appId: string;
+  /** The cursor of this page (Okta's `after`); none for the first page. */
+  after?: string;
+  limit: number;
+}
+
+export interface RepushPageResult {
+  /** The next page's cursor; none after the last page. */
+  next?: string;
+  /** App users on the page. */
+  read: number;
+  /** The page's users Okta showed in ERROR, and what became of each. */
+  results: UserResult[];
+}
+
+interface AppUserLike {
+  id?: string;
+  syncState?: string;
+  lastSync?: Date | string;
+  lastUpdated?: Date | string;
+  profile?: object;
+  credentials?: { userName?: string };
+}
+
+interface Progress {
+  /** When each user was pushed, by Okta's clock: a retry watches these instead of pushing again. */
+  pushedAt: Record<string, string>;
+}
+
+export interface RepushPageDeps {
+  okta: OktaClient;
+  sync: { timeoutMs: number; pollMs: number };
+  now?: () => Date;
+}
+
+const time = (d: Date | string | undefined) => (d ? new Date(d).getTime() : 0);
+
+export function createPageRepush(deps: RepushPageDeps) {
+  const { okta } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function readPage(input: RepushPageInput): Promise<{ users: AppUserLike[]; next?: string }> {
+    const what = `listing users of app ${input.appId}`;
+    try {
+      const collection = await okta.applicationApi.listApplicationUsers({ appId: input.appId, after: input.after, limit: Math.min(input.limit, MAX_PAGE_SIZE) });
+      // One page only: the SDK's Collection fetches the next page only when asked.
+      const users = (await collection.getNextPage()) as AppUserLike[];
+      const nextUri = (collection as unknown as { nextUri?: string }).nextUri;
+      return { users, next: nextUri ? (new URL(nextUri).searchParams.get('after') ?? undefined) : undefined };
+    } catch (err) {
+      throw toActivityFailure(err, what, now());
+    }
+  }
+
+  async function repushPage(input: RepushPageInput): Promise<RepushPageResult> {
+    const ctx = Context.current();
+    const progress: Progress = { pushedAt: { ...((ctx.info.heartbeatDetails as Progress | undefined)?.pushedAt ?? {}) } };
+    const first = await readPage(input);
+    const failing = first.users.filter((u) => u.id && (u.syncState === 'ERROR' || progress.pushedAt[u.id]));
+    const logins = new Map(failing.map((u) => [u.id!, u.credentials?.userName ?? u.id!]));
+    const results = new Map<string, UserResult>();
+    const done = (userId: string, outcome: UserResult['outcome'], detail: string, syncState?: string) =>
+      results.set(userId, { userId, login: logins.get(userId) ?? userId, kind: 'push', outcome, detail, syncState, at: now().toISOString() });
+
+    for (const u of failing) {
+      if (progress.pushedAt[u.id!]) continue; // pushed by an earlier attempt
+      try {
+        const pushed = await okta.applicationApi.updateApplicationUser({ appId: input.appId, userId: u.id!, appUser: { profile: u.profile ?? {} } });
+        progress.pushedAt[u.id!] = new Date(pushed.lastUpdated ?? now()).toISOString();
+      } catch (err) {
+        if (!isNotFound(err)) throw toActivityFailure(err, `pushing user ${u.id}`, now());
+        done(u.id!, 'skipped', 'No longer assigned to the app in Okta (it answered 404 to the re-push); nothing to push.');
+      }
+      ctx.heartbeat(progress);
+    }
+
+    const deadline = Date.now() + deps.sync.timeoutMs;
+    let page: AppUserLike[] = [];
+    let errorsSeen = '';
+    while (results.size < failing.length) {
+      await ctx.sleep(deps.sync.pollMs);
+      page = (await readPage(input)).users;
+      const pending = failing.filter((u) => !results.has(u.id!));
+      for (const u of pending) {
+        const current = page.find((p) => p.id === u.id);
+        if (!current) {
+          done(u.id!, 'skipped', 'No longer assigned to the app in Okta; nothing to push.');
+          continue;
+        }
+        if (current.syncState === 'SYNCHRONIZED' && time(current.lastSync) >= time(progress.pushedAt[u.id!])) {
+          done(u.id!, 'succeeded', `Okta synchronized the user at ${new Date(current.lastSync!).toISOString()}.`, 'SYNCHRONIZED');
+        }
+      }
+      const erroring = pending.filter((u) => !results.has(u.id!) && page.find((p) => p.id === u.id)?.syncState === 'ERROR');
+      const stamp = erroring.map((u) => `${u.id}@${String(page.find((p) => p.id === u.id)?.lastUpdated)}`).join(',');
+      if (erroring.length > 0 && (stamp !== errorsSeen || Date.now() >= deadline)) {
+        // Trust ERROR only once Okta logged a failure after our push; read the log once per change.
+        errorsSeen = stamp;
+        const since = Math.min(...erroring.map((u) => time(progress.pushedAt[u.id!])));
+        const { failures } = await readAppFailures(okta, input.appId, { since: new Date(since), until: new Date(Date.now() + 60_000), maxEvents: 5 * MAX_PAGE_SIZE, now: now() });
+        for (const u of erroring) {
+          const latest = failures.find((f) => f.userId === u.id && Date.parse(f.at) >= time(progress.pushedAt[u.id!]));
+          if (latest) done(u.id!, 'still_failing', latest.message, 'ERROR');
+        }
+      }
+      if (results.size === failing.length) break;
+      if (Date.now() >= deadline) {
+        for (const u of failing.filter((f) => !results.has(f.id!))) {
+          const state = page.find((p) => p.id === u.id)?.syncState;
+          done(u.id!, 'still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
+        }
+        break;
+      }
+      ctx.heartbeat(progress);
+    }
+    return { next: first.next, read: first.users.length, results: failing.map((u) => results.get(u.id!)!) };
+  }
+
+  return { repushPage };
+}
+
+export type PageRepushActivities = ReturnType<typeof createPageRepush>;

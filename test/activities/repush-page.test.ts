@@ -1,0 +1,66 @@
+/**
+ * The page re-push against the simulated org through the real SDK: every user Okta shows in ERROR
+ * on a page is pushed once and watched by re-reading the page, so the retry costs about one
+ * request per user; a push that fails again carries Okta's reason; a retried attempt does not
+ * push again.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createOktaClient } from '../../activities/okta/client';
+import { createPageRepush, type RepushPageResult } from '../../activities/okta/repush-page';
+import { OktaSim } from '../../sim/okta';
+import { testLogger } from '../support/log-capture';
+
+describe('repushPage', () => {
+  let sim: OktaSim;
+  let appId: string;
+  const USERS = 120;
+
+  beforeEach(async () => {
+    sim = new OktaSim({ syncDelayMs: 20 });
+    await sim.start();
+    appId = sim.addApp({ name: 'docusign', label: 'DocuSign' });
+    sim.breakCredential(appId);
+    for (let i = 0; i < USERS; i++) sim.assignUser(appId, sim.addUser({ login: `user${i}@example.com`, firstName: 'User', lastName: String(i) }));
+  });
+  afterEach(() => sim.stop());
+
+  const repush = (input: { after?: string; limit: number }, heartbeatDetails?: unknown) => {
+    const { repushPage } = createPageRepush({ okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 }), sync: { timeoutMs: 5_000, pollMs: 30 } });
+    return new MockActivityEnvironment({ heartbeatDetails }, { logger: testLogger }).run(repushPage, { appId, ...input }) as Promise<RepushPageResult>;
+  };
+
+  it('after a re-auth, synchronizes every page at about one request per user', async () => {
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    const before = sim.requestCount();
+    const pages: RepushPageResult[] = [];
+    let after: string | undefined;
+    do {
+      const page = await repush({ after, limit: 50 });
+      pages.push(page);
+      after = page.next;
+    } while (after);
+    const results = pages.flatMap((p) => p.results);
+    expect(pages.map((p) => p.read)).toEqual([50, 50, 20]);
+    expect(results).toHaveLength(USERS);
+    expect(results.filter((r) => r.outcome !== "succeeded")).toEqual([]);
+    expect(sim.requestCount({ method: 'POST' })).toBe(USERS);
+    expect((sim.requestCount() - before) / USERS).toBeLessThanOrEqual(1.2);
+  });
+
+  it('with the credential still bad, ends each user still_failing with Okta\'s reason', async () => {
+    const page = await repush({ limit: 500 });
+    expect(page.results).toHaveLength(USERS);
+    expect(page.results.every((r) => r.outcome === 'still_failing')).toBe(true);
+    expect(page.results[0]!.detail).toMatch(/credentials used to connect to the API were invalid/);
+  });
+
+  it('a retried attempt watches the pushes its earlier attempt made instead of pushing again', async () => {
+    const first = await repush({ limit: 10 });
+    const pushedAt = Object.fromEntries(first.results.map((r) => [r.userId, new Date(Date.now() - 1_000).toISOString()]));
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    const posts = sim.requestCount({ method: 'POST' });
+    const retried = await repush({ limit: 10 }, { pushedAt });
+    expect(sim.requestCount({ method: 'POST' })).toBe(posts);
+    expect(retried.results.map((r) => r.userId)).toEqual(first.results.map((r) => r.userId));
+  });
+});
