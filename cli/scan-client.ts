@@ -1,7 +1,7 @@
 /**
  * The scanner's Temporal Schedule: create or update it, and run one scan now through it. Running
  * the manual scan through the Schedule keeps a single chain of scans, so each one continues from
- * the watermark of the one before, whoever started it.
+ * the cursor of the one before, whoever started it.
  */
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError, type ScheduleUpdateOptions } from '@temporalio/client';
 import { DEFAULT_SCAN_SETTINGS, type ScanResult, type ScanSettings } from '../domain/scan';
@@ -30,15 +30,15 @@ function scheduleOptions(taskQueue: string, s: ScheduleSettings): ScheduleUpdate
       taskQueue,
       args: [scan],
       staticSummary: 'Scan the Okta System Log for failed provisioning',
-      staticDetails: 'Reads the provisioning failures published since the previous scan, sends each app\'s credential failures to its remediation and counts the other errors.',
+      staticDetails: 'Reads the provisioning failures logged since the previous scan (Okta\'s polling cursor), sends each app\'s credential failures to its remediation and counts the other errors; failed scans are announced on the default channels.',
     },
-    // Scans never overlap: two at once would read the same window with the same watermark.
+    // Scans never overlap: two at once would read on from the same cursor.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: everySeconds * 1000 },
     state: {},
   };
 }
 
-/** Creates the scanner's Schedule, or updates it in place (its watermark is kept). */
+/** Creates the scanner's Schedule, or updates it in place (its cursor is kept). */
 export async function upsertScanSchedule(client: Client, taskQueue: string, settings: ScheduleSettings): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = scanScheduleId(taskQueue);
   const options = scheduleOptions(taskQueue, settings);
@@ -75,7 +75,7 @@ export async function runScanNow(client: Client, taskQueue: string, timeoutMs: n
     }
     throw err;
   }
-  // A scan already running finishes first; this one then continues from its watermark.
+  // A scan already running finishes first; this one then continues from its cursor.
   await schedule.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
   let found: { workflowId: string; firstExecutionRunId: string } | undefined;
   while (!(found = (await runIds()).find((w) => !known.has(w.firstExecutionRunId)))) {

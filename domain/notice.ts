@@ -2,11 +2,13 @@
  * What the human in the loop is told, and how it reads in each medium. One content model
  * (noticeContent) feeds the plain text, the Markdown, the Slack blocks and the email HTML, so every
  * channel says the same thing: what failed, why, exactly what to do, and the command to run after.
+ * A notice is about one app's remediation, or about the scanner itself (scan-notice.ts).
  * Pure: bundled into workflows, so no Node APIs.
  */
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
 import { countResults, phaseText } from './report';
+import { scanNoticeContent, type ScanNotice, type ScanNoticeKind } from './scan-notice';
 import type { AffectedUser, FailureKind, Phase, RemediationStatus, Vendor } from './types';
 
 export type NoticeKind =
@@ -20,13 +22,24 @@ export type NoticeKind =
   | 'failed'
   | 'deprovision_approval_needed';
 
-export interface Notice {
+export interface RemediationNotice {
   kind: NoticeKind;
   status: RemediationStatus;
   /** For reminders (this one's number) and escalations (how many reminders went unanswered). */
   reminderNumber?: number;
   /** Web UI link of the workflow, if known */
   uiUrl?: string;
+}
+
+export type Notice = RemediationNotice | ScanNotice;
+
+export function isScanNotice(n: Notice): n is ScanNotice {
+  return n.kind === 'scan_failed' || n.kind === 'scan_recovered';
+}
+
+/** What a notice is about, for logs and idempotency keys: never a secret. */
+export function noticeAbout(n: Notice): string {
+  return isScanNotice(n) ? `the scanner ${n.workflowId}` : `app ${n.status.appId}`;
 }
 
 export interface RenderedNotice {
@@ -55,18 +68,21 @@ export interface UserList {
   more: number;
 }
 
+/** A short line with code spans (ids, phases), for Slack's context block. */
+export type ContextLine = Array<string | { code: string }>;
+
 /** Everything a notice says, before it is laid out for a medium. */
 export interface NoticeContent {
-  kind: NoticeKind;
+  kind: NoticeKind | ScanNoticeKind;
   subject: string;
   /** One or two sentences: what happened and what it means. */
   headline: string;
-  appId: string;
-  appLabel: string;
-  vendor?: Vendor;
-  phase: Phase;
-  phaseText: string;
-  phaseChangedAt: string;
+  /** What it is about, one sentence (the text, Markdown and email footer). */
+  footer: string;
+  /** The same as Slack's context lines. */
+  context: ContextLine[];
+  /** The command that shows everything a notice leaves out (a cut list, Slack's truncation). */
+  fullReport: string;
   /** What failed: counts and since when. */
   facts: string[];
   /** Why: the most likely cause and its evidence. */
@@ -169,6 +185,10 @@ function waitingSince(s: RemediationStatus): string {
 }
 
 export function noticeContent(n: Notice): NoticeContent {
+  return isScanNotice(n) ? scanNoticeContent(n) : remediationContent(n);
+}
+
+function remediationContent(n: RemediationNotice): NoticeContent {
   const s = n.status;
   const d = s.diagnosis;
   const label = d?.app.label ?? `app ${s.appId}`;
@@ -179,14 +199,15 @@ export function noticeContent(n: Notice): NoticeContent {
   const restart = { intro: 'After re-authenticating, start a new remediation', line: startCommand(s.appId) };
   // Steps end with "tell the pipeline: reauth-done"; once the workflow is over, that would go nowhere.
   const restartSteps = steps.map((step) => (step.includes(reauthCommand(s.appId)) ? `Save, then start a new remediation: ${startCommand(s.appId)}` : step));
+  const vendor = d?.app.vendor;
   const base = {
     kind: n.kind,
-    appId: s.appId,
-    appLabel: label,
-    vendor: d?.app.vendor,
-    phase: s.phase,
-    phaseText: phaseText(s),
-    phaseChangedAt: s.phaseChangedAt,
+    footer: `App ${label} (${s.appId}${vendor ? `, ${vendor}` : ''}). Phase: ${s.phase} (${phaseText(s)}) since ${s.phaseChangedAt}.`,
+    context: [
+      ['App ', { code: s.appId }, ` · ${label}${vendor ? ` (${vendor})` : ''}`],
+      ['Phase: ', { code: s.phase }, ` (${phaseText(s)}) since ${s.phaseChangedAt}`],
+    ],
+    fullReport: statusCommand(s.appId),
     cause: top ? { title: top.title, evidence: top.evidence } : undefined,
     otherCauses: d?.causes.slice(1).map((c) => c.title) ?? [],
     uiUrl: n.uiUrl,
@@ -309,8 +330,8 @@ export function noticeContent(n: Notice): NoticeContent {
   }
 }
 
-function moreLine(l: UserList, appId: string): string[] {
-  return l.more > 0 ? [`... and ${l.more} more (${statusCommand(appId)})`] : [];
+function moreLine(l: UserList, fullReport: string): string[] {
+  return l.more > 0 ? [`... and ${l.more} more (${fullReport})`] : [];
 }
 
 export function renderNotice(n: Notice): RenderedNotice {
@@ -327,14 +348,10 @@ function contentText(c: NoticeContent): string {
   }
   if (c.steps.length > 0) out.push('', 'What to do:', ...c.steps.map((step, i) => `  ${i + 1}. ${step}`));
   if (c.command) out.push('', `${c.command.intro}:`, `  ${c.command.line}`);
-  for (const l of c.users) out.push('', `${l.title}:`, ...l.lines.map((line) => `  - ${line}`), ...moreLine(l, c.appId).map((m) => `  ${m}`));
-  out.push('', footer(c));
+  for (const l of c.users) out.push('', `${l.title}:`, ...l.lines.map((line) => `  - ${line}`), ...moreLine(l, c.fullReport).map((m) => `  ${m}`));
+  out.push('', c.footer);
   if (c.uiUrl) out.push(`Temporal Web UI: ${c.uiUrl}`);
   return out.join('\n');
-}
-
-function footer(c: NoticeContent): string {
-  return `App ${c.appLabel} (${c.appId}${c.vendor ? `, ${c.vendor}` : ''}). Phase: ${c.phase} (${c.phaseText}) since ${c.phaseChangedAt}.`;
 }
 
 function contentMarkdown(c: NoticeContent): string {
@@ -347,8 +364,8 @@ function contentMarkdown(c: NoticeContent): string {
   }
   if (c.steps.length > 0) out.push('', '### What to do', ...c.steps.map((step, i) => `${i + 1}. ${m(step, { keepUrls: true })}`));
   if (c.command) out.push('', `**${m(c.command.intro)}:**`, '', '```', c.command.line.replace(/`/g, "'"), '```');
-  for (const l of c.users) out.push('', `### ${m(l.title)}`, ...l.lines.map((line) => `- ${m(line)}`), ...moreLine(l, c.appId).map((line) => m(line)));
-  out.push('', `_${m(footer(c))}_`);
+  for (const l of c.users) out.push('', `### ${m(l.title)}`, ...l.lines.map((line) => `- ${m(line)}`), ...moreLine(l, c.fullReport).map((line) => m(line)));
+  out.push('', `_${m(c.footer)}_`);
   if (c.uiUrl && /^https?:\/\//i.test(c.uiUrl)) out.push(`[Open in the Temporal Web UI](<${c.uiUrl.replace(/[<>\s]/g, encodeURIComponent)}>)`);
   return out.join('\n');
 }
@@ -370,14 +387,14 @@ export interface NoticeSummary {
   users: UserList[];
 }
 
-export function noticeSummary(n: Notice): NoticeSummary {
+export function noticeSummary(n: RemediationNotice): NoticeSummary {
   const c = noticeContent(n);
   const s = n.status;
   const r = countResults(s);
   return {
     appId: s.appId,
-    appLabel: c.appLabel,
-    vendor: c.vendor,
+    appLabel: s.diagnosis?.app.label ?? `app ${s.appId}`,
+    vendor: s.diagnosis?.app.vendor,
     phase: s.phase,
     phaseChangedAt: s.phaseChangedAt,
     startedAt: s.startedAt,
@@ -411,10 +428,10 @@ function fitHeader(text: string): string {
 }
 
 /** As many users as fit in one text field, then an honest "and N more". */
-function slackList(l: UserList, appId: string): string {
+function slackList(l: UserList, fullReport: string): string {
   const e = slackEscape;
   const total = l.lines.length + l.more;
-  const more = (n: number) => `_${e(`... and ${n} more (${statusCommand(appId)})`)}_`;
+  const more = (n: number) => `_${e(`... and ${n} more (${fullReport})`)}_`;
   const out = [`*${e(l.title)}*`];
   let length = out[0]!.length;
   for (const line of l.lines.map((x) => `• ${e(x)}`)) {
@@ -436,7 +453,7 @@ const mrkdwnSection = (text: string, note: string) => ({ type: 'section', text: 
 export function slackBlocks(n: Notice): object[] {
   const c = noticeContent(n);
   const e = slackEscape;
-  const note = `run \`${e(statusCommand(c.appId))}\` for everything`;
+  const note = `run \`${e(c.fullReport)}\` for everything`;
   const blocks: object[] = [{ type: 'header', text: { type: 'plain_text', text: fitHeader(c.subject), emoji: true } }];
   blocks.push(mrkdwnSection([e(c.headline), ...c.facts.map((f) => `• ${e(f)}`)].join('\n'), note));
   if (c.cause) {
@@ -445,8 +462,9 @@ export function slackBlocks(n: Notice): object[] {
   }
   if (c.steps.length > 0) blocks.push(mrkdwnSection(['*What to do*', ...c.steps.map((step, i) => `${i + 1}. ${e(step)}`)].join('\n'), note));
   if (c.command) blocks.push(mrkdwnSection(`*${e(c.command.intro)}:*\n\`${e(c.command.line)}\``, note));
-  for (const l of c.users) blocks.push(mrkdwnSection(slackList(l, c.appId), note));
-  const context: object[] = [mrkdwn(`App \`${e(c.appId)}\` · ${e(c.appLabel)}${c.vendor ? ` (${e(c.vendor)})` : ''}`, note), mrkdwn(`Phase: \`${e(c.phase)}\` (${e(c.phaseText)}) since ${e(c.phaseChangedAt)}`, note)];
+  for (const l of c.users) blocks.push(mrkdwnSection(slackList(l, c.fullReport), note));
+  const line = (parts: ContextLine) => parts.map((p) => (typeof p === 'string' ? e(p) : `\`${e(p.code)}\``)).join('');
+  const context: object[] = c.context.map((parts) => mrkdwn(line(parts), note));
   // Our own link, so not verbatim: Slack renders it as one.
   if (c.uiUrl) context.push({ type: 'mrkdwn', text: fitSlack(`<${e(c.uiUrl).replace(/\|/g, '%7C')}|Open in the Temporal Web UI>`, note) });
   const contextBlock = { type: 'context', elements: context };

@@ -91,6 +91,8 @@ export interface AppConfig {
   /** Settings for one app: its own over the defaults. */
   settings(appId: string): AppSettings;
   policy(appId: string): AppPolicy;
+  /** The notify lists of `defaults`: where notices that concern no app (the scanner's) go. */
+  defaultNotify(): AppPolicy['notify'];
 }
 
 const DEFAULT_WAIT = { remindEvery: '24h', escalateAfterReminders: 3, giveUpAfter: '14d', autoDetect: true, autoDetectEvery: '15m' };
@@ -134,10 +136,15 @@ export function parseAppConfig(data: unknown, source = 'OKTA_REMEDIATION_CONFIG'
           autoDetectEveryMs: toMs(wait.autoDetectEvery),
         },
         confirmers: s.confirmers ?? [],
-        notify: { primary: s.notify?.primary ?? ['console'], escalation: s.notify?.escalation ?? [] },
+        notify: notifyLists(s),
       };
     },
+    defaultNotify: () => notifyLists(defaults),
   };
+}
+
+function notifyLists(s: AppSettings): AppPolicy['notify'] {
+  return { primary: s.notify?.primary ?? ['console'], escalation: s.notify?.escalation ?? [] };
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

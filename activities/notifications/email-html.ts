@@ -1,5 +1,5 @@
 /** The HTML part of a notice email: the same content as the text part, laid out plainly. */
-import { statusCommand, type NoticeContent } from '../../domain/notice';
+import type { NoticeContent } from '../../domain/notice';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -17,11 +17,10 @@ export function noticeHtml(c: NoticeContent): string {
   if (c.steps.length > 0) parts.push('<h3>What to do</h3>', `<ol>${li(c.steps)}</ol>`);
   if (c.command) parts.push(`<p><strong>${escapeHtml(c.command.intro)}:</strong></p>`, `<pre><code>${escapeHtml(c.command.line)}</code></pre>`);
   for (const l of c.users) {
-    const more = l.more > 0 ? [`... and ${l.more} more (${statusCommand(c.appId)})`] : [];
+    const more = l.more > 0 ? [`... and ${l.more} more (${c.fullReport})`] : [];
     parts.push(`<h3>${escapeHtml(l.title)}</h3>`, `<ul>${li([...l.lines, ...more])}</ul>`);
   }
-  const footer = `App ${c.appLabel} (${c.appId}${c.vendor ? `, ${c.vendor}` : ''}). Phase: ${c.phase} (${c.phaseText}) since ${c.phaseChangedAt}.`;
-  parts.push(`<p style="color:#666">${escapeHtml(footer)}</p>`);
+  parts.push(`<p style="color:#666">${escapeHtml(c.footer)}</p>`);
   if (c.uiUrl && /^https?:\/\//i.test(c.uiUrl)) parts.push(`<p><a href="${escapeHtml(c.uiUrl)}">Open in the Temporal Web UI</a></p>`);
   return `<!doctype html><html><body style="font-family:sans-serif">${parts.join('\n')}</body></html>`;
 }

@@ -3,7 +3,7 @@
  * environment variable the configuration names; sender and recipients from the configuration.
  */
 import { createTransport, type NodemailerError } from 'nodemailer';
-import { noticeContent, renderNotice } from '../../domain/notice';
+import { isScanNotice, noticeContent, renderNotice } from '../../domain/notice';
 import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { noticeHtml } from './email-html';
@@ -78,7 +78,7 @@ export async function sendEmail(ctx: SendContext, config: EmailChannel): Promise
       text: rendered.text,
       html: noticeHtml(noticeContent(ctx.notice)),
       messageId: messageId(ctx, config.from),
-      headers: { 'X-Okta-Remediation-App': ctx.notice.status.appId, 'X-Okta-Remediation-Notice': ctx.notice.kind },
+      headers: { ...(isScanNotice(ctx.notice) ? {} : { 'X-Okta-Remediation-App': ctx.notice.status.appId }), 'X-Okta-Remediation-Notice': ctx.notice.kind },
       signal: ctx.signal,
     });
     const rejected = info.rejected.length > 0 ? `; refused for ${info.rejected.join(', ')}` : '';

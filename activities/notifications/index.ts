@@ -4,7 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { Notice } from '../../domain/notice';
+import { isScanNotice, noticeAbout, type Notice } from '../../domain/notice';
 import type { ChannelConfig } from '../../worker/app-config';
 import { sendToConsole } from './console';
 import type { SendContext } from './context';
@@ -89,7 +89,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       timeoutMs,
       idempotencyKey: activity && run
         ? `${run.workflowId}/${run.runId}/${activity.info.activityId}`
-        : `${notice.status.appId}/${notice.kind}/${notice.reminderNumber ?? 0}/${notice.status.phaseChangedAt}`,
+        : isScanNotice(notice)
+          ? `${notice.workflowId}/${notice.kind}/${notice.failedScans}/${notice.at}`
+          : `${notice.status.appId}/${notice.kind}/${notice.reminderNumber ?? 0}/${notice.status.phaseChangedAt}`,
     };
     const fragments = secretFragments(secretOf(config, env));
     const owner = `Notification channel "${channel}" (${config.type})`;
@@ -113,7 +115,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       throw safeFailure(err, fragments, owner);
     }
     const delivery = { channel, deliveredAt: new Date().toISOString(), detail: scrub(detail, fragments) };
-    activity?.log.info(`Delivered the "${notice.kind}" notice for app ${notice.status.appId} through channel "${channel}": ${delivery.detail}`);
+    activity?.log.info(`Delivered the "${notice.kind}" notice for ${noticeAbout(notice)} through channel "${channel}": ${delivery.detail}`);
     return delivery;
   }
 

@@ -2,7 +2,8 @@
  * The generic webhook channel: a JSON POST any receiver can consume. The URL (often carrying a
  * token) comes from the environment variable the configuration names.
  */
-import { noticeSummary, renderNotice, type NoticeSummary } from '../../domain/notice';
+import { isScanNotice, noticeSummary, renderNotice, type NoticeSummary } from '../../domain/notice';
+import { scanNoticeSummary, type ScanNoticeSummary } from '../../domain/scan-notice';
 import type { ChannelConfig } from '../../worker/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
@@ -11,18 +12,26 @@ import { channelSecret, readChannelUrl, redactUrl } from './secrets';
 
 type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>;
 
-/** The JSON body the receiver gets. */
-export interface WebhookPayload {
+interface PayloadBase {
   kind: string;
-  appId: string;
-  phase: string;
   subject: string;
   text: string;
   markdown: string;
   uiUrl?: string;
+}
+
+/** The JSON body the receiver gets for a remediation's notice. */
+export interface WebhookPayload extends PayloadBase {
+  appId: string;
+  phase: string;
   reminderNumber?: number;
   /** Counts and the first users of each list: bounded, whatever the app's size. */
   summary: NoticeSummary;
+}
+
+/** ... and for the scanner's own notice (`scan_failed`, `scan_recovered`). */
+export interface ScanWebhookPayload extends PayloadBase {
+  scanner: ScanNoticeSummary;
 }
 
 function fixFor(status: number, urlEnv: string): string {
@@ -52,17 +61,10 @@ export async function sendToWebhook(ctx: SendContext, config: WebhookChannel): P
   }
   const { notice } = ctx;
   const rendered = renderNotice(notice);
-  const payload: WebhookPayload = {
-    kind: notice.kind,
-    appId: notice.status.appId,
-    phase: notice.status.phase,
-    subject: rendered.subject,
-    text: rendered.text,
-    markdown: rendered.markdown,
-    uiUrl: notice.uiUrl,
-    reminderNumber: notice.reminderNumber,
-    summary: noticeSummary(notice),
-  };
+  const common = { kind: notice.kind, subject: rendered.subject, text: rendered.text, markdown: rendered.markdown, uiUrl: notice.uiUrl };
+  const payload: WebhookPayload | ScanWebhookPayload = isScanNotice(notice)
+    ? { ...common, scanner: scanNoticeSummary(notice) }
+    : { ...common, appId: notice.status.appId, phase: notice.status.phase, reminderNumber: notice.reminderNumber, summary: noticeSummary(notice) };
 
   let res: Response;
   try {

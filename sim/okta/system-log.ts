@@ -1,8 +1,11 @@
 /**
  * The System Log store and Okta's query semantics for `GET /api/v1/logs`:
- * - a query with `until` is bounded: [since, until), and the next link stops once it is exhausted;
- * - a query without `until` (and sortOrder ASCENDING) is a polling query: it always returns a next
- *   link, even on an empty page, whose cursor picks up events written later.
+ * - a query with `until` is bounded: [since, until) of `published`, and the next link stops once
+ *   it is exhausted;
+ * - a query without `until` (and sortOrder ASCENDING) is a polling query: `since` bounds the
+ *   persistence time (when the event was written, which can be after its `published`), and it
+ *   always returns a next link, even on an empty page, whose cursor picks up events written later.
+ *   (Okta's API description, listLogEvents: `since` and `until`.)
  * The `after` cursor is the sequence number of the last event returned (opaque to clients).
  */
 import { invalidSearch, validationFailed } from './errors';
@@ -29,7 +32,10 @@ export interface LogPage {
 
 interface Stored {
   seq: number;
+  /** `published` */
   at: number;
+  /** When it was written here. */
+  persistedAt: number;
   event: LogEvent;
 }
 
@@ -39,7 +45,7 @@ export class SystemLog {
 
   append(event: LogEvent): void {
     this.seq += 1;
-    this.stored.push({ seq: this.seq, at: Date.parse(event.published), event });
+    this.stored.push({ seq: this.seq, at: Date.parse(event.published), persistedAt: Date.now(), event });
   }
 
   all(): LogEvent[] {
@@ -65,7 +71,7 @@ export class SystemLog {
     const ascending = order === 'ASCENDING';
     const candidates = this.stored.filter(
       (s) =>
-        s.at >= since &&
+        (polling ? s.persistedAt : s.at) >= since &&
         (polling || s.at < upper) &&
         (after === undefined || (ascending ? s.seq > after : s.seq < after)) &&
         matches(s.event) &&

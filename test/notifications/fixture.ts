@@ -3,7 +3,7 @@
  * rules (Okta's failure events plus a vendor probe that found the wrong API Account ID).
  */
 import { diagnose } from '../../domain/diagnosis';
-import type { Notice, NoticeKind } from '../../domain/notice';
+import type { NoticeKind, RemediationNotice } from '../../domain/notice';
 import { toProvisioningFailure } from '../../domain/okta-events';
 import type { AppSummary, RemediationStatus, VendorProbe } from '../../domain/types';
 
@@ -86,6 +86,6 @@ export function docusignStatus(overrides: Partial<RemediationStatus> = {}): Reme
 
 export const UI_URL = `http://localhost:8233/namespaces/default/workflows/okta-remediation-${APP_ID}`;
 
-export function notice(kind: NoticeKind = 'diagnosed', overrides: Partial<RemediationStatus> = {}, extra: Partial<Notice> = {}): Notice {
+export function notice(kind: NoticeKind = 'diagnosed', overrides: Partial<RemediationStatus> = {}, extra: Partial<RemediationNotice> = {}): RemediationNotice {
   return { kind, status: docusignStatus(overrides), uiUrl: UI_URL, ...extra };
 }

@@ -1,7 +1,9 @@
-/** The words of a notice: what failed, why, what to do, the command; and Slack's Block Kit shape. */
+/** The words of a notice (a remediation's, or the scanner's): what failed, why, what to do, the command; and Slack's Block Kit shape. */
 import { reauthCommand } from '../../domain/diagnosis';
 import { markdownEscape } from '../../domain/markdown';
-import { renderNotice, slackBlocks, SLACK_MAX_BLOCKS, SLACK_MAX_HEADER, SLACK_MAX_TEXT } from '../../domain/notice';
+import { noticeHtml } from '../../activities/notifications/email-html';
+import { noticeContent, renderNotice, slackBlocks, SLACK_MAX_BLOCKS, SLACK_MAX_HEADER, SLACK_MAX_TEXT } from '../../domain/notice';
+import { MAX_SCAN_ERROR, SCAN_NOW_COMMAND, scanNoticeSummary, type ScanNotice } from '../../domain/scan-notice';
 import type { AffectedUser } from '../../domain/types';
 import { APP_ID, diagnosis, notice, topCause, UI_URL } from './fixture';
 
@@ -162,5 +164,42 @@ describe('slackBlocks', () => {
     const shown = deprovisions.split('\n').filter((line) => line.startsWith('• ')).length;
     expect(shown).toBeGreaterThan(5);
     expect(deprovisions).toMatch(new RegExp(`_\\.\\.\\. and ${250 - shown} more \\(npx okta-remediate status --app ${APP_ID}\\)_$`));
+  });
+});
+
+describe('scanner notices', () => {
+  const SECRET = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdef';
+  const failing: ScanNotice = {
+    kind: 'scan_failed',
+    workflowId: 'tq-scan-2026-12-04T10:00:00Z',
+    failedScans: 4,
+    failingSince: '2026-12-04T09:45:00.000Z',
+    error: `reading the System Log: Okta answered HTTP 401 E0000011 Invalid token provided <img src=x> [x](https://evil.example) with header SSWS ${SECRET} ${'y'.repeat(2000)}`,
+    lastReadAt: '2026-12-04T09:40:00.000Z',
+    at: '2026-12-04T10:00:00.000Z',
+  };
+
+  it('say the scanner is blind since when and why, in every medium, escaped, bounded and without the credential', () => {
+    const { subject, text, markdown } = renderNotice(failing);
+    expect(subject).toBe('Scanner failing: the Okta System Log could not be read (4 scans in a row)');
+    expect(text).toContain('4 scans of the Okta System Log failed in a row since 2026-12-04T09:45:00.000Z');
+    expect(text).toContain('Nothing is skipped: the first scan that works reads on from where the last good one stopped.');
+    expect(text).toContain('Last successful read: 2026-12-04T09:40:00.000Z.');
+    expect(text).toContain('Okta answered HTTP 401 E0000011 Invalid token provided');
+    expect(text).toContain(`After the fix, scan now:\n  ${SCAN_NOW_COMMAND}`);
+    expect(text.length).toBeLessThan(MAX_SCAN_ERROR + 1500);
+    expect(markdown).not.toMatch(/\]\(https?:|<img/);
+    const html = noticeHtml(noticeContent(failing));
+    expect(html).not.toContain('<img');
+    const blocks = slackBlocks(failing) as Block[];
+    expect(blocks.at(-1)!.elements!.map((e) => e.text)).toEqual(['Scanner `tq-scan-2026-12-04T10:00:00Z`', '4 scans failed in a row since 2026-12-04T09:45:00.000Z']);
+    expect(JSON.stringify(blocks)).not.toContain('<img');
+    for (const out of [text, markdown, html, JSON.stringify(blocks), JSON.stringify(scanNoticeSummary(failing))]) expect(out).not.toContain(SECRET);
+  });
+
+  it('say once that scans work again', () => {
+    const { subject, text } = renderNotice({ ...failing, kind: 'scan_recovered', error: undefined, at: '2026-12-04T11:00:00.000Z' });
+    expect(subject).toBe('Recovered: the Okta System Log scanner reads the log again');
+    expect(text).toContain('The scan at 2026-12-04T11:00:00.000Z read the System Log after 4 scans failed in a row since 2026-12-04T09:45:00.000Z. Nothing was skipped');
   });
 });

@@ -37,6 +37,13 @@ describe('webhook channel', () => {
     expect(body.text).toContain(`npx okta-remediate reauth-done --app ${APP_ID}`);
   });
 
+  it('POSTs a scanner notice with the scanner\'s facts instead of an app\'s', async () => {
+    const n = { kind: 'scan_failed' as const, workflowId: 'tq-scan-1', failedScans: 1, failingSince: '2026-12-04T10:00:00.000Z', error: 'Okta answered HTTP 401', at: '2026-12-04T10:00:00.000Z' };
+    await deliver({ channels, env }, { channel: 'ops', notice: n });
+    const body = JSON.parse(receiver.requests[0]!.body) as Record<string, unknown>;
+    expect(body).toEqual({ kind: 'scan_failed', subject: renderNotice(n).subject, text: renderNotice(n).text, markdown: renderNotice(n).markdown, scanner: { workflowId: 'tq-scan-1', failedScans: 1, failingSince: n.failingSince, error: n.error, at: n.at } });
+  });
+
   it('a 500 is retryable, a 400 is not; neither message shows the secret URL', async () => {
     receiver.reply = { status: 500, body: `boom at ${SECRET_PATH}` };
     const retryable = await failureOf(deliver({ channels, env }, { channel: 'ops', notice: notice() }));

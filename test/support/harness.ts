@@ -57,6 +57,8 @@ export interface HarnessOptions {
   okta?: OktaSim;
   /** Per-app settings and vendor credentials, as a worker would load them. */
   deps?: Pick<Partial<ActivityDeps>, 'appConfig' | 'vendors'>;
+  /** The Okta API token the worker holds, read at each (re)start: a test revokes it by returning another. */
+  oktaToken?: () => string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -75,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       taskQueue,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
       deps: {
-        okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 }),
+        okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: options.oktaToken?.() ?? sim.apiToken }, requestTimeoutMs: 10_000 }),
         orgUrl: sim.url,
         appConfig: parseAppConfig({}),
         vendors: {},
