@@ -58,7 +58,7 @@ export function scanNoticeContent(n: ScanNotice): NoticeContent {
   }
   return {
     ...base,
-    subject: `Scanner failing: the Okta System Log could not be read (${scans(n.failedScans)} in a row)`,
+    subject: `Scanner failing: the Okta System Log scan failed (${scans(n.failedScans)} in a row)`,
     headline: `${scans(n.failedScans)} of the Okta System Log failed in a row since ${n.failingSince}: provisioning failures are not being found, and people whose deprovision failed may keep access. Nothing is skipped: the first scan that works reads on from where the last good one stopped.`,
     facts: [...(n.error ? [`Last error (${n.at}): ${scanErrorText(n.error)}`] : []), n.lastReadAt ? `Last successful read: ${n.lastReadAt}.` : 'No scan has read the log yet.'],
     steps: [

@@ -44,7 +44,7 @@ export function readStartText(start: ReadStart): string {
 function headline(r: ScanResult): string {
   if (r.failure) {
     const n = r.state.failedScans ?? 1;
-    return `The System Log could not be read (${plural(n, 'failed scan')} in a row since ${r.state.failingSince ?? r.failure.at}): ${r.failure.error}`;
+    return `The System Log scan failed (${plural(n, 'failed scan')} in a row since ${r.state.failingSince ?? r.failure.at}): ${r.failure.error}`;
   }
   return `Read the System Log ${readStartText(r.start)}: ${plural(r.eventsRead, 'provisioning failure')}, ${r.newEvents} new, ${r.duplicates} already processed.`;
 }

@@ -267,7 +267,7 @@ export interface ScanResult {
   apps: AppScanResult[];
   /** Part of the log Okta no longer held when this scan started: failures in it were never read. */
   gap?: ScanGap;
-  /** The log could not be read: nothing was processed, and the state is the previous one's (nothing skipped). */
+  /** The log could not be read, or its failures not handed over: the state is the previous one's (nothing skipped). */
   failure?: { error: string; at: string };
   /** The notice about the scanner this scan sent (failing, or recovered), and where it went. */
   notice?: NotificationRecord;

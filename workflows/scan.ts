@@ -80,17 +80,24 @@ export async function scanOktaLog(input: ScanInput = {}): Promise<ScanResult> {
   }
   const plan = planScan({ failures: read.failures, previous, cursor: read.cursor, readAt, overlapSeconds: settings.overlapSeconds });
 
-  const apps = await Promise.all(
-    plan.apps.map(async ({ users, ...app }): Promise<AppScanResult> => {
-      const counts = { pushes: users.filter((u) => u.kind === 'push').length, deprovisions: users.filter((u) => u.kind === 'deprovision').length };
-      if (users.length === 0) return { ...app, ...counts };
-      const remediation = await joinRemediation.executeWithOptions(
-        { summary: `Send ${users.length} failed user${users.length === 1 ? '' : 's'} to the remediation of ${app.appLabel}` },
-        [{ appId: app.appId, users }],
-      );
-      return { ...app, ...counts, remediation };
-    }),
-  );
+  let apps: AppScanResult[];
+  try {
+    apps = await Promise.all(
+      plan.apps.map(async ({ users, ...app }): Promise<AppScanResult> => {
+        const counts = { pushes: users.filter((u) => u.kind === 'push').length, deprovisions: users.filter((u) => u.kind === 'deprovision').length };
+        if (users.length === 0) return { ...app, ...counts };
+        const remediation = await joinRemediation.executeWithOptions(
+          { summary: `Send ${users.length} failed user${users.length === 1 ? '' : 's'} to the remediation of ${app.appLabel}` },
+          [{ appId: app.appId, users }],
+        );
+        return { ...app, ...counts, remediation };
+      }),
+    );
+  } catch (err) {
+    // Failures not handed over are read again next time (joining is idempotent), and it is told.
+    if (!(err instanceof ActivityFailure) || isCancellation(err) || !patched(SCAN_FAILURE_NOTICE)) throw err;
+    return failedScan(previous, start, failureMessage(err), settings);
+  }
 
   const result: ScanResult = { start, truncated: read.truncated, eventsRead: read.failures.length, newEvents: plan.newEvents, duplicates: plan.duplicates, apps, state: plan.state };
   if (gap) result.gap = gap;

@@ -181,7 +181,7 @@ describe('scanner notices', () => {
 
   it('say the scanner is blind since when and why, in every medium, escaped, bounded and without the credential', () => {
     const { subject, text, markdown } = renderNotice(failing);
-    expect(subject).toBe('Scanner failing: the Okta System Log could not be read (4 scans in a row)');
+    expect(subject).toBe('Scanner failing: the Okta System Log scan failed (4 scans in a row)');
     expect(text).toContain('4 scans of the Okta System Log failed in a row since 2026-12-04T09:45:00.000Z');
     expect(text).toContain('Nothing is skipped: the first scan that works reads on from where the last good one stopped.');
     expect(text).toContain('Last successful read: 2026-12-04T09:40:00.000Z.');

@@ -184,7 +184,7 @@ describe('the scan report', () => {
     expect(renderScanText({ ...base, truncated: true, eventsRead: 100 })).toContain('Catching up: this scan stopped at its event cap; the next one goes on from the cursor.');
     const failed: ScanResult = { ...base, failure: { error: 'Okta answered HTTP 401 E0000011 Invalid token provided', at: at('10:05:00') }, state: { seen: [], failedScans: 2, failingSince: at('10:00:00') } };
     const text = renderScanText({ ...failed, notice: { kind: 'scan_failed', at: at('10:05:00'), delivered: ['console'], failed: [] } });
-    expect(text).toContain(`The System Log could not be read (2 failed scans in a row since ${at('10:00:00')}): Okta answered HTTP 401`);
+    expect(text).toContain(`The System Log scan failed (2 failed scans in a row since ${at('10:00:00')}): Okta answered HTTP 401`);
     expect(text).toContain('Nothing was skipped: the next scan goes on from where the last good one stopped.');
     expect(text).toContain('Failing scans announced: notice sent to console.');
     expect(renderScanMarkdown(failed)).toMatch(/^## Scan failed\n/);

@@ -295,7 +295,7 @@ describe('scanOktaLog', () => {
     const twice = await scan();
     expect(twice.state).toMatchObject({ cursor: good.state.cursor, failedScans: 2, failingSince: once.failure!.at });
     expect(twice.notice).toMatchObject({ kind: 'scan_failed', delivered: ['console'], failed: [] });
-    expect(scannerNotices()).toEqual([expect.stringContaining('Scanner failing: the Okta System Log could not be read (2 scans in a row)')]);
+    expect(scannerNotices()).toEqual([expect.stringContaining('Scanner failing: the Okta System Log scan failed (2 scans in a row)')]);
     expect(scannerNotices()[0]).toContain('check OKTA_API_TOKEN');
     expect(h.notices.join('\n')).not.toContain(revoked);
 
@@ -307,5 +307,15 @@ describe('scanOktaLog', () => {
     expect(scannerNotices()).toHaveLength(2);
     expect(scannerNotices()[1]).toContain('Recovered: the Okta System Log scanner reads the log again');
     await eventually(async () => ((await affectedIds(docusign.appId)).includes(blind!) ? true : undefined), 'the failure during the outage to reach the remediation');
+  });
+
+  it('a scan that cannot hand its failures to a remediation keeps its cursor and says so', async () => {
+    h = await startHarness({ deps: { temporal: undefined } }); // a worker without a Temporal client for the scanner
+    seedDemo(h.sim);
+    await schedule();
+    const failed = await scan();
+    expect(failed).toMatchObject({ eventsRead: 0, failure: { error: expect.stringMatching(/no Temporal client for the scanner/) }, state: { failedScans: 1 } });
+    expect(failed.state.cursor).toBeUndefined(); // the failures are read again next time
+    expect(failed.notice).toMatchObject({ kind: 'scan_failed', delivered: ['console'] });
   });
 });
