@@ -57,3 +57,14 @@ export const burstLimitExceeded = (limit: number, headers: Record<string, string
   new RestError(429, 'BURST_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of API invocations in a 30 second burst has been exceeded. The burst limit is ${limit}.`, headers);
 
 export const unspecifiedError = (): RestError => new RestError(500, 'UNSPECIFIED_ERROR', 'An unexpected error occurred on the server.');
+
+/** An outage. DocuSign documents no code for it: this one and its message are assumptions, the shape is errorDetails. */
+export const serviceUnavailable = (): RestError => new RestError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again later.');
+
+/**
+ * A parameter outside what DocuSign documents for it. INVALID_REQUEST_PARAMETER is DocuSign's
+ * generic code for a bad parameter; that it is the one for each parameter here is an assumption:
+ * the eSignature description names no error codes for them.
+ */
+export const invalidParameter = (name: string, value: string, expected: string): RestError =>
+  new RestError(400, 'INVALID_REQUEST_PARAMETER', `The request contained at least one invalid parameter. Invalid value '${value}' for ${name}: ${expected}.`);

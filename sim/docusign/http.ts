@@ -1,4 +1,4 @@
-/** The HTTP plumbing shared by the OAuth and REST sides: requests in, JSON (or not) replies out. */
+/** The HTTP plumbing shared by the OAuth and REST sides: requests in, JSON replies out. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 export interface SimRequest {
@@ -11,10 +11,8 @@ export interface SimRequest {
 
 export interface Reply {
   status: number;
-  /** JSON-serialised unless `text` is given. */
+  /** JSON-serialised; none when undefined. */
   body?: unknown;
-  /** A non-JSON body (e.g. the HTML a load balancer sends with a 503). */
-  text?: { contentType: string; content: string };
   headers?: Record<string, string>;
 }
 
@@ -35,9 +33,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { 'Cache-Control': 'no-cache', ...reply.headers };
-  if (reply.text) {
-    res.writeHead(reply.status, { ...headers, 'Content-Type': reply.text.contentType }).end(reply.text.content);
-  } else if (reply.body === undefined) {
+  if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
   } else {
     res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(reply.body));

@@ -16,6 +16,16 @@ export interface OAuthDeps {
   tokenTtlSeconds: number;
 }
 
+/**
+ * The account server's routes. They are not in DocuSign's eSignature description; DocuSign
+ * documents them at https://developers.docusign.com/platform/auth/reference/ (the contract test
+ * checks them against a schema written from those pages).
+ */
+export const OAUTH_ROUTES: ReadonlyArray<{ method: string; path: string; handler: (deps: OAuthDeps, req: SimRequest) => Reply }> = [
+  { method: 'POST', path: '/oauth/token', handler: token },
+  { method: 'GET', path: '/oauth/userinfo', handler: userinfo },
+];
+
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Tolerated clock skew between the client that signed the assertion and us. */
 const SKEW_SECONDS = 300;

@@ -4,7 +4,13 @@
  * most scalars as strings ("True", "100", "false"), and so do we: clients must cope with that.
  */
 import type { World } from './world';
-import type { Account, Endpoints, Identity, Membership } from './types';
+import type { Account, Endpoints, Identity, Membership, MembershipStatus } from './types';
+
+/**
+ * `userStatus` as DocuSign writes it: the description (userInformation and userInfo) lists
+ * `ActivationRequired`, `ActivationSent`, `Active`, `Closed`, `Disabled`.
+ */
+const USER_STATUS: Record<MembershipStatus, string> = { active: 'Active', closed: 'Closed' };
 
 /** DocuSign timestamps carry seven fractional digits: 2024-05-01T12:34:56.1230000Z. */
 export function docusignTime(d: Date): string {
@@ -47,7 +53,7 @@ export function renderAccountInformation(world: World, account: Account): Record
   };
 }
 
-/** One entry of a users list (UserInformation): `isAdmin` is "True"/"False", `userStatus` lower case. */
+/** One entry of a users list (UserInformation): `isAdmin` is "True"/"False", `userStatus` "Active"/"Closed". */
 export function renderUser(world: World, m: Membership): Record<string, unknown> {
   const u = world.view(m);
   const identity = world.identity(m.userId);
@@ -58,7 +64,7 @@ export function renderUser(world: World, m: Membership): Record<string, unknown>
     isAdmin: u.isAdmin ? 'True' : 'False',
     isNAREnabled: 'false',
     isAlternateAdmin: 'False',
-    userStatus: u.status,
+    userStatus: USER_STATUS[u.status],
     uri: `/users/${u.userId}`,
     email: u.email,
     firstName: u.firstName,
@@ -76,7 +82,7 @@ export function renderUser(world: World, m: Membership): Record<string, unknown>
 /** One entry of the DELETE /users answer (UserInfo): the closed user, or why it could not be closed. */
 export function renderClosedUser(world: World, m: Membership): Record<string, unknown> {
   const u = world.view(m);
-  return { userId: u.userId, userName: u.userName, email: u.email, userType: 'CompanyUser', userStatus: u.status, uri: `/users/${u.userId}` };
+  return { userId: u.userId, userName: u.userName, email: u.email, userType: 'CompanyUser', userStatus: USER_STATUS[u.status], uri: `/users/${u.userId}` };
 }
 
 export function baseUriFor(endpoints: (env: Account['environment']) => Endpoints): (a: Account) => string {

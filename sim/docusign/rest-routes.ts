@@ -6,6 +6,7 @@
 import {
   burstLimitExceeded,
   hourlyLimitExceeded,
+  invalidParameter,
   invalidRequestBody,
   invalidToken,
   lacksMembership,
@@ -33,14 +34,30 @@ interface Caller {
 
 type Handler = (deps: RestDeps, caller: Caller, req: SimRequest) => Reply;
 
-const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; handler: Handler }> = [
-  { method: 'GET', pattern: /^\/restapi\/v2\.1\/accounts\/([^/]+)\/?$/, handler: getAccount },
-  { method: 'GET', pattern: /^\/restapi\/v2\.1\/accounts\/([^/]+)\/users\/?$/, handler: listUsers },
-  { method: 'DELETE', pattern: /^\/restapi\/v2\.1\/accounts\/([^/]+)\/users\/?$/, handler: closeUsers },
+/** Where the eSignature REST API is served; the description's paths are relative to it (its basePath). */
+export const REST_BASE_PATH = '/restapi';
+
+export interface RestRoute {
+  method: string;
+  /** The path as DocuSign's description writes it (relative to REST_BASE_PATH); its only parameter is the account. */
+  template: string;
+  handler: Handler;
+}
+
+/** Every eSignature route the simulator serves; the contract test checks each against DocuSign's description. */
+export const REST_ROUTES: readonly RestRoute[] = [
+  { method: 'GET', template: '/v2.1/accounts/{accountId}', handler: getAccount },
+  { method: 'GET', template: '/v2.1/accounts/{accountId}/users', handler: listUsers },
+  { method: 'DELETE', template: '/v2.1/accounts/{accountId}/users', handler: closeUsers },
 ];
 
+/** A template's regex: `{accountId}` captures one segment; a trailing slash is tolerated. */
+const PATTERNS = new Map(
+  REST_ROUTES.map((r) => [r, new RegExp(`^${REST_BASE_PATH}${r.template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}/?$`)]),
+);
+
 export function handleRest(deps: RestDeps, req: SimRequest): Reply {
-  const route = ROUTES.map((r) => ({ r, m: r.pattern.exec(req.path) })).find(({ r, m }) => m && r.method === req.method);
+  const route = REST_ROUTES.map((r) => ({ r, m: PATTERNS.get(r)!.exec(req.path) })).find(({ r, m }) => m && r.method === req.method);
   const accountSegment = route?.m?.[1];
   if (!route || accountSegment === undefined) throw resourceNotFound();
 
@@ -102,8 +119,10 @@ function listUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
   // DocuSign answers an email that matches no member with an error, not an empty list.
   if (email !== undefined && matching.length === 0) throw lacksMembership();
 
-  const start = nonNegativeInt(q.get('start_position'), 0);
-  const count = Math.min(nonNegativeInt(q.get('count'), 100), 100);
+  const start = intIn(q, 'start_position', 0, 0, Number.MAX_SAFE_INTEGER);
+  // The description (Users_GetUsers): "count ... Valid values: `1` to `100`". Clamping instead
+  // would let count=0 answer an empty page whose nextUri is the same page again.
+  const count = intIn(q, 'count', 100, 1, 100);
   const page = matching.slice(start, start + count);
   const end = start + page.length - 1;
   const body: Record<string, unknown> = {
@@ -113,7 +132,8 @@ function listUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
     startPosition: String(start),
     endPosition: String(end),
   };
-  if (end + 1 < matching.length) body.nextUri = pageUri(q, end + 1, count);
+  // Only after a non-empty page, so a nextUri always moves forward.
+  if (page.length > 0 && end + 1 < matching.length) body.nextUri = pageUri(q, end + 1, count);
   if (start > 0) body.previousUri = pageUri(q, Math.max(0, start - count), count);
   return { status: 200, body };
 }
@@ -143,10 +163,12 @@ function closeUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
   return { status: 200, body: { users: results } };
 }
 
-function nonNegativeInt(value: string | null, fallback: number): number {
+/** An integer query parameter within [min, max]; absent means `fallback`, anything else is a 400. */
+function intIn(q: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const value = q.get(name);
   if (value === null || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new RestError(400, 'INVALID_REQUEST_PARAMETER', `The request contained at least one invalid parameter. Invalid value '${value}'.`);
+  if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) throw invalidParameter(name, value, max === Number.MAX_SAFE_INTEGER ? `an integer from ${min}` : `an integer from ${min} to ${max}`);
   return n;
 }
 

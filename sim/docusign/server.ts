@@ -5,11 +5,11 @@
  * (or the reverse) gets a 404 saying so, instead of silently working only in the simulator.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OAuthError, hourlyLimitExceeded, invalidToken, RestError, unspecifiedError } from './errors';
+import { OAuthError, hourlyLimitExceeded, invalidToken, RestError, serviceUnavailable, unspecifiedError } from './errors';
 import type { FaultInjector, FaultSpec } from './faults';
 import { BodyTooLarge, readBody, send, type Reply, type SimRequest } from './http';
 import { traceToken } from './ids';
-import { token, userinfo, type OAuthDeps } from './oauth-routes';
+import { OAUTH_ROUTES, type OAuthDeps } from './oauth-routes';
 import { handleRest, type RestDeps } from './rest-routes';
 import type { Endpoints, Environment } from './types';
 
@@ -64,8 +64,8 @@ function hostKind(hostHeader: string | undefined, mine: Endpoints): HostKind | u
 }
 
 function oauth(deps: OAuthDeps, req: SimRequest, mine: Endpoints): Reply {
-  if (req.method === 'POST' && req.path === '/oauth/token') return token(deps, req);
-  if (req.method === 'GET' && req.path === '/oauth/userinfo') return userinfo(deps, req);
+  const route = OAUTH_ROUTES.find((r) => r.method === req.method && r.path === req.path);
+  if (route) return route.handler(deps, req);
   const hint = req.path.startsWith('/restapi') ? ` The eSignature REST API is at ${mine.restBaseUrl}, not on the OAuth host.` : '';
   return { status: 404, body: { error: 'not_found', error_description: `No ${req.method} ${req.path} on the account server.${hint}` } };
 }
@@ -81,17 +81,20 @@ function errorReply(host: HostKind, err: unknown): Reply {
   return host === 'oauth' ? { status: 500, body: { error: 'server_error' } } : { status: 500, body: unspecifiedError().body() };
 }
 
-/** What DocuSign's infrastructure answers for each injectable status, in the dialect of the host. */
+/**
+ * What DocuSign answers for each injectable status, in the dialect of the host: JSON always, as
+ * every error DocuSign documents is (the eSignature description declares `errorDetails`, the
+ * account server answers OAuth errors); neither documents another body for a 503.
+ */
 function faultReply(deps: RestDeps, host: HostKind, fault: Pick<FaultSpec, 'status' | 'resetInMs'>, path: string): Reply {
   const { status } = fault;
-  if (status === 503) {
-    // A load balancer in front of DocuSign answers an outage in HTML, not JSON: clients must cope.
-    return { status, text: { contentType: 'text/html', content: '<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>' } };
-  }
   if (host === 'oauth') {
-    const error = status === 401 ? (path.endsWith('/userinfo') ? 'invalid_token' : 'invalid_client') : status === 429 ? 'too_many_requests' : 'server_error';
+    // `temporarily_unavailable` is OAuth's registered error for an overloaded or down server (RFC 6749 §4.1.2.1).
+    const error =
+      status === 401 ? (path.endsWith('/userinfo') ? 'invalid_token' : 'invalid_client') : status === 429 ? 'too_many_requests' : status === 503 ? 'temporarily_unavailable' : 'server_error';
     return { status, body: { error, error_description: 'injected fault' } };
   }
+  if (status === 503) return errorReply(host, serviceUnavailable());
   if (status === 401) return errorReply(host, invalidToken());
   if (status === 429) {
     const hour = 3_600_000;

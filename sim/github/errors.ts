@@ -1,7 +1,8 @@
 /**
  * GitHub-shaped errors. REST errors are `{ message, documentation_url, status }` (status as a
  * string, as GitHub has sent since 2024); SCIM errors use the SCIM error schema and are served as
- * `application/scim+json`. Handlers throw these; the server turns them into responses.
+ * `application/scim+json`. Handlers throw these; the server turns them into responses, and every
+ * error of a SCIM route into a SCIM error (`scimShaped`).
  */
 import { authorizationRequest, requestId } from './ids';
 
@@ -48,6 +49,7 @@ export class ScimError extends Error {
     readonly detail: string,
     readonly scimType?: string,
     readonly headers: Record<string, string> = {},
+    readonly documentationUrl: string = SCIM_DOCS,
   ) {
     super(detail);
     this.name = 'ScimError';
@@ -61,9 +63,20 @@ export class ScimError extends Error {
       ...(this.scimType ? { scimType: this.scimType } : {}),
       // GitHub's scim-error schema also carries the REST fields; clients that read `message` keep working.
       message: this.detail,
-      documentation_url: SCIM_DOCS,
+      documentation_url: this.documentationUrl,
     };
   }
+}
+
+/**
+ * An error met on a SCIM route (credentials, SAML SSO, rate limits, faults), in SCIM's shape with
+ * its headers (X-GitHub-SSO, Retry-After) kept. GitHub's description (ghec.json) declares the
+ * errors of its SCIM operations as `scim-error` (components/responses/scim_forbidden,
+ * scim_too_many_requests, scim_internal_error, ...), with an integer `status`; those it does not
+ * declare (401, a 429 on a single user) are taken to be the same.
+ */
+export function scimShaped(err: GitHubError): ScimError {
+  return new ScimError(err.status, err.message, undefined, err.headers, err.documentationUrl);
 }
 
 export function badCredentials(): GitHubError {

@@ -1,4 +1,5 @@
 /** A minimal router over path templates written like GitHub's OpenAPI paths (`/users/{username}`). */
+import type { RateLimitState, RateResource } from './rate-limit';
 import type { TokenRecord, UserRecord, World } from './world';
 
 /** The authenticated caller; absent for anonymous requests. */
@@ -14,6 +15,8 @@ export interface RouteContext {
   base: string;
   caller?: Caller;
   world: World;
+  /** The caller's budgets, uncounted; anonymous callers have no SCIM budget (SCIM needs a token). */
+  rateLimits: () => Partial<Record<RateResource, RateLimitState>>;
 }
 
 export interface Reply {
@@ -27,8 +30,10 @@ export interface Route {
   template: string;
   /** The X-Accepted-OAuth-Scopes header: scopes any one of which lets a token call this route. */
   acceptedScopes: readonly string[];
-  /** SCIM routes answer `application/scim+json`, errors included. */
+  /** SCIM routes answer `application/scim+json`, errors included, and are charged to the `scim` budget. */
   scim: boolean;
+  /** Not charged to any budget (GET /rate_limit). */
+  uncounted?: boolean;
   handler: (ctx: RouteContext) => Reply;
 }
 

@@ -52,7 +52,7 @@ function authorizedOrg(ctx: RouteContext): OrgRecord {
   if (!org) throw new ScimError(404, `Organization '${ctx.params.org ?? ''}' not found`);
   switch (scimDenial(ctx.world, org, caller.token, caller.user)) {
     case 'saml_authorization_missing':
-      // GitHub's SSO gate answers before SCIM does, in its ordinary REST error shape.
+      // GitHub's SSO gate: its message and X-GitHub-SSO header, in the SCIM error shape (server.ts).
       throw samlRequired(org.login);
     case 'not_org_owner':
       throw new ScimError(403, `You must be an owner of the organization '${org.login}' to use SCIM.`);

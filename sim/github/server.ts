@@ -1,8 +1,9 @@
 /**
  * The HTTP pipeline in front of the routes, in the order GitHub applies it: credentials, the
  * hourly rate limit, account suspension, injected faults, then the endpoint. Every response
- * carries the x-ratelimit-* headers of the budget it was charged to and, for token requests,
- * X-OAuth-Scopes / X-Accepted-OAuth-Scopes.
+ * carries the x-ratelimit-* headers of the budget it was charged to (a token's `core` or `scim`
+ * one, an anonymous caller's per-IP one) and, for token requests, X-OAuth-Scopes /
+ * X-Accepted-OAuth-Scopes. Every error of a SCIM route is a SCIM error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -12,13 +13,14 @@ import {
   notFound,
   primaryRateLimit,
   ScimError,
+  scimShaped,
   secondaryRateLimit,
   serverError,
   utcStamp,
 } from './errors';
 import type { FaultInjector, FaultSpec } from './faults';
 import { requestId } from './ids';
-import type { RateLimiter } from './rate-limit';
+import type { RateLimiter, RateLimitState, RateResource } from './rate-limit';
 import { matchRoute, type Caller, type Reply, type Route } from './router';
 import { scopeHeader } from './scopes';
 import type { World } from './world';
@@ -39,8 +41,8 @@ export interface PipelineDeps {
   world: World;
   limiter: RateLimiter;
   faults: FaultInjector<FaultSpec>;
-  /** Per token per hour. */
-  rateLimit: number;
+  /** Per token per hour, by resource. */
+  rateLimits: Record<RateResource, number>;
   rateLimitStatus: 403 | 429;
   base: () => string;
   record: (r: RecordedRequest) => void;
@@ -61,9 +63,15 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
     // What credential_accessed_at reports in the org's credential authorizations.
     if (caller) caller.token.lastUsedAt = new Date();
 
-    const limit = caller
-      ? deps.limiter.take(`token:${caller.token.value}`, deps.rateLimit)
-      : deps.limiter.take(`ip:${req.socket.remoteAddress ?? ''}`, ANONYMOUS_LIMIT);
+    // A token has a budget per resource; an anonymous caller one per IP (SCIM needs a token anyway).
+    const budget = (resource: RateResource): { key: string; limit: number } =>
+      caller ? { key: `${resource} token:${caller.token.value}`, limit: deps.rateLimits[resource] } : { key: `core ip:${req.socket.remoteAddress ?? ''}`, limit: ANONYMOUS_LIMIT };
+    const resource: RateResource = caller && match?.route.scim ? 'scim' : 'core';
+    const charged = budget(resource);
+    // GET /rate_limit answers even with the budget spent: GitHub does not count it.
+    const limit = match?.route.uncounted ? { ...deps.limiter.peek(charged.key, charged.limit), allowed: true } : deps.limiter.take(charged.key, charged.limit);
+    const peek = (r: RateResource): RateLimitState => deps.limiter.peek(budget(r).key, budget(r).limit);
+    const rateLimits = (): Partial<Record<RateResource, RateLimitState>> => (caller ? { core: peek('core'), scim: peek('scim') } : { core: peek('core') });
 
     const headers: Record<string, string> = {
       'X-GitHub-Api-Version-Selected': '2022-11-28',
@@ -73,7 +81,7 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
       'X-RateLimit-Remaining': String(limit.remaining),
       'X-RateLimit-Reset': String(limit.reset),
       'X-RateLimit-Used': String(limit.used),
-      'X-RateLimit-Resource': 'core',
+      'X-RateLimit-Resource': resource,
     };
     if (caller) {
       headers['X-OAuth-Scopes'] = scopeHeader(caller.token.scopes);
@@ -92,7 +100,7 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
       if (fault === 403 || fault === 429) throw secondaryRateLimit(fault);
       if (fault) throw serverError(fault);
       if (!match) throw notFound();
-      return match.route.handler({ params: match.params, query: url.searchParams, base: deps.base(), caller, world: deps.world });
+      return match.route.handler({ params: match.params, query: url.searchParams, base: deps.base(), caller, world: deps.world, rateLimits });
     };
 
     let reply: Reply;
@@ -100,19 +108,18 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
     try {
       reply = answer();
     } catch (err) {
-      if (err instanceof ScimError) {
-        reply = { status: err.status, body: err.body(), headers: err.headers };
-      } else if (err instanceof GitHubError) {
-        // Auth, SSO and rate-limit answers come from in front of SCIM: ordinary REST JSON.
-        contentType = 'application/json; charset=utf-8';
-        reply = { status: err.status, body: err.body(), headers: err.headers };
+      let e: GitHubError | ScimError;
+      if (err instanceof ScimError || err instanceof GitHubError) {
+        e = err;
       } else {
         // A simulator bug: answer like GitHub would, and leave the cause where a developer looks.
         console.error('github-sim: unexpected error', err);
-        contentType = 'application/json; charset=utf-8';
-        const e = serverError(500);
-        reply = { status: 500, body: e.body() };
+        e = serverError(500);
       }
+      // Credentials, SSO, rate limits and faults on a SCIM route: SCIM's error shape too (see scimShaped).
+      if (match?.route.scim && e instanceof GitHubError) e = scimShaped(e);
+      if (e instanceof GitHubError) contentType = 'application/json; charset=utf-8';
+      reply = { status: e.status, body: e.body(), headers: e.headers };
     }
     deps.record({ method, path, status: reply.status, ...(caller ? { login: caller.user.login } : {}) });
     send(res, reply, { ...headers, ...reply.headers }, contentType);

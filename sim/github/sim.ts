@@ -6,7 +6,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import { close, listen } from '../listen';
-import { credentialAuthorizationRoutes } from './credential-authorizations';
 import { FaultInjector, type FaultSpec } from './faults';
 import {
   configureIntegration,
@@ -18,9 +17,8 @@ import {
 import { deprovision, provision } from './provisioning';
 import { RateLimiter } from './rate-limit';
 import { scimUser, type ScimUserResource } from './render';
-import { restRoutes } from './rest-routes';
+import { allRoutes } from './routes';
 import type { ScimSeed } from './scim';
-import { scimRoutes } from './scim-routes';
 import { createHandler, type RecordedRequest } from './server';
 import {
   World,
@@ -33,8 +31,13 @@ import {
 } from './world';
 
 export interface GitHubSimOptions {
-  /** Requests per hour per token; default 5000 (GitHub's for OAuth user tokens). */
+  /** REST API (`core`) requests per hour per token; default 5000 (GitHub's for OAuth user tokens). */
   rateLimit?: number;
+  /**
+   * Organization SCIM requests per hour per token, a budget apart from `core`; default 15000, the
+   * `scim` limit in the rate-limit-overview example of GitHub's description (contracts/github/).
+   */
+  scimRateLimit?: number;
   /** GitHub answers an exhausted primary limit with 403 or 429; default 403, the usual one. */
   rateLimitStatus?: 403 | 429;
 }
@@ -55,6 +58,7 @@ export class GitHubSim {
   private readonly limiter = new RateLimiter();
   private readonly log: RecordedRequest[] = [];
   private readonly rateLimit: number;
+  private readonly scimRateLimit: number;
   private readonly rateLimitStatus: 403 | 429;
   private integration?: OktaIntegration;
   private server?: Server;
@@ -62,7 +66,10 @@ export class GitHubSim {
 
   constructor(opts: GitHubSimOptions = {}) {
     this.rateLimit = opts.rateLimit ?? 5000;
-    if (!Number.isInteger(this.rateLimit) || this.rateLimit < 1) throw new Error(`rateLimit must be a positive integer, got ${this.rateLimit}`);
+    this.scimRateLimit = opts.scimRateLimit ?? 15_000;
+    for (const [name, value] of [['rateLimit', this.rateLimit], ['scimRateLimit', this.scimRateLimit]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+    }
     this.rateLimitStatus = opts.rateLimitStatus ?? 403;
   }
 
@@ -71,11 +78,11 @@ export class GitHubSim {
     if (this.server) throw new Error('GitHubSim is already started');
     const server = createServer(
       createHandler({
-        routes: [...restRoutes(), ...credentialAuthorizationRoutes(), ...scimRoutes()],
+        routes: allRoutes(),
         world: this.world,
         limiter: this.limiter,
         faults: this.faults,
-        rateLimit: this.rateLimit,
+        rateLimits: { core: this.rateLimit, scim: this.scimRateLimit },
         rateLimitStatus: this.rateLimitStatus,
         base: () => this.url,
         record: (r) => this.log.push(r),

@@ -6,7 +6,8 @@
 import { OktaSim, type AppUser, type LogEvent, type OktaErrorBody, type SimState } from '../../sim/okta';
 import { seedDemo, type SeededDemo } from '../../sim/seed';
 import { SimWorld } from '../../sim/world';
-import { OktaContract, type Answer } from './support/contract';
+import type { Answer } from './support/contract';
+import { OktaContract } from './support/okta-contract';
 import { call, linkRel, type CallOptions } from './support/http';
 import { waitFor } from './support/wait';
 

@@ -205,7 +205,7 @@ describe('DocuSign simulator through docusign-esign', () => {
         endPosition: string;
       };
       expect(list).toMatchObject({ resultSetSize: '1', totalSetSize: '1', startPosition: '0', endPosition: '0' });
-      expect(list.users).toEqual([expect.objectContaining({ userId: w.admin, email: 'admin@acme.example', isAdmin: 'True', userStatus: 'active' })]);
+      expect(list.users).toEqual([expect.objectContaining({ userId: w.admin, email: 'admin@acme.example', isAdmin: 'True', userStatus: 'Active' })]);
 
       const ann = (await users.list(w.prodAccount, { email: 'ann@acme.example' })) as { users: Array<{ isAdmin: string }> };
       expect(ann.users[0]?.isAdmin).toBe('False');
@@ -222,6 +222,8 @@ describe('DocuSign simulator through docusign-esign', () => {
       expect(page.users).toHaveLength(2);
       expect(page.totalSetSize).toBe('3');
       expect(page.nextUri).toContain('start_position=2');
+      // DocuSign documents count as 1 to 100: 0 is refused, not answered with a page pointing at itself.
+      expect(await failure(users.list(w.prodAccount, { count: '0' }))).toMatchObject({ status: 400, data: { errorCode: 'INVALID_REQUEST_PARAMETER' } });
     });
 
     it('refuses user administration to a member who is not an admin', async () => {
@@ -233,10 +235,10 @@ describe('DocuSign simulator through docusign-esign', () => {
     it('closes a user (UsersApi._delete) and then lists them as closed', async () => {
       const { users } = await restAs(w, w.probe);
       const closed = (await users._delete(w.prodAccount, { userInfoList: { users: [{ userId: w.ann }] } })) as { users: Array<{ userId: string; userStatus: string }> };
-      expect(closed.users).toEqual([expect.objectContaining({ userId: w.ann, userStatus: 'closed' })]);
+      expect(closed.users).toEqual([expect.objectContaining({ userId: w.ann, userStatus: 'Closed' })]);
 
       const list = (await users.list(w.prodAccount, { email: 'ann@acme.example' })) as { users: Array<{ userStatus: string }> };
-      expect(list.users[0]?.userStatus).toBe('closed');
+      expect(list.users[0]?.userStatus).toBe('Closed');
       expect(w.sim.userByEmail(w.prodAccount, 'ann@acme.example')?.status).toBe('closed');
     });
 
@@ -289,7 +291,7 @@ describe('DocuSign simulator through docusign-esign', () => {
       expect(w.sim.oktaIntegrationHealth()).toMatchObject({ ok: false, code: 'admin_not_admin' });
       const { users } = await restAs(w, w.probe);
       const list = (await users.list(w.prodAccount, { email: 'admin@acme.example' })) as { users: Array<{ isAdmin: string; userStatus: string }> };
-      expect(list.users[0]).toMatchObject({ isAdmin: 'False', userStatus: 'active' });
+      expect(list.users[0]).toMatchObject({ isAdmin: 'False', userStatus: 'Active' });
     });
 
     it('the admin was closed', async () => {
@@ -297,7 +299,7 @@ describe('DocuSign simulator through docusign-esign', () => {
       expect(w.sim.oktaIntegrationHealth()).toMatchObject({ ok: false, code: 'admin_closed' });
       const { users } = await restAs(w, w.probe);
       const list = (await users.list(w.prodAccount, { email: 'admin@acme.example' })) as { users: Array<{ userStatus: string }> };
-      expect(list.users[0]?.userStatus).toBe('closed');
+      expect(list.users[0]?.userStatus).toBe('Closed');
     });
 
     it('the grant was revoked: invisible to the probe, fixed by re-authenticating in Okta', async () => {
@@ -305,7 +307,7 @@ describe('DocuSign simulator through docusign-esign', () => {
       expect(w.sim.oktaIntegrationHealth()).toMatchObject({ ok: false, code: 'grant_revoked' });
       const { users } = await restAs(w, w.probe);
       const list = (await users.list(w.prodAccount, { email: 'admin@acme.example' })) as { users: Array<{ isAdmin: string; userStatus: string }> };
-      expect(list.users[0]).toMatchObject({ isAdmin: 'True', userStatus: 'active' });
+      expect(list.users[0]).toMatchObject({ isAdmin: 'True', userStatus: 'Active' });
 
       w.sim.configureOktaIntegration({ apiAccountId: w.prodAccount, adminUserId: w.admin, environment: 'production' });
       expect(w.sim.oktaIntegrationHealth()).toEqual({ ok: true });
@@ -315,7 +317,7 @@ describe('DocuSign simulator through docusign-esign', () => {
       w.sim.provision(w.prodAccount, { email: 'bob@acme.example', firstName: 'Bob', lastName: 'Stone' });
       const { users } = await restAs(w, w.probe);
       const list = (await users.list(w.prodAccount, { email: 'bob@acme.example' })) as { users: Array<{ userName: string; userStatus: string }> };
-      expect(list.users[0]).toMatchObject({ userName: 'Bob Stone', userStatus: 'active' });
+      expect(list.users[0]).toMatchObject({ userName: 'Bob Stone', userStatus: 'Active' });
       expect(w.sim.deprovision(w.prodAccount, 'bob@acme.example')).toBe(true);
       expect(w.sim.userByEmail(w.prodAccount, 'bob@acme.example')?.status).toBe('closed');
     });
@@ -345,10 +347,10 @@ describe('DocuSign simulator through docusign-esign', () => {
       expect(await failure(accounts.getAccountInformation(w.prodAccount))).toMatchObject({ status: 500, data: { errorCode: 'UNSPECIFIED_ERROR' } });
       expect(await failure(accounts.getAccountInformation(w.prodAccount))).toMatchObject({ status: 500 });
 
+      // JSON in DocuSign's error shape, like every other DocuSign error (no HTML page).
       w.sim.injectFault({ path, status: 503, count: 1 });
       const outage = await failure(accounts.getAccountInformation(w.prodAccount));
-      expect(outage.status).toBe(503);
-      expect(String(outage.data)).toContain('Service Unavailable');
+      expect(outage).toMatchObject({ status: 503, data: { errorCode: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
 
       await expect(accounts.getAccountInformation(w.prodAccount)).resolves.toMatchObject({ accountIdGuid: w.prodAccount });
     });

@@ -73,6 +73,8 @@ describe('GitHubSim organization SCIM', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/scim+json');
     expect(res.headers['x-accepted-oauth-scopes']).toBe('admin:org');
+    // SCIM has its own budget, apart from the REST API's core one.
+    expect(res.headers['x-ratelimit-resource']).toBe('scim');
     const body = scimJson<ScimList>(res.data);
     expect(body).toMatchObject({ schemas: [SCIM_LIST_SCHEMA], totalResults: 3, itemsPerPage: 3, startIndex: 1 });
     expect(body.Resources.map((u) => u.userName)).toEqual(['ada@acme.example', 'bob@acme.example', 'cy@acme.example']);
@@ -168,6 +170,9 @@ describe('GitHubSim organization SCIM', () => {
     const sso = await failure(list(noSso));
     expect(sso.status).toBe(403);
     expect(sso.response?.headers['x-github-sso']).toMatch(/^required; url=https:\/\/github\.com\/orgs\/acme-corp\/sso\?authorization_request=/);
+    // GitHub declares SCIM's 403 as scim-error (integer status, detail), the SSO refusal included.
+    expect(sso.response?.headers['content-type']).toBe('application/scim+json');
+    expect(scimJson(sso.response?.data)).toMatchObject({ schemas: [SCIM_ERROR_SCHEMA], status: 403, detail: expect.stringMatching(/SAML enforcement/) });
   });
 
   it('updates an identity in place when the same userName is provisioned again', async () => {

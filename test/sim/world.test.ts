@@ -121,7 +121,7 @@ describe('SimWorld: Okta and the vendors agree', () => {
       expect(info.accounts.map((a) => a.accountId)).toEqual([s.docusign.apiAccountId]);
       client.addDefaultHeader('Authorization', `Bearer ${token.body.access_token}`);
       const maya = await new UsersApi(client).list(s.docusign.apiAccountId, { email: 'maya.patel@example.com' });
-      expect(maya.users?.[0]).toMatchObject({ userStatus: 'active', isAdmin: 'False' });
+      expect(maya.users?.[0]).toMatchObject({ userStatus: 'Active', isAdmin: 'False' });
       expect(c.docusign.environment).toBe('production');
 
       // GitHub: an org owner's token that can read SCIM, where Okta's users carry their Okta login.

@@ -1,6 +1,7 @@
 /**
- * Turns the (dereferenced) OpenAPI 3.0 schemas of management.yaml into JSON Schema that Ajv
- * validates strictly:
+ * Turns the (dereferenced) schemas of a vendor's OpenAPI 3.0 or Swagger 2.0 description into JSON
+ * Schema that Ajv validates strictly (written for Okta's management.yaml, used for GitHub's and
+ * DocuSign's too):
  * - `nullable: true` becomes a `null` type (or a `null` enum member, or `anyOf` with null);
  * - `discriminator` with a mapping but no oneOf (Okta's Application, ApplicationFeature) is
  *   expanded, not dropped: the base schema plus `if <prop> = value then <mapped subschema>` for
@@ -9,7 +10,12 @@
  *   discriminator, which ends the recursion. A discriminator next to oneOf/anyOf is dropped:
  *   the oneOf/anyOf still validates;
  * - annotations Ajv does not know (`example`, `x-*`, `xml`, `externalDocs`) are removed, and
- *   duplicate enum values (a defect of the spec) are merged.
+ *   duplicate enum values (a defect of the spec) are merged;
+ * - Swagger 2.0's `discriminator` (a bare property name, no mapping) is dropped like the rest;
+ * - a spot marked {"x-missing-ref"} (a $ref of the description that points nowhere, see
+ *   dereference-spec.cjs) throws when a contract needs it, instead of accepting anything;
+ * - optionally (`enumFromDescription`), a string schema whose values the vendor lists only in its
+ *   description (DocuSign: "One of: - `Active` ...") gets them as an enum.
  * `readOnly`/`writeOnly` stay: Ajv treats them as annotations, which is right for responses.
  * Identical input objects convert to the identical output object, so shared schemas stay shared.
  */
@@ -33,7 +39,10 @@ export class SchemaConverter {
   private readonly expanding = new Set<object>();
 
   /** `components` resolves the discriminator mapping refs (`#/components/schemas/Name`). */
-  constructor(private readonly components: Record<string, unknown>) {}
+  constructor(
+    private readonly components: Record<string, unknown>,
+    private readonly enumFromDescription?: (description: string) => string[] | undefined,
+  ) {}
 
   convert(node: unknown): unknown {
     if (typeof node === 'boolean') return node;
@@ -64,6 +73,7 @@ export class SchemaConverter {
     const memo = this.plain.get(schema);
     if (memo) return memo;
     if ('$ref' in schema) throw new Error(`unresolved $ref ${String(schema.$ref)}`);
+    if ('x-missing-ref' in schema) throw new Error(`the description's $ref ${String(schema['x-missing-ref'])} points nowhere`);
     let out: Json = {};
     for (const [key, value] of Object.entries(schema)) {
       if (DROPPED.has(key) || key.startsWith('x-')) continue;
@@ -80,6 +90,8 @@ export class SchemaConverter {
         out[key] = value;
       }
     }
+    const described = out.type === 'string' && !out.enum && typeof schema.description === 'string' ? this.enumFromDescription?.(schema.description) : undefined;
+    if (described) out.enum = described;
     if (schema.nullable === true) out = nullable(out);
     this.plain.set(schema, out);
     return out;

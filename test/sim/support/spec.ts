@@ -1,18 +1,25 @@
 /**
- * Okta's OpenAPI description, dereferenced by swagger-parser. The parser runs in a child Node
- * process (see dereference-spec.cjs for why); shared schema objects come back shared, so a schema
- * referenced from many places is one object here too, as it would be in-process.
+ * A vendor's API description from contracts/, dereferenced by swagger-parser. The parser runs in a
+ * child Node process (see dereference-spec.cjs for why); shared schema objects come back shared, so
+ * a schema referenced from many places is one object here too, as it would be in-process.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-/** The repository's copy of Okta's description (source and version in contracts/README.md). */
-export const SPEC_PATH = path.resolve(__dirname, '../../../contracts/okta/management.yaml.gz');
+const CONTRACTS = path.resolve(__dirname, '../../../contracts');
+
+/** The repository's copies of the vendors' descriptions (sources and versions in contracts/README.md). */
+export const SPEC_PATHS = {
+  okta: path.join(CONTRACTS, 'okta/management.yaml.gz'),
+  /** The part of @octokit/openapi's ghec.json that the simulator serves (contracts/github/extract.cjs). */
+  github: path.join(CONTRACTS, 'github/ghec.subset.json.gz'),
+  docusign: path.join(CONTRACTS, 'docusign/esignature.rest.swagger-v2.1.json.gz'),
+} as const;
 
 const CHILD = path.join(__dirname, 'dereference-spec.cjs');
 
-export async function loadDereferencedSpec(specPath = SPEC_PATH): Promise<Record<string, unknown>> {
+export async function loadDereferencedSpec(specPath: string): Promise<Record<string, unknown>> {
   const { stdout } = await promisify(execFile)(process.execPath, [CHILD, specPath], { maxBuffer: 256 << 20 });
   return decodeShared(JSON.parse(stdout) as Encoded) as Record<string, unknown>;
 }

@@ -1,0 +1,10 @@
+/** Every route the simulator serves, in one table: the server matches requests against it, and the contract test checks each against GitHub's description. */
+import { credentialAuthorizationRoutes } from './credential-authorizations';
+import { rateLimitRoutes } from './rate-limit-route';
+import { restRoutes } from './rest-routes';
+import type { Route } from './router';
+import { scimRoutes } from './scim-routes';
+
+export function allRoutes(): Route[] {
+  return [...restRoutes(), ...credentialAuthorizationRoutes(), ...scimRoutes(), ...rateLimitRoutes()];
+}
