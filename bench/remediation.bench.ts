@@ -11,12 +11,12 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { createOktaClient, DEFAULT_OKTA_PACING } from '../activities/okta/client';
-import { reportReauth, startRemediation } from '../cli/remediation-client';
+import { reportReauth, startRemediation } from '../client/remediations';
 import type { RemediationStatus } from '../domain/types';
 import { startDevServer } from '../scripts/dev-server';
 import { OktaSim } from '../sim/okta';
-import { remediationWorkflowId, statusQuery } from '../workflows/messages';
-import { parseAppConfig } from '../worker/app-config';
+import { remediationWorkflowId, statusQuery } from '../domain/messages';
+import { parseAppConfig } from '../config/app-config';
 import { createRemediationWorker } from '../worker/worker';
 import { largestPayloadBytes } from './payloads';
 

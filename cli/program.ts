@@ -1,38 +1,18 @@
 /** The `okta-remediate` command line: what operators run. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { cleanText, TEXT_LIMITS } from '../domain/message-input';
 import { formatDuration, renderText } from '../domain/report';
-import { loadTaskQueue } from '../worker/config';
+import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../client/errors';
 import { durationMs } from './duration';
-import { approveDeprovision, cancelRemediation, confirmReauth, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from './remediation-client';
+import { approveDeprovision, cancelRemediation, confirmReauth, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from '../client/remediations';
 import { addScanCommands } from './scan-commands';
 import { addSimCommands } from './sim-commands';
 import { addVisibilityCommands } from './visibility-commands';
+import { appIdOption, parseWith, type Io } from './options';
 import { renderWaitReport } from './wait-report';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether `out` is a terminal: `watch` then redraws one line instead of printing each change. */
-  isTTY?: boolean;
-}
-
-/** Commander parser that validates with a zod schema and says what was wrong. */
-export function parseWith<T>(schema: z.ZodType<T>, what: string) {
-  return (value: string): T => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError(`${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
-  };
-}
-
-export const appIdOption = () =>
-  new Option('--app <appId>', 'Okta app id (Admin Console > Applications > the app: the id is in its URL)')
-    .makeOptionMandatory()
-    .argParser(parseWith(z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'expected an Okta app id such as 0oa1b2c3d4E5F6g7H8i9'), 'invalid app id'));
 
 /** Free text as the workflow stores it: control characters and bidi overrides removed, then checked. */
 const text = (max: number, label: string) =>

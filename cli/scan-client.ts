@@ -6,7 +6,7 @@
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError, type ScheduleUpdateOptions } from '@temporalio/client';
 import { DEFAULT_SCAN_SETTINGS, type ScanResult, type ScanSettings } from '../domain/scan';
 import type { scanOktaLog } from '../workflows/scan';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT } from '../client/errors';
 
 /** One scanner per task queue (that is, per worker fleet and Okta org). */
 export function scanScheduleId(taskQueue: string): string {

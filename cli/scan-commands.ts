@@ -2,11 +2,11 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { renderScanText } from '../domain/scan-report';
-import { loadTaskQueue } from '../worker/config';
+import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
 import { durationMs } from './duration';
-import { CliError, EXIT } from './errors';
-import { parseWith, type Io } from './program';
+import { CliError, EXIT } from '../client/errors';
+import { parseWith, type Io } from './options';
 import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, upsertScanSchedule, type ScheduleSettings } from './scan-client';
 
 /** Okta keeps 90 days of System Log: no setting needs more. */

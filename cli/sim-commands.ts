@@ -12,8 +12,8 @@ import { extraCaCertsFor } from '../sim/tls/trust';
 import type { SimState } from '../sim/okta/admin-routes';
 import { seededAppSettings } from '../sim/pipeline-settings';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, SimWorld, type SeededWorld } from '../sim/world';
-import { CliError, EXIT } from './errors';
-import { appIdOption, parseWith, type Io } from './program';
+import { CliError, EXIT } from '../client/errors';
+import { appIdOption, parseWith, type Io } from './options';
 
 const simUrl = parseWith(z.url({ error: 'expected the simulator URL, e.g. http://127.0.0.1:8787' }), 'invalid --sim-url');
 const cause = <T extends string>(causes: readonly T[], flag: string) =>

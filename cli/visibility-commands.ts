@@ -3,12 +3,12 @@ import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PHASES, type Phase, type Vendor } from '../domain/types';
-import { loadTaskQueue } from '../worker/config';
+import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
-import { remediationWorkflowId } from '../workflows/messages';
-import { AFFECTED_USERS, OKTA_APP_ID, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../workflows/search-attributes';
-import { CliError, EXIT } from './errors';
-import { appIdOption, parseWith, type Io } from './program';
+import { remediationWorkflowId } from '../domain/messages';
+import { AFFECTED_USERS, OKTA_APP_ID, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../domain/search-attributes';
+import { CliError, EXIT } from '../client/errors';
+import { appIdOption, parseWith, type Io } from './options';
 import { watchRemediation } from './watch';
 
 const VENDORS = ['docusign', 'github', 'generic'] as const satisfies readonly Vendor[];

@@ -7,10 +7,10 @@ import type { Client } from '@temporalio/client';
 import { progressBar } from '../domain/progress';
 import { countResults, phaseText, renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
-import { remediationWorkflowId, statusQuery } from '../workflows/messages';
-import { CliError, EXIT } from './errors';
-import type { Io } from './program';
-import { remediationStatus, temporalStatusOf } from './remediation-client';
+import { remediationWorkflowId, statusQuery } from '../domain/messages';
+import { CliError, EXIT } from '../client/errors';
+import type { Io } from './options';
+import { remediationStatus, temporalStatusOf } from '../client/remediations';
 
 export interface WatchOptions {
   pollMs: number;

@@ -4,9 +4,10 @@
  * so every channel renders it. Pure: bundled into workflows.
  */
 import { cleanText } from './message-input';
-import type { NoticeContent } from './notice';
+import type { NoticeContent, ScanNoticeKind } from './notice-content';
 
-export type ScanNoticeKind = 'scan_failed' | 'scan_recovered';
+export type { ScanNoticeKind } from './notice-content';
+
 
 export interface ScanNotice {
   kind: ScanNoticeKind;

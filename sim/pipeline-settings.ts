@@ -2,7 +2,7 @@
  * How a worker is configured against the simulated world: the pipeline's own vendor credentials
  * and the per-app settings an admin would write for the seeded apps.
  */
-import type { VendorCredentials } from '../worker/config';
+import type { VendorCredentials } from '../config/worker-config';
 import type { SeededWorld, SimWorld } from './world';
 
 export function pipelineVendors(world: SimWorld): VendorCredentials {

@@ -8,8 +8,20 @@ import { z } from 'zod';
 import { notFound, validationFailed } from './okta/errors';
 import type { ProvisioningEventType } from './okta/log-events';
 import type { Route, RouteContext } from './okta/router';
-import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause } from './shared-world/types';
-import type { SimWorld } from './world';
+import type { OktaSim } from './okta/sim';
+import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause, type SeededWorld, type WorldHealth } from './shared-world/types';
+
+/** What these routes steer: the world's seeded apps, its breakages and the Okta org (SimWorld has them). */
+export interface SteeredWorld {
+  readonly seeded: SeededWorld;
+  readonly okta: OktaSim;
+  readonly docusign: { injectFault(f: never): void };
+  readonly github: { injectFault(f: never): void };
+  breakDocuSign(cause: DocuSignCause): unknown;
+  breakGitHub(cause: GitHubCause): unknown;
+  breakGeneric(): unknown;
+  vendorHealth(appId: string): WorldHealth;
+}
 
 const failureBody = z.object({
   login: z.string().min(1),
@@ -30,7 +42,7 @@ const faultBody = z.object({
 const FAULT_STATUSES = { okta: [429, 500, 502, 503], docusign: [401, 429, 500, 503], github: [401, 403, 429, 500, 502, 503] } as const;
 
 /** `worldOf` gives the world once built: the routes are mounted before its servers start. */
-export function worldRoutes(worldOf: () => SimWorld): Route[] {
+export function worldRoutes(worldOf: () => SteeredWorld): Route[] {
   return [
     {
       method: 'POST',
@@ -92,14 +104,14 @@ export function worldRoutes(worldOf: () => SimWorld): Route[] {
   ];
 }
 
-function knownApp(world: SimWorld, ctx: RouteContext): string {
+function knownApp(world: SteeredWorld, ctx: RouteContext): string {
   const appId = ctx.params.appId ?? '';
   const s = world.seeded;
   if (![s.docusign.appId, s.github.appId, s.generic.appId].includes(appId)) throw notFound(appId, 'App');
   return appId;
 }
 
-function breakRequest(world: SimWorld, ctx: RouteContext): { appId: string; cause?: string } {
+function breakRequest(world: SteeredWorld, ctx: RouteContext): { appId: string; cause?: string } {
   const appId = knownApp(world, ctx);
   const cause = parse(z.object({ cause: z.string().optional() }), ctx.body ?? {}).cause;
   const s = world.seeded;

@@ -4,8 +4,8 @@
  * and Slack, smtp:// or smtps:// for email). One line names the setting; the value is never shown.
  */
 import { channelSecret, readChannelUrl } from '../activities/notifications/secrets';
-import type { AppConfig } from './app-config';
-import { ConfigError } from './config';
+import type { AppConfig } from '../config/app-config';
+import { ConfigError } from '../config/worker-config';
 
 export function checkChannelSettings(config: AppConfig, env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, channel] of Object.entries(config.channels)) {

@@ -1,7 +1,7 @@
 /** `npm run worker`: the long-running worker process, configured from the environment. */
 import { Runtime } from '@temporalio/worker';
 import { createOktaClient } from '../activities/okta/client';
-import { ConfigError } from './config';
+import { ConfigError } from '../config/worker-config';
 import { loadWorkerSettings } from './settings';
 import { connectClient, connectWorker, TemporalUnreachableError } from './temporal';
 import { createRemediationWorker } from './worker';

@@ -3,9 +3,9 @@
  * vendor credentials, per-app settings, channel variables, the Temporal address. A bad setting
  * stops the worker with one line naming it (a ConfigError, exit 2).
  */
-import { loadAppConfig, type AppConfig } from './app-config';
+import { loadAppConfig, type AppConfig } from '../config/app-config';
 import { checkChannelSettings } from './channel-settings';
-import { loadWorkerConfig, type WorkerConfig } from './config';
+import { loadWorkerConfig, type WorkerConfig } from '../config/worker-config';
 import { temporalTarget, type TemporalTarget } from './temporal';
 
 export interface WorkerSettings {

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError } from './config';
+import { ConfigError } from '../config/worker-config';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';

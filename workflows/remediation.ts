@@ -23,14 +23,9 @@ import {
   reauthCompletedSignal,
   snoozeUpdate,
   statusQuery,
-} from './messages';
-import { AFFECTED_USERS, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from './search-attributes';
-
-export interface RemediationInput {
-  appId: string;
-  /** How many users are re-pushed at once; Okta's rate limits are per endpoint. */
-  retryConcurrency?: number;
-}
+  type RemediationInput,
+} from '../domain/messages';
+import { AFFECTED_USERS, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../domain/search-attributes';
 
 /** Failures that retrying cannot fix: the step stops and says why. */
 const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned', 'AssignedInOkta'];

@@ -4,7 +4,7 @@
  */
 import { createTransport, type NodemailerError } from 'nodemailer';
 import { isScanNotice, noticeContent, renderNotice } from '../../domain/notice';
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { noticeHtml } from './email-html';
 import { rejectedFailure, settingFailure, unavailableFailure } from './failures';

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isScanNotice, noticeAbout, type Notice } from '../../domain/notice';
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { sendToConsole } from './console';
 import type { SendContext } from './context';
 import { sendEmail } from './email';

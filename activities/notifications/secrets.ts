@@ -3,7 +3,7 @@
  * configuration names. Read them here, describe them only by scheme and host, and scrub them out
  * of anything that leaves an activity.
  */
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { settingFailure } from './failures';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -5,7 +5,7 @@
  */
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { noticeContent, slackBlocks } from '../../domain/notice';
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
 import { httpFailure } from './http-status';

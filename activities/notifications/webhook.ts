@@ -4,7 +4,7 @@
  */
 import { isScanNotice, noticeSummary, renderNotice, type NoticeSummary } from '../../domain/notice';
 import { scanNoticeSummary, type ScanNoticeSummary } from '../../domain/scan-notice';
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { throwIfCancelled, transportProblem, type SendContext, type SendResult } from './context';
 import { errorCode, unavailableFailure } from './failures';
 import { httpFailure } from './http-status';

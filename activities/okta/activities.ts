@@ -6,7 +6,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
 import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
-import type { AppConfig } from '../../worker/app-config';
+import type { AppConfig } from '../../config/app-config';
 import { createAppReader } from './apps';
 import { readAppFailures } from './failures';
 import { isNotFound, OKTA_NOT_FOUND, toActivityFailure } from './errors';

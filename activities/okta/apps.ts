@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppSummary } from '../../domain/types';
 import { provisioningUrl, vendorOf } from '../../domain/vendors';
-import type { AppConfig } from '../../worker/app-config';
+import type { AppConfig } from '../../config/app-config';
 import type { OktaClient } from './client';
 import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';
 

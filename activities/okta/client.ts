@@ -4,7 +4,7 @@
  * every request paced by the worker's one Okta rate budget.
  */
 import { Client } from '@okta/okta-sdk-nodejs';
-import type { WorkerConfig } from '../../worker/config';
+import type { WorkerConfig } from '../../config/worker-config';
 import { PacedRequestExecutor } from './paced-executor';
 import { OktaRateBudget } from './rate-budget';
 

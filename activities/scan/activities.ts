@@ -5,10 +5,10 @@
  */
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { startOrJoinRemediation, type JoinResult } from '../../cli/remediation-client';
+import { startOrJoinRemediation, type JoinResult } from '../../client/remediations';
 import { PROVISIONING_EVENT_PREFIX, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
 import type { AffectedUser, AppPolicy } from '../../domain/types';
-import type { AppConfig } from '../../worker/app-config';
+import type { AppConfig } from '../../config/app-config';
 import type { OktaClient } from '../okta/client';
 import { toActivityFailure } from '../okta/errors';
 

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Vendor, VendorProbe } from '../../domain/types';
-import type { VendorCredentials } from '../../worker/config';
+import type { VendorCredentials } from '../../config/worker-config';
 import { createAppReader, type AppReaderDeps } from '../okta/apps';
 import { readOktaActivity } from '../okta/audit';
 import { isNotFound, toActivityFailure } from '../okta/errors';

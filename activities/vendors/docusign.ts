@@ -4,7 +4,7 @@
  */
 import { ApiClient, UsersApi } from 'docusign-esign';
 import type { StepValues, VendorProbe } from '../../domain/types';
-import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../worker/config';
+import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../config/worker-config';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 

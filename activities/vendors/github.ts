@@ -5,7 +5,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
-import type { VendorCredentials } from '../../worker/config';
+import type { VendorCredentials } from '../../config/worker-config';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 

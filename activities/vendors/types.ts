@@ -1,6 +1,6 @@
 /** What every vendor module offers the pipeline: a probe, and finding or removing a person. */
 import type { AppSummary, VendorFinding, VendorProbe } from '../../domain/types';
-import type { AppSettings } from '../../worker/app-config';
+import type { AppSettings } from '../../config/app-config';
 
 export interface VendorContext {
   app: AppSummary;

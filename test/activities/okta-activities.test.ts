@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { parseAppConfig } from '../../worker/app-config';
+import { parseAppConfig } from '../../config/app-config';
 import { createOktaClient } from '../../activities/okta/client';
 import { OktaSim } from '../../sim/okta';
 import { readOktaActivity } from '../../activities/okta/audit';

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { runCli } from '../../cli/program';
-import { startRemediation } from '../../cli/remediation-client';
+import { startRemediation } from '../../client/remediations';
 import { seedDemo } from '../../sim/seed';
 import { findChromium } from '../support/chromium';
 import { startHarness, type Harness } from '../support/harness';

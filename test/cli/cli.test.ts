@@ -1,7 +1,7 @@
 /** The `okta-remediate` binary as an operator runs it: output, JSON and exit codes. */
-import { EXIT } from '../../cli/errors';
+import { EXIT } from '../../client/errors';
 import { seedDemo } from '../../sim/seed';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { remediationWorkflowId } from '../../domain/messages';
 import { cli } from '../support/cli';
 import { startHarness, type Harness } from '../support/harness';
 

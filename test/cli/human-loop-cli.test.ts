@@ -3,13 +3,13 @@
  * audit, its refusals and exit codes), `snooze`, `approve-deprovision`, and what `status` shows
  * of the wait, the claims and the notifications.
  */
-import { EXIT } from '../../cli/errors';
-import { startRemediation } from '../../cli/remediation-client';
+import { EXIT } from '../../client/errors';
+import { startRemediation } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
 import { AFTERMATH, ASSIGNED, DOCUSIGN_APP, GENERIC_APP, PEOPLE } from '../../sim/people';
 import { applyAftermath, seedDemo, type SeededDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { parseAppConfig } from '../../config/app-config';
+import { remediationWorkflowId } from '../../domain/messages';
 import { cli } from '../support/cli';
 import { eventually, startHarness, type Harness } from '../support/harness';
 

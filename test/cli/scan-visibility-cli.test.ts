@@ -1,6 +1,6 @@
 /** `schedule`, `scan`, `list`, `watch` and `ui` as an operator runs them: output, JSON and exit codes. */
-import { EXIT } from '../../cli/errors';
-import { startRemediation, cancelRemediation } from '../../cli/remediation-client';
+import { EXIT } from '../../client/errors';
+import { startRemediation, cancelRemediation } from '../../client/remediations';
 import { scanScheduleId } from '../../cli/scan-client';
 import { listQuery, listRemediations } from '../../cli/visibility-commands';
 import { seedDemo, type SeededDemo } from '../../sim/seed';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { EXIT } from '../../cli/errors';
+import { EXIT } from '../../client/errors';
 import { DOCUSIGN_APP, GENERIC_APP, GITHUB_APP } from '../../sim/people';
 import { cli, startCli, startWorkerProcess, type RunningCli } from '../support/cli';
 import { clearTaskQueue, temporalAddress } from '../support/harness';

@@ -6,9 +6,9 @@
  * fails must say so (and the scan must not skip what it missed). On the dev server, through the CLI.
  */
 import { randomUUID } from 'node:crypto';
-import { EXIT } from '../../cli/errors';
+import { EXIT } from '../../client/errors';
 import { seedDemo } from '../../sim/seed';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { remediationWorkflowId } from '../../domain/messages';
 import { cli } from '../support/cli';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { startWorldHarness, type WorldHarness, type WorldHarnessOptions } from '../support/world-harness';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { createNotificationActivities, NON_RETRYABLE_NOTIFICATION_ERRORS } from '../../activities/notifications';
 import { renderNotice } from '../../domain/notice';
-import type { ChannelConfig } from '../../worker/app-config';
+import type { ChannelConfig } from '../../config/app-config';
 import { APP_ID, notice } from './fixture';
 import { deliver, everythingSaid, failureOf, startReceiver } from './support';
 

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { approveDeprovision, cancelRemediation, confirmReauth, reportReauth, snoozeReminders, startRemediation } from '../../cli/remediation-client';
-import { addFailedUsersSignal, approveDeprovisionSignal, remediationWorkflowId } from '../../workflows/messages';
+import { approveDeprovision, cancelRemediation, confirmReauth, reportReauth, snoozeReminders, startRemediation } from '../../client/remediations';
+import { addFailedUsersSignal, approveDeprovisionSignal, remediationWorkflowId } from '../../domain/messages';
 import { HISTORIES, recordHistory, recording } from './record';
 import { eventually } from '../support/harness';
 import { startWorldHarness } from '../support/world-harness';

@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { parseAppConfig } from '../../worker/app-config';
+import { parseAppConfig } from '../../config/app-config';
 import type { ActivityDeps } from '../../activities';
 import { createOktaClient } from '../../activities/okta/client';
 import { scanScheduleId } from '../../cli/scan-client';
 import type { RemediationStatus } from '../../domain/types';
-import { remediationWorkflowId, statusQuery } from '../../workflows/messages';
+import { remediationWorkflowId, statusQuery } from '../../domain/messages';
 import { createRemediationWorker } from '../../worker/worker';
 import { OktaSim, type OktaSimOptions } from '../../sim/okta';
 
@@ -28,6 +28,9 @@ export interface Harness {
   waitForPhase(appId: string, phase: RemediationStatus['phase']): Promise<RemediationStatus>;
   close(): Promise<void>;
 }
+
+/** Okta's rules (buckets, a token's share, the concurrency cap) at 80 times its default rates. */
+export const TEST_RATE_LIMIT = { limit: 48_000, logsLimit: 9_600 };
 
 export function temporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
@@ -63,7 +66,9 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const address = temporalAddress();
-  const sim = options.okta ?? new OktaSim({ syncDelayMs: 30, ...options.sim });
+  // Tests poll syncState every 25 ms, 80 times as often as a worker does (2 s): Okta's limits are
+  // scaled by as much. The pacing tests use a real org's limits, scaled in time instead.
+  const sim = options.okta ?? new OktaSim({ syncDelayMs: 30, rateLimit: TEST_RATE_LIMIT, ...options.sim });
   if (!options.okta) await sim.start();
   const notices: string[] = [];
   const connection = await NativeConnection.connect({ address });

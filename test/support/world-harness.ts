@@ -3,10 +3,10 @@
  * has access, the worker configured with the pipeline's own vendor credentials and the per-app
  * settings an admin would write.
  */
-import { parseAppConfig } from '../../worker/app-config';
-import type { VendorCredentials } from '../../worker/config';
+import { parseAppConfig } from '../../config/app-config';
+import type { VendorCredentials } from '../../config/worker-config';
 import { SimWorld, type SeededWorld, type SeedOptions } from '../../sim/world';
-import { startHarness, type Harness } from './harness';
+import { startHarness, TEST_RATE_LIMIT, type Harness } from './harness';
 import { pipelineVendors, seededAppSettings } from '../../sim/pipeline-settings';
 
 export { pipelineVendors } from '../../sim/pipeline-settings';
@@ -31,7 +31,7 @@ export interface WorldHarnessOptions {
 }
 
 export async function startWorldHarness(opts: WorldHarnessOptions = {}): Promise<WorldHarness> {
-  const world = await SimWorld.start({ syncDelayMs: 30 });
+  const world = await SimWorld.start({ syncDelayMs: 30, okta: { rateLimit: TEST_RATE_LIMIT } });
   const seeded = world.seed(opts.seed);
   opts.breakWith?.(world);
   const apps: Record<string, Record<string, unknown>> = seededAppSettings(seeded);

@@ -1,4 +1,4 @@
-import { ConfigError, loadTaskQueue, loadWorkerConfig } from '../../worker/config';
+import { ConfigError, loadTaskQueue, loadWorkerConfig } from '../../config/worker-config';
 
 const base = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: 'tok-secret-123' };
 

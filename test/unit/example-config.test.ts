@@ -1,7 +1,7 @@
 /** The example configuration the README shows is a valid one, and means what the README says. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAppConfig } from '../../worker/app-config';
+import { parseAppConfig } from '../../config/app-config';
 
 const FILE = path.resolve(__dirname, '../../okta-remediation.example.json');
 const README = path.resolve(__dirname, '../../README.md');

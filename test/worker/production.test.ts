@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { reportReauth, startRemediation } from '../../cli/remediation-client';
+import { reportReauth, startRemediation } from '../../client/remediations';
 import { freePort } from '../../scripts/dev-server';
 import { OktaSim } from '../../sim/okta';
 import { seedDemo } from '../../sim/seed';
-import { remediationWorkflowId, statusQuery } from '../../workflows/messages';
+import { remediationWorkflowId, statusQuery } from '../../domain/messages';
 import { startWorkerProcess, type RunningCli } from '../support/cli';
 import { clearTaskQueue, eventually, temporalAddress } from '../support/harness';
 

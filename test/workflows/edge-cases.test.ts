@@ -4,11 +4,11 @@
  * user assigned or calls a finished removal "skipped". Each on the real dev server.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { cancelRemediation, confirmReauth, reportReauth, startRemediation } from '../../cli/remediation-client';
+import { cancelRemediation, confirmReauth, reportReauth, startRemediation } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
-import { addFailedUsersSignal, remediationWorkflowId } from '../../workflows/messages';
+import { parseAppConfig } from '../../config/app-config';
+import { addFailedUsersSignal, remediationWorkflowId } from '../../domain/messages';
 import { startReceiver, type Receiver } from '../notifications/support';
 import { recordHistory, recording } from '../replay/record';
 import { eventually, startHarness, type Harness } from '../support/harness';

@@ -3,13 +3,13 @@
  * verification. And when someone stops it: a cancellation in the middle of the retries leaves a
  * report that says, consistently, which users were done and which were not.
  */
-import { cancelRemediation, remediationStatus, startRemediation } from '../../cli/remediation-client';
+import { cancelRemediation, remediationStatus, startRemediation } from '../../client/remediations';
 import { renderWaitReport } from '../../cli/wait-report';
 import { countResults } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
-import { reauthCompletedSignal, remediationWorkflowId } from '../../workflows/messages';
+import { parseAppConfig } from '../../config/app-config';
+import { reauthCompletedSignal, remediationWorkflowId } from '../../domain/messages';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { historyOf, messagesOf } from './human-loop.support';
 

@@ -4,11 +4,11 @@
  * official `temporal` CLI, and the audit of who Okta's System Log says changed the app.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startRemediation } from '../../cli/remediation-client';
+import { startRemediation } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
-import { confirmReauthUpdate, reauthCompletedSignal, remediationWorkflowId, snoozeUpdate } from '../../workflows/messages';
+import { parseAppConfig } from '../../config/app-config';
+import { confirmReauthUpdate, reauthCompletedSignal, remediationWorkflowId, snoozeUpdate } from '../../domain/messages';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { historyOf, messagesOf, temporalCli } from './human-loop.support';
 

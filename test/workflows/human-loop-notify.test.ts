@@ -3,13 +3,13 @@
  * loopback (an HTTP server for the webhook, smtp-server for email): it says what failed, why, the
  * steps and the command; a channel that fails is retried or recorded, and never holds up the others.
  */
-import { startRemediation } from '../../cli/remediation-client';
+import { startRemediation } from '../../client/remediations';
 import { EMAIL_SUBJECT_PREFIX } from '../../activities/notifications/email';
 import type { WebhookPayload } from '../../activities/notifications/webhook';
 import type { RemediationStatus } from '../../domain/types';
 import { DOCUSIGN_APP } from '../../sim/people';
 import { seedDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
+import { parseAppConfig } from '../../config/app-config';
 import { startReceiver, type Receiver } from '../notifications/support';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { setEnv, startSmtp, type SmtpReceiver } from './human-loop.support';

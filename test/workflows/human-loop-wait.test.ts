@@ -5,15 +5,15 @@
  * cadence is read from the timers the workflow started (their configured durations).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startRemediation } from '../../cli/remediation-client';
+import { startRemediation } from '../../client/remediations';
 import { EMAIL_SUBJECT_PREFIX } from '../../activities/notifications/email';
 import { countResults } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
 import { DOCUSIGN_APP } from '../../sim/people';
 import { seedDemo } from '../../sim/seed';
-import { parseAppConfig } from '../../worker/app-config';
+import { parseAppConfig } from '../../config/app-config';
 import type { WebhookPayload } from '../../activities/notifications/webhook';
-import { remediationWorkflowId, snoozeUpdate } from '../../workflows/messages';
+import { remediationWorkflowId, snoozeUpdate } from '../../domain/messages';
 import { startReceiver, type Receiver } from '../notifications/support';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { historyOf, messagesOf, setEnv, startSmtp, timersOf, type SmtpReceiver } from './human-loop.support';

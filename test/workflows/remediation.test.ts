@@ -1,10 +1,10 @@
 /** The remediation workflow end to end on the real dev server, against the simulated org. */
 import { WorkflowFailedError } from '@temporalio/client';
-import { CliError, EXIT } from '../../cli/errors';
-import { cancelRemediation, remediationStatus, reportReauth, startRemediation, waitForDiagnosis } from '../../cli/remediation-client';
+import { CliError, EXIT } from '../../client/errors';
+import { cancelRemediation, remediationStatus, reportReauth, startRemediation, waitForDiagnosis } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
-import { addFailedUsersSignal, remediationWorkflowId, statusQuery } from '../../workflows/messages';
+import { addFailedUsersSignal, remediationWorkflowId, statusQuery } from '../../domain/messages';
 import { eventually, historyText, startHarness, type Harness } from '../support/harness';
 import { capturedLogs } from '../support/log-capture';
 

@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { reportReauth } from '../../cli/remediation-client';
+import { reportReauth } from '../../client/remediations';
 import { DEFAULT_SCHEDULE_SETTINGS, runScanNow, scanScheduleId, upsertScanSchedule, type ScheduleSettings } from '../../cli/scan-client';
 import { DEFAULT_SCAN_SETTINGS, OKTA_LOG_RETENTION_MS, type ScanResult, type ScanSettings, type ScanState } from '../../domain/scan';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo, type SeededApp } from '../../sim/seed';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { remediationWorkflowId } from '../../domain/messages';
 import { recordHistory, recording } from '../replay/record';
 import { eventually, startHarness, type Harness } from '../support/harness';
 

@@ -2,7 +2,7 @@
  * Every cause the DocuSign and GitHub support articles name, played in the simulated world: the
  * remediation's diagnosis names it first, with its evidence and this app's values in the steps.
  */
-import { confirmReauth, startRemediation } from '../../cli/remediation-client';
+import { confirmReauth, startRemediation } from '../../client/remediations';
 import type { CauseId, RemediationStatus } from '../../domain/types';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause } from '../../sim/world';
 import { pipelineVendors, startWorldHarness, type WorldHarness } from '../support/world-harness';

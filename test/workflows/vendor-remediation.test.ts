@@ -2,9 +2,9 @@
  * Verification against the vendor, deprovisioning by policy, and the test-user round trip, in the
  * simulated world where Okta, DocuSign and GitHub agree on who has access.
  */
-import { approveDeprovision, reportReauth, startRemediation } from '../../cli/remediation-client';
+import { approveDeprovision, reportReauth, startRemediation } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
-import { remediationWorkflowId } from '../../workflows/messages';
+import { remediationWorkflowId } from '../../domain/messages';
 import { capturedLogs } from '../support/log-capture';
 import { eventually, historyText } from '../support/harness';
 import { startWorldHarness, type WorldHarness } from '../support/world-harness';

@@ -18,13 +18,14 @@ import {
   statusQuery,
   type AddFailedUsersArgs,
   type VerificationResult,
-} from '../workflows/messages';
-import type { remediateApp, RemediationInput } from '../workflows/remediation';
-import { OKTA_APP_ID } from '../workflows/search-attributes';
+  type RemediateApp,
+  type RemediationInput,
+} from '../domain/messages';
+import { OKTA_APP_ID } from '../domain/search-attributes';
 import { CliError, EXIT } from './errors';
 
 export interface StartResult {
-  handle: WorkflowHandle<typeof remediateApp>;
+  handle: WorkflowHandle<RemediateApp>;
   /** False when a remediation for this app was already running and is returned instead. */
   started: boolean;
   runId: string;
@@ -54,7 +55,7 @@ export async function startRemediation(client: Client, taskQueue: string, input:
   try {
     // A race with another starter fails here for the loser (the conflict policy's default), which
     // then joins the winner's run: one workflow per app, and each caller says what it did.
-    const handle = await client.workflow.start<typeof remediateApp>('remediateApp', { ...remediationStartOptions(taskQueue, input), workflowIdConflictPolicy: 'FAIL' });
+    const handle = await client.workflow.start<RemediateApp>('remediateApp', { ...remediationStartOptions(taskQueue, input), workflowIdConflictPolicy: 'FAIL' });
     const desc = await handle.describe();
     return { handle, started: true, runId: handle.firstExecutionRunId, startTime: desc.startTime };
   } catch (err) {
@@ -90,7 +91,7 @@ export async function startOrJoinRemediation(client: Client, taskQueue: string, 
     fresh = notHandledBy(closed, users);
     if (fresh.length === 0) return { workflowId: latest.handle.workflowId, runId: latest.runId, action: 'handled' };
   }
-  const handle = await client.workflow.signalWithStart<typeof remediateApp, [AddFailedUsersArgs]>('remediateApp', {
+  const handle = await client.workflow.signalWithStart<RemediateApp, [AddFailedUsersArgs]>('remediateApp', {
     ...remediationStartOptions(taskQueue, { appId }),
     signal: addFailedUsersSignal,
     signalArgs: [{ users: fresh }],
@@ -101,7 +102,7 @@ export async function startOrJoinRemediation(client: Client, taskQueue: string, 
 
 /** The app's latest remediation run, running or closed. */
 async function latestRun(client: Client, appId: string) {
-  const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
+  const handle = client.workflow.getHandle<RemediateApp>(remediationWorkflowId(appId));
   try {
     const desc = await handle.describe();
     return { handle, runId: desc.runId, status: desc.status.name, startTime: desc.startTime };
@@ -206,7 +207,7 @@ export async function temporalStatusOf(handle: WorkflowHandle, appId: string): P
  * failed or cancelled run answers the query (which needs a worker).
  */
 export async function remediationStatus(client: Client, appId: string): Promise<{ status: RemediationStatus; temporalStatus: string }> {
-  const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
+  const handle = client.workflow.getHandle<RemediateApp>(remediationWorkflowId(appId));
   const temporalStatus = await temporalStatusOf(handle, appId);
   if (temporalStatus === 'COMPLETED') return { status: await handle.result(), temporalStatus };
   return { status: await handle.query(statusQuery), temporalStatus };
@@ -214,7 +215,7 @@ export async function remediationStatus(client: Client, appId: string): Promise<
 
 /** Wait until the remediation has left `diagnosing` (or ended), reporting an unknown app as such. */
 export async function waitForDiagnosis(client: Client, appId: string, timeoutMs: number): Promise<RemediationStatus | undefined> {
-  const handle = client.workflow.getHandle<typeof remediateApp>(remediationWorkflowId(appId));
+  const handle = client.workflow.getHandle<RemediateApp>(remediationWorkflowId(appId));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const desc = await handle.describe();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import type { AppPolicy } from '../domain/types';
-import { ConfigError } from './config';
+import { ConfigError } from './worker-config';
 
 const duration = z.string().refine(
   (v) => {

@@ -1,6 +1,16 @@
 /** The remediation workflow's messages: what the CLI, scripts and `temporal workflow signal` may send. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AffectedUser, RemediationStatus } from '../domain/types';
+import type { AffectedUser, RemediationStatus } from './types';
+
+/** The remediation workflow's input: what a client starts it with. */
+export interface RemediationInput {
+  appId: string;
+  /** How many users are re-pushed at once; Okta's rate limits are per endpoint. */
+  retryConcurrency?: number;
+}
+
+/** The remediation workflow's signature, for typed client handles (the workflow type is 'remediateApp'). */
+export type RemediateApp = (input: RemediationInput) => Promise<RemediationStatus>;
 
 export interface ReauthCompletedArgs {
   /** Who re-authenticated the app in Okta (an email or username). */
