@@ -52,13 +52,12 @@ export class OktaRateBudget {
     if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
   }
 
-  /** Waits until `bucket` has budget and a slot is free, then takes both; `onWait` runs about every second of waiting. */
-  async acquire(bucket: string, onWait?: () => void): Promise<void> {
+  /** Waits until `bucket` has budget and a slot is free, then takes both. */
+  async acquire(bucket: string): Promise<void> {
     const started = Date.now();
     for (;;) {
       const waitMs = this.waitFor(bucket, Date.now());
       if (waitMs === 0) break;
-      onWait?.();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(waitMs, 1000));
         function done() {

@@ -34,7 +34,8 @@ class CredentialRefused extends Error {}
 
 export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
   /** The settings behind one environment's session: the second (demo) one has its own user. */
-  const settingsFor = (env: DocuSignEnvironmentCredential) => (env === creds?.environments[0] ? SETTINGS : SETTINGS.replace('DOCUSIGN_USER_ID', 'DOCUSIGN_DEMO_USER_ID'));
+  const userSettingOf = (env: DocuSignEnvironmentCredential) => (env === creds?.environments[0] ? 'DOCUSIGN_USER_ID' : 'DOCUSIGN_DEMO_USER_ID');
+  const settingsFor = (env: DocuSignEnvironmentCredential) => SETTINGS.replace('DOCUSIGN_USER_ID', userSettingOf(env));
   const oauthClient = (host: string) => {
     const client = new ApiClient();
     client.setOAuthBasePath(host); // must come after setBasePath, which resets it
@@ -189,8 +190,7 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       ],
     });
     if (adminAccounts.length === 0) {
-      const userSetting = primary.env === creds!.environments[0] ? 'DOCUSIGN_USER_ID' : 'DOCUSIGN_DEMO_USER_ID';
-      result.hints.push(`If ${accountId} is the right account, make the pipeline's DocuSign user (${userSetting}) a member of it, so the pipeline can check it.`);
+      result.hints.push(`If ${accountId} is the right account, make the pipeline's DocuSign user (${userSettingOf(primary.env)}) a member of it, so the pipeline can check it.`);
     }
     if (otherUnchecked) {
       find(result, { cause: 'docusign-environment-mismatch', confidence: 0.4, blocking: false, evidence: [`DocuSign: ${otherUnchecked}, so ${accountId} may belong to it.`] });
