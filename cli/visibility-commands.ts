@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PHASES, type Phase, type Vendor } from '../domain/types';
 import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
-import { remediationWorkflowId } from '../domain/messages';
+import { REMEDIATION_WORKFLOW_TYPES, remediationWorkflowId } from '../domain/messages';
 import { AFFECTED_USERS, OKTA_APP_ID, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../domain/search-attributes';
 import { CliError, EXIT } from '../client/errors';
 import { appIdOption, parseWith, type Io } from './options';
@@ -28,7 +28,7 @@ export interface ListedRemediation {
 
 /** The Visibility query; every value in it was validated against a closed list. */
 export function listQuery(taskQueue: string, filters: { phase?: Phase; vendor?: Vendor }): string {
-  const clauses = ['WorkflowType = "remediateApp"', `TaskQueue = "${taskQueue}"`];
+  const clauses = [`WorkflowType IN (${REMEDIATION_WORKFLOW_TYPES.map((t) => `"${t}"`).join(', ')})`, `TaskQueue = "${taskQueue}"`];
   if (filters.phase) clauses.push(`${REMEDIATION_PHASE.name} = "${filters.phase}"`);
   if (filters.vendor) clauses.push(`${OKTA_VENDOR.name} = "${filters.vendor}"`);
   return clauses.join(' AND ');

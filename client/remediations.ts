@@ -20,6 +20,7 @@ import {
   type VerificationResult,
   type RemediateApp,
   type RemediationInput,
+  REMEDIATION_WORKFLOW_TYPE,
 } from '../domain/messages';
 import { OKTA_APP_ID } from '../domain/search-attributes';
 import { CliError, EXIT } from './errors';
@@ -55,7 +56,7 @@ export async function startRemediation(client: Client, taskQueue: string, input:
   try {
     // A race with another starter fails here for the loser (the conflict policy's default), which
     // then joins the winner's run: one workflow per app, and each caller says what it did.
-    const handle = await client.workflow.start<RemediateApp>('remediateApp', { ...remediationStartOptions(taskQueue, input), workflowIdConflictPolicy: 'FAIL' });
+    const handle = await client.workflow.start<RemediateApp>(REMEDIATION_WORKFLOW_TYPE, { ...remediationStartOptions(taskQueue, input), workflowIdConflictPolicy: 'FAIL' });
     const desc = await handle.describe();
     return { handle, started: true, runId: handle.firstExecutionRunId, startTime: desc.startTime };
   } catch (err) {
@@ -91,7 +92,7 @@ export async function startOrJoinRemediation(client: Client, taskQueue: string, 
     fresh = notHandledBy(closed, users);
     if (fresh.length === 0) return { workflowId: latest.handle.workflowId, runId: latest.runId, action: 'handled' };
   }
-  const handle = await client.workflow.signalWithStart<RemediateApp, [AddFailedUsersArgs]>('remediateApp', {
+  const handle = await client.workflow.signalWithStart<RemediateApp, [AddFailedUsersArgs]>(REMEDIATION_WORKFLOW_TYPE, {
     ...remediationStartOptions(taskQueue, { appId }),
     signal: addFailedUsersSignal,
     signalArgs: [{ users: fresh }],

@@ -9,8 +9,13 @@ export interface RemediationInput {
   retryConcurrency?: number;
 }
 
-/** The remediation workflow's signature, for typed client handles (the workflow type is 'remediateApp'). */
+/** The remediation workflow's signature, for typed client handles. */
 export type RemediateApp = (input: RemediationInput) => Promise<RemediationStatus>;
+
+/** The workflow type new remediations start as (workflows/remediation/). */
+export const REMEDIATION_WORKFLOW_TYPE = 'remediateAppV2';
+/** Every remediation workflow type, the frozen first one included: lists and queries cover both. */
+export const REMEDIATION_WORKFLOW_TYPES = ['remediateApp', REMEDIATION_WORKFLOW_TYPE] as const;
 
 export interface ReauthCompletedArgs {
   /** Who re-authenticated the app in Okta (an email or username). */

@@ -15,7 +15,7 @@ import { renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
 import { pipelineVendors, seededAppSettings } from '../sim/pipeline-settings';
 import { SimWorld } from '../sim/world';
-import { remediationWorkflowId, statusQuery } from '../domain/messages';
+import { REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId, statusQuery } from '../domain/messages';
 import { connectClient, connectWorker, temporalTarget } from '../worker/temporal';
 import { createRemediationWorker } from '../worker/worker';
 import { freePort, isServing, startDevServer, type DevServer } from './dev-server';
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     say();
     say(`Both workflows are in the Temporal server's history${temporal.server ? ' (.temporal/dev.db; `npm run server` to browse them)' : ''}.`);
     const bin = path.relative(process.cwd(), findTemporalCli() ?? 'temporal') || 'temporal';
-    say(`List them: ${bin} workflow list --query 'WorkflowType = "remediateApp"'`);
+    say(`List them: ${bin} workflow list --query 'WorkflowType = "${REMEDIATION_WORKFLOW_TYPE}"'`);
   } finally {
     worker.shutdown();
     await workerRun;

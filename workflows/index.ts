@@ -1,3 +1,5 @@
 /** Entry point of the workflow bundle: every workflow the worker runs. */
-export { remediateApp } from './remediation';
+export { remediateAppV2 } from './remediation/remediate-app';
+/** Frozen: finishes the remediations started before remediateAppV2 (see the README's "Upgrading"). */
+export { remediateApp } from './frozen/remediate-app-v1';
 export { scanOktaLog } from './scan';

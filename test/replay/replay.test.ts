@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { approveDeprovision, cancelRemediation, confirmReauth, reportReauth, snoozeReminders, startRemediation } from '../../client/remediations';
-import { addFailedUsersSignal, approveDeprovisionSignal, remediationWorkflowId } from '../../domain/messages';
+import { addFailedUsersSignal, approveDeprovisionSignal, REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId } from '../../domain/messages';
 import { HISTORIES, recordHistory, recording } from './record';
 import { eventually } from '../support/harness';
 import { startWorldHarness } from '../support/world-harness';
@@ -32,7 +32,7 @@ if (recording) {
       const reason = 'The credentials used to connect to the API were invalid; please check your configuration';
       const sent = [...github.pushFailed.map((id) => [id, 'push'] as const), ...github.deprovisionFailed.map((id) => [id, 'deprovision'] as const)];
       const workflowId = remediationWorkflowId(github.appId);
-      await h.client.workflow.signalWithStart('remediateApp', {
+      await h.client.workflow.signalWithStart(REMEDIATION_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: h.taskQueue,
         args: [{ appId: github.appId }],

@@ -7,13 +7,13 @@
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import * as wf from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import type { Activities } from '../activities';
-import { POLLING_ACTIVITY_TIMEOUT_MS } from '../domain/activity-timeouts';
-import { withVendorProbe } from '../domain/diagnosis';
-import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../domain/message-input';
-import { formatDuration, renderMarkdown } from '../domain/report';
-import type { NoticeKind } from '../domain/notice';
-import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult, VendorProbe } from '../domain/types';
+import type { Activities } from '../../activities';
+import { POLLING_ACTIVITY_TIMEOUT_MS } from '../../domain/activity-timeouts';
+import { withVendorProbe } from '../../domain/diagnosis';
+import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../../domain/message-input';
+import { formatDuration, renderMarkdown } from '../../domain/report';
+import type { NoticeKind } from '../../domain/notice';
+import type { AffectedUser, AppPolicy, Confirmation, ConfirmationStep, Diagnosis, NotificationRecord, Phase, ReauthClaim, RemediationStatus, UserResult, VendorProbe } from '../../domain/types';
 import {
   addFailedUsersSignal,
   approveDeprovisionSignal,
@@ -24,8 +24,8 @@ import {
   snoozeUpdate,
   statusQuery,
   type RemediationInput,
-} from '../domain/messages';
-import { AFFECTED_USERS, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../domain/search-attributes';
+} from '../../domain/messages';
+import { AFFECTED_USERS, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_PHASE } from '../../domain/search-attributes';
 
 /** Failures that retrying cannot fix: the step stops and says why. */
 const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned', 'AssignedInOkta'];

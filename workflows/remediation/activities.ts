@@ -1,0 +1,40 @@
+/** The activities the remediation calls, with the timeouts and retries each kind of call needs. */
+import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { Activities } from '../../activities';
+import { POLLING_ACTIVITY_TIMEOUT_MS } from '../../domain/activity-timeouts';
+
+/** Failures that retrying cannot fix: the step stops and says why. */
+const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned', 'AssignedInOkta'];
+const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE };
+
+const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
+/** Activities that wait on Okta or the vendor heartbeat while they poll. */
+const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: '1 minute', retry };
+/** A vendor probe gives up within seconds: the diagnosis says the vendor was not checked, the canary push decides a re-auth. */
+const PROBE: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 4 } };
+export const NOTIFY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
+};
+
+const quick = proxyActivities<Activities>(QUICK);
+const polling = proxyActivities<Activities>(POLLING);
+type Input<K extends keyof Activities> = Parameters<Activities[K]>[0];
+
+/** Every activity runs with a one-line summary, so the Web UI's event list reads as a story. */
+export const diagnoseApp = (summary: string, input: Input<'diagnoseApp'>) => quick.diagnoseApp.executeWithOptions({ ...QUICK, summary }, [input]);
+export const probeVendor = (summary: string, input: Input<'probeVendor'>) => quick.probeVendor.executeWithOptions({ ...PROBE, summary }, [input]);
+export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
+export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
+export const repushUser = (summary: string, input: Input<'repushUser'>) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
+export const assignTestUser = (summary: string, input: Input<'assignTestUser'>) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
+export const unassignTestUser = (summary: string, input: Input<'unassignTestUser'>) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
+export const awaitVendorAccess = (summary: string, input: Input<'awaitVendorAccess'>) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);
+/** A channel that fails is retried on its own and never holds up the others or the remediation. */
+export const deliverNotice = (summary: string, input: Input<'deliverNotice'>) => proxyActivities<Activities>(NOTIFY).deliverNotice.executeWithOptions({ ...NOTIFY, summary }, [input]);
+
+/** What an activity's failure says, for a report line. */
+export const failureMessage = (err: unknown) => (err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String((err as Error)?.message ?? err));
+/** A failure of the activity itself (not a cancellation, not a bug in the workflow): the phase records it and goes on. */
+export const isActivityFailure = (err: unknown): err is ActivityFailure => err instanceof ActivityFailure && !isCancellation(err);

@@ -1,0 +1,87 @@
+/**
+ * One durable remediation per Okta app, read as its pipeline: diagnose (Okta and the vendor) →
+ * remove the access of people whose deprovision failed (per policy) → await a verified re-auth →
+ * retry every affected user → confirm with a test user → report. Each phase lives in its own file
+ * beside this one; the workflow decides, activities act.
+ */
+import { ApplicationFailure, CancellationScope, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
+import { withVendorProbe } from '../../domain/diagnosis';
+import type { RemediationInput } from '../../domain/messages';
+import type { RemediationStatus, VendorProbe } from '../../domain/types';
+import { OKTA_APP_LABEL, OKTA_VENDOR } from '../../domain/search-attributes';
+import { diagnoseApp, failureMessage, isActivityFailure, probeVendor } from './activities';
+import { awaitVerifiedReauth } from './await-reauth';
+import { finish } from './finish';
+import { handleMessages } from './messages';
+import { noticesDelivered, notify } from './notify';
+import { work } from './retry';
+import { createRemediation, now, type Remediation } from './state';
+import { confirmWithTestUser } from './test-user';
+
+/** The workflow type since the release of 2026-12-05; `remediateApp` (workflows/frozen/) finishes the runs started before it. */
+export async function remediateAppV2(input: RemediationInput): Promise<RemediationStatus> {
+  const r = createRemediation(input);
+  // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
+  handleMessages(r);
+  try {
+    r.publish();
+    if (!(await diagnose(r))) return await finish(r, 'completed', 'completed');
+    // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
+    // own credential, so it need not wait for Okta's to be fixed.
+    await work(r, (u) => u.kind === 'deprovision');
+    const announce = () => {
+      notify(r, 'diagnosed');
+      if (r.state.results.some((x) => x.outcome === 'awaiting_approval')) notify(r, 'deprovision_approval_needed');
+    };
+    if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
+    r.enter('retrying');
+    await work(r, () => true);
+    if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);
+    // Approvals that arrived meanwhile are honoured before the report is final.
+    await work(r, () => true);
+    return await finish(r, 'completed', 'completed');
+  } catch (err) {
+    return await failed(r, err);
+  }
+}
+
+/** Reads Okta and probes the vendor; false when there is nothing to remediate. */
+async function diagnose(r: Remediation): Promise<boolean> {
+  const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId });
+  r.policy = okta.policy;
+  const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId: r.appId, credentialFailing: okta.credentialFailing }).catch(
+    (err: unknown): VendorProbe => {
+      // The vendor cannot be checked now: diagnose from Okta's side and say why.
+      if (!isActivityFailure(err)) throw err;
+      return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
+    },
+  );
+  r.setDiagnosis(withVendorProbe(okta, probe));
+  upsertSearchAttributes([
+    { key: OKTA_APP_LABEL, value: okta.app.label },
+    { key: OKTA_VENDOR, value: okta.app.vendor },
+  ]);
+  r.addAffected(okta.affected);
+  return r.state.affected.length > 0 || okta.credentialFailing;
+}
+
+/** A cancellation or a failure is said on the app's channels, then ends the workflow. */
+async function failed(r: Remediation, err: unknown): Promise<never> {
+  const { state } = r;
+  state.finishedAt = now();
+  if (isCancellation(err)) {
+    state.cancellation ??= { reason: 'Cancelled through Temporal.', at: now() };
+    r.enter('cancelled');
+    await CancellationScope.nonCancellable(async () => {
+      notify(r, 'cancelled');
+      await noticesDelivered(r);
+    });
+    throw err;
+  }
+  state.error = failureMessage(err);
+  r.enter('failed');
+  notify(r, 'failed');
+  await noticesDelivered(r);
+  const cause = isActivityFailure(err) && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+  throw ApplicationFailure.nonRetryable(`Remediation of app ${r.appId} failed: ${state.error}`, cause ?? 'RemediationFailed');
+}
