@@ -2,6 +2,7 @@
  * The largest payload a workflow history holds (activity inputs and results, signals, updates,
  * the result, ...): the figure Temporal's 2 MB blob limit applies to, one field at a time.
  */
+import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 
 type History = temporal.api.history.v1.IHistory;
@@ -27,4 +28,19 @@ export function largestPayloadBytes(history: History): number {
   };
   visit(history.events ?? []);
   return largest;
+}
+
+/**
+ * A run's whole history, read 100 events a page: one page of a big run's default size can pass
+ * gRPC's 4 MB message limit, where the SDK's fetchHistory fails.
+ */
+export async function fetchHistoryInPages(client: Client, workflowId: string, runId?: string): Promise<History> {
+  const events: NonNullable<History['events']> = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 100, nextPageToken });
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return { events };
 }

@@ -13,12 +13,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createOktaClient, DEFAULT_OKTA_PACING } from '../activities/okta/client';
 import { reportReauth, startRemediation } from '../client/remediations';
 import type { RemediationStatus } from '../domain/types';
-import { startDevServer } from '../scripts/dev-server';
+import { PAYLOAD_BOUND, startDevServer } from '../scripts/dev-server';
 import { OktaSim } from '../sim/okta';
 import { remediationWorkflowId, statusQuery } from '../domain/messages';
 import { parseAppConfig } from '../config/app-config';
 import { createRemediationWorker } from '../worker/worker';
-import { largestPayloadBytes } from './payloads';
+import { countResults } from '../domain/report';
+import { fetchHistoryInPages, largestPayloadBytes } from './payloads';
 
 interface Options {
   users: number;
@@ -50,7 +51,7 @@ function parseOptions(argv: string[]): Options {
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startDevServer();
+  const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND });
   const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate }, latencyMs: o.latencyMs });
   await sim.start();
   const appId = sim.addApp({ name: 'docusign', label: 'DocuSign' });
@@ -94,15 +95,15 @@ async function main(): Promise<void> {
     const report = (await handle.result()) as RemediationStatus;
     const elapsedMs = Date.now() - t1;
     const oktaRequests = sim.requestCount() - requestsBefore;
-    const history = await handle.fetchHistory();
+    const history = await fetchHistoryInPages(client, handle.workflowId);
     // The fewest requests the retry needs is one per user, at the worker's share of the bucket.
     const boundMs = Math.round((o.users / (o.oktaRate * DEFAULT_OKTA_PACING.share)) * 60_000);
     const figures = {
       users: o.users,
       concurrency: o.concurrency,
       oktaRate: o.oktaRate,
-      succeeded: report.results.filter((r) => r.outcome === 'succeeded').length,
-      stillFailing: report.results.filter((r) => r.outcome === 'still_failing').length,
+      succeeded: countResults(report).succeeded,
+      stillFailing: countResults(report).still_failing,
       diagnoseMs,
       elapsedMs,
       boundMs,

@@ -7,7 +7,8 @@ import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
 import { CliError, EXIT } from '../client/errors';
 import { durationMs } from './duration';
-import { approveDeprovision, cancelRemediation, confirmReauth, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from '../client/remediations';
+import { approveDeprovision, cancelRemediation, confirmReauth, fullRemediationStatus, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from '../client/remediations';
+import { addReportCommand } from './report-command';
 import { addScanCommands } from './scan-commands';
 import { addSimCommands } from './sim-commands';
 import { addVisibilityCommands } from './visibility-commands';
@@ -113,11 +114,12 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('status')
-    .description('Show the phase, diagnosis, affected users and per-user results of an app\'s remediation')
+    .description("Show the phase, diagnosis and per-user results of an app's remediation (over 100 users: counts and the first open ones; --json lists all)")
     .addOption(appIdOption())
     .option('--json', 'print JSON')
     .action(async (opts: { app: string; json?: boolean }) => {
-      const { status, temporalStatus } = await remediationStatus(await connectClient(), opts.app);
+      // JSON lists every user, read a page at a time; the text shows counts and the first open users.
+      const { status, temporalStatus } = await (opts.json ? fullRemediationStatus : remediationStatus)(await connectClient(), opts.app);
       io.out(opts.json ? JSON.stringify({ temporalStatus, ...status }, null, 2) + '\n' : [renderText(status), renderWaitReport(status)].filter(Boolean).join('\n') + '\n');
     });
 
@@ -132,6 +134,7 @@ export function buildProgram(io: Io): Command {
       io.out(`Cancellation of the remediation of app ${opts.app} requested.\n`);
     });
 
+  addReportCommand(program, io);
   addScanCommands(program, io);
   addVisibilityCommands(program, io);
   addSimCommands(program, io);

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { progressBar } from '../domain/progress';
-import { countResults, phaseText, renderText } from '../domain/report';
+import { affectedCount, countResults, phaseText, renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
 import { remediationWorkflowId, statusQuery } from '../domain/messages';
 import { CliError, EXIT } from '../client/errors';
@@ -21,17 +21,19 @@ export interface WatchOptions {
 function progressLine(s: RemediationStatus): string {
   const app = s.diagnosis ? `${s.diagnosis.app.label} (${s.appId})` : s.appId;
   const c = countResults(s);
+  const total = affectedCount(s);
   const line = `${app}: ${phaseText(s)}`;
-  if (s.phase === 'retrying' || (s.phase === 'completed' && s.affected.length > 0)) {
+  if (s.phase === 'retrying' || (s.phase === 'completed' && total > 0)) {
     const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
-    return `${line} ${progressBar(s.results.length, s.affected.length)} users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}`;
+    return `${line} ${progressBar(total - c.pending, total)} users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}`;
   }
-  return s.affected.length > 0 ? `${line} (${s.affected.length} affected users)` : line;
+  return total > 0 ? `${line} (${total} affected users)` : line;
 }
 
 function progressEvent(s: RemediationStatus) {
   const c = countResults(s);
-  return { type: 'progress', appId: s.appId, phase: s.phase, done: s.results.length, total: s.affected.length, succeeded: c.succeeded, stillFailing: c.still_failing, skipped: c.skipped, awaitingApproval: c.awaiting_approval };
+  const total = affectedCount(s);
+  return { type: 'progress', appId: s.appId, phase: s.phase, done: total - c.pending, total, succeeded: c.succeeded, stillFailing: c.still_failing, skipped: c.skipped, awaitingApproval: c.awaiting_approval };
 }
 
 export async function watchRemediation(client: Client, appId: string, io: Io, opts: WatchOptions): Promise<void> {

@@ -6,13 +6,14 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { notHandledBy } from '../domain/scan';
-import type { AffectedUser, RemediationStatus } from '../domain/types';
+import type { AffectedUser, RemediationStatus, UserReportLine, UserResult } from '../domain/types';
 import {
   addFailedUsersSignal,
   approveDeprovisionUpdate,
   cancelReasonSignal,
   confirmReauthUpdate,
   reauthCompletedSignal,
+  reportPageQuery,
   remediationWorkflowId,
   snoozeUpdate,
   statusQuery,
@@ -212,6 +213,41 @@ export async function remediationStatus(client: Client, appId: string): Promise<
   const temporalStatus = await temporalStatusOf(handle, appId);
   if (temporalStatus === 'COMPLETED') return { status: await handle.result(), temporalStatus };
   return { status: await handle.query(statusQuery), temporalStatus };
+}
+
+/**
+ * Every user of the app's latest remediation with their outcome, read a page at a time so a report
+ * of any size streams. A run of the frozen first type lists every user in its status instead.
+ */
+export async function* reportLines(client: Client, appId: string): AsyncGenerator<UserReportLine> {
+  const handle = client.workflow.getHandle<RemediateApp>(remediationWorkflowId(appId));
+  await temporalStatusOf(handle, appId);
+  if ((await handle.describe()).type !== REMEDIATION_WORKFLOW_TYPE) {
+    const { status } = await remediationStatus(client, appId);
+    const results = new Map(status.results.map((r) => [`${r.kind}:${r.userId}`, r]));
+    for (const user of status.affected) yield { user, result: results.get(`${user.kind}:${user.userId}`) };
+    return;
+  }
+  let after: string | undefined;
+  do {
+    const page = await handle.query(reportPageQuery, { after });
+    yield* page.users;
+    after = page.next;
+  } while (after);
+}
+
+/** The status with every user listed, however many: what `status --json` prints. */
+export async function fullRemediationStatus(client: Client, appId: string): Promise<{ status: RemediationStatus; temporalStatus: string }> {
+  const found = await remediationStatus(client, appId);
+  if (!found.status.tally) return found;
+  const affected: AffectedUser[] = [];
+  const results: UserResult[] = [];
+  for await (const line of reportLines(client, appId)) {
+    affected.push(line.user);
+    if (line.result) results.push(line.result);
+  }
+  const { tally: _counted, ...status } = found.status;
+  return { ...found, status: { ...status, affected, results } };
 }
 
 /** Wait until the remediation has left `diagnosing` (or ended), reporting an unknown app as such. */

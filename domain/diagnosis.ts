@@ -64,6 +64,26 @@ export function affectedUsers(input: Pick<DiagnosisInput, 'failures' | 'errorApp
   return [...deprovision.sort(byFailedAt), ...push.sort(byFailedAt)];
 }
 
+/**
+ * Affected users per page of a diagnosis: about 30 KB. Small enough that a page of the run's
+ * history (the server's 256 events, about 85 of them results) stays under gRPC's 4 MB, which a
+ * worker replaying the run must fetch.
+ */
+export const AFFECTED_PAGE_SIZE = 100;
+
+/** Where a user sorts in a diagnosis's pages: deprovisions first, then by failure time and id. */
+const pageKey = (u: AffectedUser) => `${u.kind === 'deprovision' ? 0 : 1}|${u.failedAt}|${u.userId}`;
+
+/**
+ * The page after cursor `after`. The cursor names the last user given, not a position, so a user
+ * who left the list between two reads skips nobody.
+ */
+export function affectedPage(all: AffectedUser[], after: string | undefined, limit = AFFECTED_PAGE_SIZE): { users: AffectedUser[]; next?: string } {
+  const rest = all.filter((u) => after === undefined || pageKey(u) > after).sort((a, b) => (pageKey(a) < pageKey(b) ? -1 : 1));
+  const users = rest.slice(0, limit);
+  return { users, next: rest.length > limit ? pageKey(users.at(-1)!) : undefined };
+}
+
 function byFailedAt(a: AffectedUser, b: AffectedUser): number {
   return a.failedAt.localeCompare(b.failedAt) || a.userId.localeCompare(b.userId);
 }

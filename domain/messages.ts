@@ -1,6 +1,6 @@
 /** The remediation workflow's messages: what the CLI, scripts and `temporal workflow signal` may send. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AffectedUser, RemediationStatus } from './types';
+import type { AffectedUser, RemediationStatus, UserReportPage } from './types';
 
 /** The remediation workflow's input: what a client starts it with. */
 export interface RemediationInput {
@@ -51,7 +51,17 @@ export const reauthCompletedSignal = defineSignal<[ReauthCompletedArgs]>('reauth
 export const addFailedUsersSignal = defineSignal<[AddFailedUsersArgs]>('addFailedUsers');
 /** Carries the reason for a cancellation; the CLI sends it just before cancelling the workflow. */
 export const cancelReasonSignal = defineSignal<[CancelRemediationArgs]>('cancelReason');
+/** The status: every user of a small app; counts and the first open users and failures of a big one. */
 export const statusQuery = defineQuery<RemediationStatus>('status');
+
+export interface ReportPageArgs {
+  /** The cursor a previous page gave as `next`; none for the first page. */
+  after?: string;
+  limit?: number;
+}
+
+/** Every user and their outcome, a page at a time (remediateAppV2): the full report of any size. */
+export const reportPageQuery = defineQuery<UserReportPage, [ReportPageArgs]>('reportPage');
 
 export interface VerificationResult {
   verified: boolean;

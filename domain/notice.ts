@@ -7,12 +7,12 @@
  */
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
-import { countResults, phaseText } from './report';
+import { affectedCount, countResults, phaseText, resultCount } from './report';
 import type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
 import { scanNoticeContent, type ScanNotice } from './scan-notice';
 
 export type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
-import type { AffectedUser, FailureKind, Phase, RemediationStatus, Vendor } from './types';
+import type { AffectedUser, FailureKind, Phase, RemediationStatus, UserOutcome, Vendor } from './types';
 
 export interface RemediationNotice {
   kind: NoticeKind;
@@ -62,16 +62,22 @@ function plural(n: number, word: string, pluralWord = `${word}s`): string {
 
 const userKey = (u: { kind: FailureKind; userId: string }) => `${u.kind}:${u.userId}`;
 
-/** Affected users without a successful result yet, per kind. */
-function unresolved(s: RemediationStatus): { push: AffectedUser[]; deprovision: AffectedUser[] } {
+/**
+ * Affected users without a successful result yet, per kind: how many, and those the status lists
+ * (all of them, or the first few of a big app).
+ */
+function unresolved(s: RemediationStatus) {
   const fixed = new Set(s.results.filter((r) => r.outcome === 'succeeded').map(userKey));
   const open = s.affected.filter((u) => !fixed.has(userKey(u)));
-  return { push: open.filter((u) => u.kind === 'push'), deprovision: open.filter((u) => u.kind === 'deprovision') };
+  const listed = (kind: FailureKind) => open.filter((u) => u.kind === kind);
+  const count = (kind: FailureKind) => (s.tally ? s.tally.affected[kind] - countResults(s, kind).succeeded : listed(kind).length);
+  return { push: listed('push'), deprovision: listed('deprovision'), pushCount: count('push'), deprovisionCount: count('deprovision') };
 }
 
-function list(title: string, items: string[]): UserList[] {
-  if (items.length === 0) return [];
-  return [{ title, lines: items.slice(0, MAX_LISTED_USERS), more: Math.max(items.length - MAX_LISTED_USERS, 0) }];
+/** A list of at most MAX_LISTED_USERS lines; `total` counts the lines a big app's status left out. */
+function list(title: string, items: string[], total = items.length): UserList[] {
+  if (total === 0) return [];
+  return [{ title, lines: items.slice(0, MAX_LISTED_USERS), more: Math.max(total - Math.min(items.length, MAX_LISTED_USERS), 0) }];
 }
 
 const userLine = (u: AffectedUser) => `${u.login}${u.displayName && u.displayName !== u.login ? ` (${u.displayName})` : ''}, failed ${u.failedAt}`;
@@ -79,19 +85,19 @@ const userLine = (u: AffectedUser) => `${u.login}${u.displayName && u.displayNam
 function openUserLists(s: RemediationStatus, label: string): UserList[] {
   const open = unresolved(s);
   return [
-    ...list(`Failed deprovisions: may still have access to ${label}`, open.deprovision.map(userLine)),
-    ...list(`Not provisioned to ${label}`, open.push.map(userLine)),
+    ...list(`Failed deprovisions: may still have access to ${label}`, open.deprovision.map(userLine), open.deprovisionCount),
+    ...list(`Not provisioned to ${label}`, open.push.map(userLine), open.pushCount),
   ];
 }
 
 function failureFacts(s: RemediationStatus, label: string): string[] {
   const open = unresolved(s);
   const facts: string[] = [];
-  if (open.deprovision.length > 0) {
-    facts.push(`${plural(open.deprovision.length, 'deprovision')} failed: ${open.deprovision.length === 1 ? 'a person' : 'people'} removed in Okta may still have access to ${label}.`);
+  if (open.deprovisionCount > 0) {
+    facts.push(`${plural(open.deprovisionCount, 'deprovision')} failed: ${open.deprovisionCount === 1 ? 'a person' : 'people'} removed in Okta may still have access to ${label}.`);
   }
-  if (open.push.length > 0) facts.push(`${plural(open.push.length, 'user')} could not be provisioned (pushed) to ${label}.`);
-  const earliest = [...open.deprovision, ...open.push].map((u) => u.failedAt).sort()[0];
+  if (open.pushCount > 0) facts.push(`${plural(open.pushCount, 'user')} could not be provisioned (pushed) to ${label}.`);
+  const earliest = s.tally ? s.tally.earliestFailedAt : [...open.deprovision, ...open.push].map((u) => u.failedAt).sort()[0];
   if (earliest) facts.push(`Failing since ${earliest}.`);
   const d = s.diagnosis;
   if (!d?.causes[0]) {
@@ -105,12 +111,12 @@ function failureFacts(s: RemediationStatus, label: string): string[] {
 function outcomeFacts(s: RemediationStatus): string[] {
   const c = countResults(s);
   const approval = c.awaiting_approval ? `, ${c.awaiting_approval} awaiting approval` : '';
-  const facts = [`Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${s.affected.length}).`];
+  const facts = [`Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${affectedCount(s)}).`];
   for (const kind of ['deprovision', 'push'] as const) {
-    const rs = s.results.filter((r) => r.kind === kind);
-    if (rs.length === 0) continue;
-    const ok = rs.filter((r) => r.outcome === 'succeeded').length;
-    facts.push(`${kind === 'push' ? 'Pushes' : 'Deprovisions'}: ${ok} of ${rs.length} succeeded.`);
+    const k = countResults(s, kind);
+    const handled = k.succeeded + k.still_failing + k.skipped + k.awaiting_approval;
+    if (handled === 0) continue;
+    facts.push(`${kind === 'push' ? 'Pushes' : 'Deprovisions'}: ${k.succeeded} of ${handled} succeeded.`);
   }
   const t = s.confirmation;
   if (t) {
@@ -130,11 +136,9 @@ function outcomeFacts(s: RemediationStatus): string[] {
 
 function outcomeLists(s: RemediationStatus): UserList[] {
   const line = (r: RemediationStatus['results'][number]) => `${r.login} (${r.kind}): ${r.detail}`;
-  return [
-    ...list('Still failing', s.results.filter((r) => r.outcome === 'still_failing').map(line)),
-    ...list('Skipped', s.results.filter((r) => r.outcome === 'skipped').map(line)),
-    ...list('Awaiting approval', s.results.filter((r) => r.outcome === 'awaiting_approval').map(line)),
-  ];
+  const c = countResults(s);
+  const outcome = (o: UserOutcome, title: string) => list(title, s.results.filter((r) => r.outcome === o).map(line), s.tally ? c[o] : undefined);
+  return [...outcome('still_failing', 'Still failing'), ...outcome('skipped', 'Skipped'), ...outcome('awaiting_approval', 'Awaiting approval')];
 }
 
 /** The earliest the admin has been waiting: the current wait, or the start when it is over. */
@@ -247,7 +251,7 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         ...base,
         subject: `Cancelled: remediation of ${label}`,
         headline: `The remediation of ${appRef} was cancelled by ${by}${s.cancellation ? ` at ${s.cancellation.at}: ${s.cancellation.reason}` : '.'}`,
-        facts: s.results.length > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
+        facts: resultCount(s) > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
         steps: [],
         command: { intro: 'To start again', line: startCommand(s.appId) },
         users: openUserLists(s, label),
@@ -258,7 +262,7 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         ...base,
         subject: `Failed: remediation of ${label} stopped`,
         headline: `The remediation of ${appRef} stopped with an error${s.error ? `: ${s.error}` : '.'} Nothing more is retried until it is started again.`,
-        facts: s.results.length > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
+        facts: resultCount(s) > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
         steps: [
           `Read the error above: it names the setting or permission to fix (on the worker, or in Okta).`,
           `See everything the remediation did: ${statusCommand(s.appId)}`,
@@ -272,17 +276,19 @@ function remediationContent(n: RemediationNotice): NoticeContent {
       const held = new Set(s.results.filter((r) => r.outcome === 'awaiting_approval' && r.kind === 'deprovision').map(userKey));
       const openDeprovisions = unresolved(s).deprovision;
       const open = held.size > 0 ? openDeprovisions.filter((u) => held.has(userKey(u))) : openDeprovisions;
+      // A big app's status lists only some of them: the counts cover all.
+      const count = !s.tally ? open.length : held.size > 0 ? countResults(s, 'deprovision').awaiting_approval : unresolved(s).deprovisionCount;
       return {
         ...base,
-        subject: `Approval needed: finish ${plural(open.length, 'deprovision')} in ${label}`,
-        headline: `Okta could not deprovision ${plural(open.length, 'person', 'people')} from ${appRef}, so they may still have access. The pipeline can remove them in ${label} directly, but policy asks for your approval first.`,
+        subject: `Approval needed: finish ${plural(count, 'deprovision')} in ${label}`,
+        headline: `Okta could not deprovision ${plural(count, 'person', 'people')} from ${appRef}, so they may still have access. The pipeline can remove them in ${label} directly, but policy asks for your approval first.`,
         facts: failureFacts(s, label),
         steps: [
           `Check that each person listed below should lose access to ${label}.`,
           `Approve removing them in ${label}: ${approveDeprovisionCommand(s.appId)}`,
         ],
         command: { intro: 'To approve', line: approveDeprovisionCommand(s.appId) },
-        users: list(`Failed deprovisions: may still have access to ${label}`, open.map(userLine)),
+        users: list(`Failed deprovisions: may still have access to ${label}`, open.map(userLine), count),
       };
     }
   }
@@ -358,7 +364,7 @@ export function noticeSummary(n: RemediationNotice): NoticeSummary {
     startedAt: s.startedAt,
     finishedAt: s.finishedAt,
     cause: c.cause?.title,
-    counts: { affected: s.affected.length, succeeded: r.succeeded, stillFailing: r.still_failing, skipped: r.skipped, awaitingApproval: r.awaiting_approval, pending: r.pending },
+    counts: { affected: affectedCount(s), succeeded: r.succeeded, stillFailing: r.still_failing, skipped: r.skipped, awaitingApproval: r.awaiting_approval, pending: r.pending },
     users: c.users,
   };
 }

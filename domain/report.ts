@@ -4,7 +4,7 @@
  */
 import { markdownEscape } from './markdown';
 import { progressBar } from './progress';
-import type { Confirmation, RemediationStatus, UserResult } from './types';
+import type { Confirmation, FailureKind, RemediationStatus, UserOutcome, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
@@ -14,11 +14,34 @@ export interface ResultCounts {
   pending: number;
 }
 
-export function countResults(s: RemediationStatus): ResultCounts {
+/** How many users are affected in all (a big app's status lists only some of them). */
+export function affectedCount(s: RemediationStatus): number {
+  return s.tally ? s.tally.affected.push + s.tally.affected.deprovision : s.affected.length;
+}
+
+/** How many users have a result so far. */
+export function resultCount(s: RemediationStatus): number {
+  const c = countResults(s);
+  return c.succeeded + c.still_failing + c.skipped + c.awaiting_approval;
+}
+
+/** Results by outcome, over every user; `kind` counts one kind only. */
+export function countResults(s: RemediationStatus, kind?: FailureKind): ResultCounts {
   const counts: ResultCounts = { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0, pending: 0 };
-  for (const r of s.results) counts[r.outcome]++;
-  counts.pending = Math.max(s.affected.length - s.results.length, 0);
+  const kinds: FailureKind[] = kind ? [kind] : ['deprovision', 'push'];
+  if (s.tally) {
+    for (const k of kinds) for (const outcome of Object.keys(counts) as UserOutcome[]) if (outcome in s.tally.outcomes[k]) counts[outcome] += s.tally.outcomes[k][outcome];
+  } else {
+    for (const r of s.results) if (kinds.includes(r.kind)) counts[r.outcome]++;
+  }
+  const affected = s.tally ? kinds.reduce((n, k) => n + s.tally!.affected[k], 0) : s.affected.filter((u) => kinds.includes(u.kind)).length;
+  counts.pending = Math.max(affected - (counts.succeeded + counts.still_failing + counts.skipped + counts.awaiting_approval), 0);
   return counts;
+}
+
+/** The command that prints every user's outcome. */
+export function reportCommand(appId: string): string {
+  return `npx okta-remediate report --app ${appId}`;
 }
 
 /** "3 d 4 h", "2 h 5 min", "40 s": how long someone kept access. */
@@ -81,13 +104,15 @@ export function renderText(s: RemediationStatus): string {
     const verdict = c.verified === undefined ? 'not verified yet' : c.verified ? 'verified' : `verification failed: ${c.verdict}`;
     lines.push(`Re-auth reported by ${c.by} at ${c.at}${c.note ? ` (${c.note})` : ''}: ${verdict}`);
   }
-  if (s.affected.length > 0) {
+  const total = affectedCount(s);
+  if (total > 0) {
     const byUser = new Map(s.results.map((r) => [`${r.kind}:${r.userId}`, r]));
-    lines.push('', `Affected users (${s.affected.length}):`);
+    lines.push('', `Affected users (${total}):`);
     for (const u of s.affected) {
       const r = byUser.get(`${u.kind}:${u.userId}`);
       lines.push(`  ${r ? resultLine(r) : `${'pending'.padEnd(13)} ${u.kind.padEnd(11)} ${u.login}: failed ${u.failedAt}`}`);
     }
+    if (s.affected.length < total) lines.push(`  … ${total - s.affected.length} more, open ones first above; every user: ${reportCommand(s.appId)}`);
   } else if (d) {
     lines.push('', 'No affected users found.');
   }
@@ -97,7 +122,7 @@ export function renderText(s: RemediationStatus): string {
     for (const step of conf.steps) lines.push(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step}: ${step.detail}`);
   }
   const c = countResults(s);
-  if (s.results.length > 0) {
+  if (resultCount(s) > 0) {
     lines.push('', `Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped, ${c.awaiting_approval} awaiting approval, ${c.pending} pending.`);
   }
   return lines.join('\n');
@@ -123,10 +148,12 @@ export function renderMarkdown(s: RemediationStatus): string {
   if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step, { keepUrls: true })}`).join('\n'));
   const lastClaim = s.reauthClaims.at(-1);
   if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);
-  if (s.affected.length > 0) {
+  const total = affectedCount(s);
+  if (total > 0) {
     const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
-    out.push(`### Users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${s.affected.length})`);
-    if (s.phase === 'retrying' || s.results.length > 0) out.push(`Retried so far: \`${progressBar(s.results.length, s.affected.length)}\``);
+    out.push(`### Users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${total})`);
+    const handled = total - c.pending;
+    if (s.phase === 'retrying' || handled > 0) out.push(`Retried so far: \`${progressBar(handled, total)}\``);
   }
   if (s.error) out.push(`**Error:** ${mdText(s.error)}`);
   return out.filter(Boolean).join('\n\n');

@@ -116,7 +116,12 @@ export interface Diagnosis {
   credentialFailing: boolean;
   okta: OktaFindings;
   causes: Cause[];
+  /** The affected users; of a big app, the first page (AFFECTED_PAGE_SIZE) and a cursor to the next. */
   affected: AffectedUser[];
+  /** How many users are affected in all, when `affected` is one page. */
+  affectedTotal?: number;
+  /** The cursor of the next page of affected users (activity affectedUsersPage). */
+  affectedNext?: string;
   /** Failure events seen in the window, by Okta event type. */
   eventCounts: Record<string, number>;
   window: { since: string; until: string; truncatedBefore?: string };
@@ -214,6 +219,33 @@ export interface RemediationStatus {
   notifications: NotificationRecord[];
   /** Messages refused for their shape (a signal cannot be refused to its sender): the latest few, for the report. */
   refusedMessages?: RefusedMessage[];
+  /**
+   * Counts over every user. Set when `affected` and `results` list only some of them (a big app):
+   * the first open users and failures; `okta-remediate report` pages through all.
+   */
+  tally?: Tally;
+}
+
+export interface Tally {
+  affected: Record<FailureKind, number>;
+  /** Results recorded so far, by kind and outcome. */
+  outcomes: Record<FailureKind, Record<UserOutcome, number>>;
+  /** The earliest failure among the affected users. */
+  earliestFailedAt?: string;
+}
+
+/** One user of a remediation with what became of them: a line of the full report. */
+export interface UserReportLine {
+  user: AffectedUser;
+  result?: UserResult;
+}
+
+/** A page of the full report, in the order users joined (deprovisions are handled first). */
+export interface UserReportPage {
+  users: UserReportLine[];
+  /** The cursor of the next page; none after the last. */
+  next?: string;
+  total: number;
 }
 
 export interface RefusedMessage {

@@ -12,7 +12,15 @@ export interface DevServerOptions {
   /** SQLite file; omitted means in memory. */
   dbFile?: string;
   log?: (line: string) => void;
+  /** Server settings (`--dynamic-config-value`), e.g. PAYLOAD_BOUND. */
+  dynamicConfig?: Record<string, number | string | boolean>;
 }
+
+/**
+ * The project's own payload bound (256 KB; Temporal refuses 2 MB): tests and benchmarks run with
+ * it, so a payload that grows with the number of users fails there, not in production.
+ */
+export const PAYLOAD_BOUND = { 'limit.blobSize.error': 262_144, 'limit.blobSize.warn': 131_072 };
 
 export interface DevServer {
   address: string;
@@ -59,6 +67,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

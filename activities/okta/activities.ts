@@ -4,7 +4,7 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { diagnose, type ErrorAppUser } from '../../domain/diagnosis';
+import { affectedPage, affectedUsers, diagnose, type ErrorAppUser } from '../../domain/diagnosis';
 import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
 import type { AppConfig } from '../../config/app-config';
 import { createAppReader } from './apps';
@@ -25,6 +25,8 @@ export interface OktaActivityDeps {
 
 /** Upper bound on System Log events read per diagnosis: a week of a broken app fits many times over. */
 export const MAX_DIAGNOSIS_EVENTS = 20_000;
+/** Diagnoses whose affected users a worker keeps for their later pages. */
+const AFFECTED_CACHE_ENTRIES = 20;
 
 export interface RepushInput {
   appId: string;
@@ -49,17 +51,25 @@ export function createOktaActivities(deps: OktaActivityDeps) {
 
   const failuresSince = (appId: string, since: Date, until: Date, userId?: string) => readAppFailures(okta, appId, { since, until, userId, maxEvents, now: now() });
 
-  async function diagnoseApp(input: { appId: string }): Promise<Diagnosis> {
-    const { app } = await readApp(input.appId);
-    const until = now();
-    const since = new Date(until.getTime() - deps.lookbackHours * 3_600_000);
-    const { failures, truncatedBefore } = await failuresSince(input.appId, since, until);
+  /**
+   * Affected users of recent diagnoses, by app and window, so the pages after the first are not
+   * read from Okta again. A worker that lacks it (restarted, or another one) reads them again.
+   */
+  const affectedCache = new Map<string, AffectedUser[]>();
+  const cacheKey = (appId: string, window: { since: string; until: string }) => `${appId}|${window.since}|${window.until}`;
+  const remember = (key: string, users: AffectedUser[]) => {
+    affectedCache.delete(key);
+    affectedCache.set(key, users);
+    for (const old of affectedCache.keys()) if (affectedCache.size > AFFECTED_CACHE_ENTRIES) affectedCache.delete(old);
+  };
+
+  /** What Okta shows within the window: the failures in the System Log and the app users in ERROR. */
+  async function readOktaState(appId: string, since: Date, until: Date) {
+    const { failures, truncatedBefore } = await failuresSince(appId, since, until);
     const errorAppUsers: ErrorAppUser[] = [];
     const assignedUserIds = new Set<string>();
-    const appUsers = await call(`listing users of app ${input.appId}`, () =>
-      okta.applicationApi.listApplicationUsers({ appId: input.appId, limit: 500 }),
-    );
-    await call(`listing users of app ${input.appId}`, () =>
+    const appUsers = await call(`listing users of app ${appId}`, () => okta.applicationApi.listApplicationUsers({ appId, limit: 500 }));
+    await call(`listing users of app ${appId}`, () =>
       appUsers.each((u) => {
         if (!u.id) return;
         assignedUserIds.add(u.id);
@@ -68,16 +78,37 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         }
       }),
     );
-    const diagnosis = diagnose({
-      app,
-      failures,
-      errorAppUsers,
-      assignedUserIds,
-      window: { since: since.toISOString(), until: until.toISOString(), ...(truncatedBefore ? { truncatedBefore } : {}) },
-      policy: deps.appConfig.policy(input.appId),
-    });
+    const window = { since: since.toISOString(), until: until.toISOString(), ...(truncatedBefore ? { truncatedBefore } : {}) };
+    return { failures, errorAppUsers, assignedUserIds, window };
+  }
+
+  /**
+   * The diagnosis. `paged`: with the first page of affected users, the workflow reads the rest with
+   * affectedUsersPage; without (the frozen first workflow type), every affected user.
+   */
+  async function diagnoseApp(input: { appId: string; paged?: boolean }): Promise<Diagnosis> {
+    const { app } = await readApp(input.appId);
+    const until = now();
+    const since = new Date(until.getTime() - deps.lookbackHours * 3_600_000);
+    const seen = await readOktaState(input.appId, since, until);
+    const diagnosis = diagnose({ app, ...seen, policy: deps.appConfig.policy(input.appId) });
     log.info('Diagnosed app', { appId: input.appId, causes: diagnosis.causes.map((c) => c.id), affected: diagnosis.affected.length });
-    return diagnosis;
+    if (!input.paged) return diagnosis;
+    remember(cacheKey(input.appId, seen.window), diagnosis.affected);
+    const first = affectedPage(diagnosis.affected, undefined);
+    return { ...diagnosis, affected: first.users, affectedTotal: diagnosis.affected.length, affectedNext: first.next };
+  }
+
+  /** The diagnosis's affected users after cursor `after`, a page at a time. */
+  async function affectedUsersPage(input: { appId: string; window: { since: string; until: string }; after: string }): Promise<{ users: AffectedUser[]; next?: string }> {
+    const key = cacheKey(input.appId, input.window);
+    let all = affectedCache.get(key);
+    if (!all) {
+      const seen = await readOktaState(input.appId, new Date(input.window.since), new Date(input.window.until));
+      all = affectedUsers(seen);
+      remember(key, all);
+    }
+    return affectedPage(all, input.after);
   }
 
   /**
@@ -168,7 +199,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     return result('still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
   }
 
-  return { diagnoseApp, repushUser };
+  return { diagnoseApp, affectedUsersPage, repushUser };
 }
 
 export type OktaActivities = ReturnType<typeof createOktaActivities>;

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
+import { freePort, PAYLOAD_BOUND, startDevServer, type DevServer } from '../../scripts/dev-server';
 
 declare global {
   var __devServer: DevServer | undefined;
@@ -14,7 +14,7 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   // The Web UI costs the dev server little, and the browser test needs it.
-  const server = await startDevServer({ uiPort: await freePort(), log: (l) => process.stderr.write(`${l}\n`) });
+  const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND, uiPort: await freePort(), log: (l) => process.stderr.write(`${l}\n`) });
   globalThis.__devServer = server;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
   const dir = mkdtempSync(path.join(tmpdir(), 'okta-remediation-test-'));

@@ -24,6 +24,7 @@ type Input<K extends keyof Activities> = Parameters<Activities[K]>[0];
 
 /** Every activity runs with a one-line summary, so the Web UI's event list reads as a story. */
 export const diagnoseApp = (summary: string, input: Input<'diagnoseApp'>) => quick.diagnoseApp.executeWithOptions({ ...QUICK, summary }, [input]);
+export const affectedUsersPage = (summary: string, input: Input<'affectedUsersPage'>) => quick.affectedUsersPage.executeWithOptions({ ...QUICK, summary }, [input]);
 export const probeVendor = (summary: string, input: Input<'probeVendor'>) => quick.probeVendor.executeWithOptions({ ...PROBE, summary }, [input]);
 export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
 export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);

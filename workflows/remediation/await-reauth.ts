@@ -62,7 +62,7 @@ export async function awaitVerifiedReauth(r: Remediation, announce: () => void):
     }
     if (r.deprovisionPending()) {
       // New leavers, or an approval: their access ends now, not after the re-auth.
-      await work(r, (u) => u.kind === 'deprovision');
+      await work(r, ['deprovision']);
       continue;
     }
     if (r.snoozes !== snoozed) continue;

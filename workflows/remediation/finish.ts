@@ -1,7 +1,7 @@
 /** The end of a remediation: the last notice, then everyone who joined meanwhile, then the final report. */
 import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { NoticeKind } from '../../domain/notice';
-import type { AffectedUser, RemediationStatus } from '../../domain/types';
+import type { FailureKind, RemediationStatus } from '../../domain/types';
 import { noticesDelivered, notify } from './notify';
 import { work } from './retry';
 import { now, type Remediation } from './state';
@@ -15,13 +15,13 @@ export async function finish(r: Remediation, phase: 'completed' | 'timed_out', k
   // re-auth, leavers (and approvals) after a timeout. The result is final only when no message
   // handler is still running and nobody is left to handle.
   for (const claim of r.unverifiedClaims.splice(0)) Object.assign(claim, { verified: false, verdict: `The remediation ended (${phase}) before this report was verified.` });
-  const pick = phase === 'completed' ? () => true : (u: AffectedUser) => u.kind === 'deprovision';
+  const kinds: FailureKind[] = phase === 'completed' ? ['deprovision', 'push'] : ['deprovision'];
   for (;;) {
-    if (r.pending(pick)) await work(r, pick);
+    if (r.pending(kinds)) await work(r, kinds);
     await condition(allHandlersFinished);
-    if (!r.pending(pick)) break;
+    if (!r.pending(kinds)) break;
   }
   r.state.finishedAt = now();
   r.publish();
-  return r.state;
+  return r.view();
 }

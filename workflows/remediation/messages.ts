@@ -12,11 +12,12 @@ import {
   cancelReasonSignal,
   confirmReauthUpdate,
   reauthCompletedSignal,
+  reportPageQuery,
   snoozeUpdate,
   statusQuery,
 } from '../../domain/messages';
 import type { AffectedUser, ReauthClaim } from '../../domain/types';
-import { now, userKey, type Remediation } from './state';
+import { MAX_REPORT_PAGE, now, userKey, type Remediation } from './state';
 
 /** How many refused messages the report keeps: enough to see a misbehaving script, bounded. */
 const MAX_REFUSED = 20;
@@ -52,17 +53,22 @@ export function handleMessages(r: Remediation): void {
     const at = now();
     const wanted = logins === 'all' ? undefined : new Set(logins.map((l) => l.toLowerCase()));
     // Only people awaiting approval now: someone whose deprovision fails later needs a fresh approval.
-    const approvedNow = state.results.filter((x) => x.outcome === 'awaiting_approval' && (!wanted || wanted.has(x.login.toLowerCase())));
+    const approvedNow = [...r.results.values()].filter((x) => x.outcome === 'awaiting_approval' && (!wanted || wanted.has(x.login.toLowerCase())));
     for (const x of approvedNow) {
       r.approved.add(x.login.toLowerCase());
-      r.done.delete(userKey(x)); // the removal runs now that someone with authority said so
+      r.requeue(userKey(x)); // the removal runs now that someone with authority said so
       Object.assign(x, { detail: `Approved by ${by} at ${at}; the removal at the vendor runs next.` });
     }
     r.publish();
     return approvedNow.map((x) => x.login);
   };
 
-  setHandler(statusQuery, () => state);
+  setHandler(statusQuery, () => r.view());
+  setHandler(reportPageQuery, (args) => {
+    const after = Number(args?.after ?? 0);
+    if (!Number.isSafeInteger(after) || after < 0) throw new Error(`Refused: after must be a cursor a previous page gave as next, not ${JSON.stringify(args?.after)}.`);
+    return r.page(after, Number(args?.limit ?? MAX_REPORT_PAGE) || MAX_REPORT_PAGE);
+  });
   setHandler(reauthCompletedSignal, (raw) => {
     const parsed = parseMessage(reauthArgsSchema, raw);
     if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);

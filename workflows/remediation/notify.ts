@@ -1,6 +1,6 @@
 /** Notices to the app's channels: sent alongside the work, never waited on, escalated when nobody heard them. */
 import type { NoticeKind } from '../../domain/notice';
-import type { NotificationRecord, RemediationStatus } from '../../domain/types';
+import type { NotificationRecord } from '../../domain/types';
 import { deliverNotice, failureMessage } from './activities';
 import { now, type Remediation } from './state';
 
@@ -9,7 +9,8 @@ export function notify(r: Remediation, kind: NoticeKind, reminderNumber?: number
   const primary = r.policy?.notify.primary ?? ['console'];
   const escalation = r.policy?.notify.escalation ?? [];
   const channels = [...new Set(kind === 'escalation' ? [...escalation, ...primary] : primary)];
-  const notice = { kind, status: JSON.parse(JSON.stringify(r.state)) as RemediationStatus, reminderNumber };
+  // A bounded view: counts over everyone, the first open users and failures by name.
+  const notice = { kind, status: r.view(), reminderNumber };
   const rec: NotificationRecord = { kind, at: now(), delivered: [], failed: [] };
   r.state.notifications.push(rec);
   const deliver = (channel: string, how = '') =>

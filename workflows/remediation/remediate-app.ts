@@ -9,7 +9,7 @@ import { withVendorProbe } from '../../domain/diagnosis';
 import type { RemediationInput } from '../../domain/messages';
 import type { RemediationStatus, VendorProbe } from '../../domain/types';
 import { OKTA_APP_LABEL, OKTA_VENDOR } from '../../domain/search-attributes';
-import { diagnoseApp, failureMessage, isActivityFailure, probeVendor } from './activities';
+import { affectedUsersPage, diagnoseApp, failureMessage, isActivityFailure, probeVendor } from './activities';
 import { awaitVerifiedReauth } from './await-reauth';
 import { finish } from './finish';
 import { handleMessages } from './messages';
@@ -28,17 +28,17 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     if (!(await diagnose(r))) return await finish(r, 'completed', 'completed');
     // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
     // own credential, so it need not wait for Okta's to be fixed.
-    await work(r, (u) => u.kind === 'deprovision');
+    await work(r, ['deprovision']);
     const announce = () => {
       notify(r, 'diagnosed');
-      if (r.state.results.some((x) => x.outcome === 'awaiting_approval')) notify(r, 'deprovision_approval_needed');
+      if (r.awaitingApproval()) notify(r, 'deprovision_approval_needed');
     };
     if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
     r.enter('retrying');
-    await work(r, () => true);
+    await work(r, ['deprovision', 'push']);
     if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);
     // Approvals that arrived meanwhile are honoured before the report is final.
-    await work(r, () => true);
+    await work(r, ['deprovision', 'push']);
     return await finish(r, 'completed', 'completed');
   } catch (err) {
     return await failed(r, err);
@@ -47,7 +47,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
 
 /** Reads Okta and probes the vendor; false when there is nothing to remediate. */
 async function diagnose(r: Remediation): Promise<boolean> {
-  const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId });
+  const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true });
   r.policy = okta.policy;
   const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId: r.appId, credentialFailing: okta.credentialFailing }).catch(
     (err: unknown): VendorProbe => {
@@ -62,7 +62,13 @@ async function diagnose(r: Remediation): Promise<boolean> {
     { key: OKTA_VENDOR, value: okta.app.vendor },
   ]);
   r.addAffected(okta.affected);
-  return r.state.affected.length > 0 || okta.credentialFailing;
+  // A big app's affected users come a page at a time: no payload grows with the app's size.
+  for (let after = okta.affectedNext, n = 2; after; n++) {
+    const page = await affectedUsersPage(`Diagnose: affected users, page ${n}`, { appId: r.appId, window: okta.window, after });
+    r.addAffected(page.users);
+    after = page.next;
+  }
+  return r.affectedCount() > 0 || okta.credentialFailing;
 }
 
 /** A cancellation or a failure is said on the app's channels, then ends the workflow. */

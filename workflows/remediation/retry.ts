@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure, CancellationScope, CancelledFailure, isCancellation } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/report';
-import type { AffectedUser, UserResult } from '../../domain/types';
+import type { AffectedUser, FailureKind, UserResult } from '../../domain/types';
 import { failureMessage, isActivityFailure, removeVendorAccess, repushUser } from './activities';
 import { now, userKey, type Remediation } from './state';
 
@@ -44,14 +44,16 @@ async function handle(r: Remediation, u: AffectedUser): Promise<UserResult> {
   }
 }
 
-/** Works through `pick`ed users with bounded concurrency, deprovisions first, each user once. */
-export async function work(r: Remediation, pick: (u: AffectedUser) => boolean): Promise<void> {
-  const next = () => r.state.affected.find((u) => pick(u) && !r.done.has(userKey(u)) && !r.inFlight.has(userKey(u)));
+/** Works through users of the given kinds with bounded concurrency, deprovisions first, each user once. */
+export async function work(r: Remediation, kinds: readonly FailureKind[]): Promise<void> {
   const lane = async () => {
-    for (let u = next(); u; u = next()) {
-      // A lane that finished a removal after a cancellation starts nobody else.
-      if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('Cancelled before the next user was started');
+    for (let u = r.take(kinds); u; u = r.take(kinds)) {
       const user = u;
+      // A lane that finished a removal after a cancellation starts nobody else.
+      if (CancellationScope.current().consideredCancelled) {
+        r.requeue(userKey(user));
+        throw new CancelledFailure('Cancelled before the next user was started');
+      }
       r.inFlight.add(userKey(user));
       try {
         r.record(await handle(r, user));

@@ -7,7 +7,7 @@ import { withVendorProbe } from '../../domain/diagnosis';
 import type { ReauthClaim, VendorProbe } from '../../domain/types';
 import { failureMessage, isActivityFailure, oktaActivitySince, probeVendor, repushUser } from './activities';
 import { notAllowed } from './messages';
-import { userKey, type Remediation } from './state';
+import type { Remediation } from './state';
 
 export async function verify(r: Remediation, claim: ReauthClaim): Promise<boolean> {
   const refused = claim.via !== 'auto-detection' ? notAllowed(r, claim.by) : undefined;
@@ -30,7 +30,7 @@ async function audit(r: Remediation, claim: ReauthClaim): Promise<void> {
   const { state, appId } = r;
   // Any change since the failures began counts: an admin may have re-authenticated before the
   // remediation started and then reported it.
-  const since = state.affected.map((u) => u.failedAt).sort()[0] ?? state.wait?.since ?? state.startedAt;
+  const since = r.earliestFailedAt() ?? state.wait?.since ?? state.startedAt;
   const okta = await oktaActivitySince(`Audit: who changed the app in Okta since ${since}`, { appId, since });
   claim.oktaChanges = okta.changes;
   if (claim.via === 'auto-detection') return;
@@ -62,7 +62,7 @@ async function checkReauth(r: Remediation, claim: ReauthClaim): Promise<boolean>
   }
   // A canary no longer assigned in Okta proves nothing: record it and try the next one.
   for (;;) {
-    const canary = state.affected.find((u) => u.kind === 'push' && !r.done.has(userKey(u)));
+    const canary = r.firstPending();
     if (!canary && unchecked) {
       claim.verdict = `Could not verify: ${unchecked} No user is left to push at Okta as a canary.`;
       return false;
