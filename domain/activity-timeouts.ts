@@ -8,3 +8,9 @@ export const POLLING_ACTIVITY_TIMEOUT_MS = 10 * 60_000;
 
 /** The longest sync wait that leaves a polling activity time for its reads before and after. */
 export const MAX_SYNC_TIMEOUT_SECONDS = 540;
+
+/**
+ * Every activity's heartbeat timeout: the worker beats for each one while it runs
+ * (activities/keep-alive.ts), so an attempt lost with its worker is retried within this time.
+ */
+export const HEARTBEAT_TIMEOUT = '30 seconds';

@@ -5,8 +5,10 @@ import type { AffectedUser, RemediationStatus, UserReportPage } from './types';
 /** The remediation workflow's input: what a client starts it with. */
 export interface RemediationInput {
   appId: string;
-  /** How many users are re-pushed at once; Okta's rate limits are per endpoint. */
+  /** How many users are handled at once one by one (leavers, and pushes a page left over). */
   retryConcurrency?: number;
+  /** App users per page of the paged re-push (remediateAppV2; at most and by default 100). */
+  retryPageSize?: number;
 }
 
 /** The remediation workflow's signature, for typed client handles. */

@@ -1,6 +1,7 @@
 /** The worker: runs remediation workflows and the activities built from the given dependencies. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { keepAlive } from '../activities/keep-alive';
 
 export interface RemediationWorkerOptions {
   connection: NativeConnection;
@@ -19,6 +20,7 @@ export async function createRemediationWorker(opts: RemediationWorkerOptions): P
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    interceptors: { activity: [keepAlive] },
     ...(opts.limits
       ? {
           shutdownGraceTime: opts.limits.shutdownGraceMs,

@@ -27,6 +27,7 @@ import {
 import { scanErrorText, type ScanNotice } from '../domain/scan-notice';
 import { readStartText, renderScanMarkdown } from '../domain/scan-report';
 import type { NotificationRecord } from '../domain/types';
+import { HEARTBEAT_TIMEOUT } from '../domain/activity-timeouts';
 
 export type ScanInput = Partial<ScanSettings>;
 
@@ -41,11 +42,13 @@ const SCAN_FAILURE_NOTICE = 'scan-failure-notice';
 // A scan that keeps failing leaves its reading to the next scheduled one, so retries stay short.
 const { readProvisioningFailures } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 const { joinRemediation } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
@@ -54,6 +57,7 @@ const { joinRemediation } = proxyActivities<Activities>({
 // patience: the next notice that is due tries it again.
 const NOTIFY: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 4, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
 };
 const { deliverNotice, scannerNoticeChannels } = proxyActivities<Activities>(NOTIFY);

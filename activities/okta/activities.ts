@@ -2,6 +2,7 @@
  * Activities that read and act on Okta. They are built from injected dependencies so tests swap
  * the client (or point it at the simulator), never the code path.
  */
+import { checkpoint } from '../keep-alive';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { affectedPage, affectedUsers, diagnose, type ErrorAppUser } from '../../domain/diagnosis';
@@ -165,7 +166,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
       state = pushed.syncState;
     }
-    ctx.heartbeat({ pushedAt: pushedAt.toISOString() });
+    checkpoint({ pushedAt: pushedAt.toISOString() });
     /** Okta's words for the latest failure of this user after our push, if it logged one. */
     const failureSincePush = async () => {
       const { failures } = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
@@ -177,7 +178,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       await ctx.sleep(deps.sync.pollMs);
       const current = await call(`reading app user ${user.userId}`, () => okta.applicationApi.getApplicationUser({ appId, userId: user.userId }));
       state = current.syncState;
-      ctx.heartbeat({ pushedAt: pushedAt.toISOString(), syncState: state });
+      checkpoint({ pushedAt: pushedAt.toISOString(), syncState: state });
       if (state === 'SYNCHRONIZED') {
         const synced = current.lastSync ? new Date(current.lastSync) : undefined;
         if (!synced || synced >= pushedAt) return result('succeeded', `Okta synchronized the user at ${(synced ?? now()).toISOString()}.`, state);

@@ -4,6 +4,7 @@
  * settles. About one request per re-pushed user, against three for a GET, a POST and polls per
  * user. The result holds this page's users only, so it stays bounded whatever the app's size.
  */
+import { checkpoint } from '../keep-alive';
 import { Context } from '@temporalio/activity';
 import type { UserResult } from '../../domain/types';
 import type { OktaClient } from './client';
@@ -18,6 +19,21 @@ export interface RepushPageInput {
   /** The cursor of this page (Okta's `after`); none for the first page. */
   after?: string;
   limit: number;
+  /** Only these users of the page (those the remediation handles); default: every one in ERROR. */
+  userIds?: string[];
+}
+
+/** An app user as a page lists it: enough to decide, a few dozen bytes. */
+export interface PagedAppUser {
+  userId: string;
+  login: string;
+  syncState?: string;
+  lastSync?: string;
+}
+
+export interface AppUsersPage {
+  users: PagedAppUser[];
+  next?: string;
 }
 
 export interface RepushPageResult {
@@ -68,11 +84,23 @@ export function createPageRepush(deps: RepushPageDeps) {
     }
   }
 
+  /** One page of the app's users, each with its syncState: one request for up to 500 users. */
+  async function listAppUsersPage(input: Omit<RepushPageInput, 'userIds'>): Promise<AppUsersPage> {
+    const page = await readPage(input);
+    const users = page.users
+      .filter((u) => u.id)
+      .map((u) => ({ userId: u.id!, login: u.credentials?.userName ?? u.id!, syncState: u.syncState, ...(u.lastSync ? { lastSync: new Date(u.lastSync).toISOString() } : {}) }));
+    return { users, next: page.next };
+  }
+
   async function repushPage(input: RepushPageInput): Promise<RepushPageResult> {
     const ctx = Context.current();
     const progress: Progress = { pushedAt: { ...((ctx.info.heartbeatDetails as Progress | undefined)?.pushedAt ?? {}) } };
     const first = await readPage(input);
-    const failing = first.users.filter((u) => u.id && (u.syncState === 'ERROR' || progress.pushedAt[u.id]));
+    const wanted = input.userIds ? new Set(input.userIds) : undefined;
+    // A user the remediation asked for is pushed unless Okta already shows them synchronized.
+    const due = (u: AppUserLike) => (wanted ? wanted.has(u.id!) && u.syncState !== 'SYNCHRONIZED' : u.syncState === 'ERROR');
+    const failing = first.users.filter((u) => u.id && (due(u) || progress.pushedAt[u.id]));
     const logins = new Map(failing.map((u) => [u.id!, u.credentials?.userName ?? u.id!]));
     const results = new Map<string, UserResult>();
     const done = (userId: string, outcome: UserResult['outcome'], detail: string, syncState?: string) =>
@@ -87,7 +115,7 @@ export function createPageRepush(deps: RepushPageDeps) {
         if (!isNotFound(err)) throw toActivityFailure(err, `pushing user ${u.id}`, now());
         done(u.id!, 'skipped', 'No longer assigned to the app in Okta (it answered 404 to the re-push); nothing to push.');
       }
-      ctx.heartbeat(progress);
+      checkpoint(progress);
     }
 
     const deadline = Date.now() + deps.sync.timeoutMs;
@@ -127,12 +155,16 @@ export function createPageRepush(deps: RepushPageDeps) {
         }
         break;
       }
-      ctx.heartbeat(progress);
+      checkpoint(progress);
     }
-    return { next: first.next, read: first.users.length, results: failing.map((u) => results.get(u.id!)!) };
+    // A user asked for but not on the page now gets no result here: unassigned, or moved to another
+    // page by a change to the list, the remediation looks at them one by one.
+    const synced = first.users.filter((u) => wanted?.has(u.id!) && !failing.includes(u));
+    const already = synced.map((u): UserResult => ({ userId: u.id!, login: u.credentials?.userName ?? u.id!, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${new Date(u.lastSync ?? now()).toISOString()}.`, syncState: 'SYNCHRONIZED', at: now().toISOString() }));
+    return { next: first.next, read: first.users.length, results: [...failing.map((u) => results.get(u.id!)!), ...already] };
   }
 
-  return { repushPage };
+  return { listAppUsersPage, repushPage };
 }
 
 export type PageRepushActivities = ReturnType<typeof createPageRepush>;

@@ -2,6 +2,7 @@
  * The Okta half of the test-user round trip (the DocuSign article's last step): assign a named
  * test user to the app and see Okta provision them, then unassign them.
  */
+import { checkpoint } from '../keep-alive';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { OktaClient } from './client';
@@ -44,7 +45,7 @@ export function createTestUserActivities(deps: TestUserDeps) {
       if (existing && !ours) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
       // Recorded before the POST (the first heartbeat of an attempt goes out at once), and again by
       // every attempt that carries on, so a later attempt knows the assignment is the round trip's.
-      ctx.heartbeat({ assigning: userId });
+      checkpoint({ assigning: userId });
       if (!existing) await call(`assigning ${input.login}`, () => okta.applicationApi.assignUserToApplication({ appId: input.appId, appUser: { id: userId, scope: 'USER' } }));
       const deadline = Date.now() + deps.sync.timeoutMs;
       let state = 'SYNCING';
@@ -52,7 +53,7 @@ export function createTestUserActivities(deps: TestUserDeps) {
         await ctx.sleep(deps.sync.pollMs);
         const appUser = await call(`reading app user ${userId}`, () => okta.applicationApi.getApplicationUser({ appId: input.appId, userId }));
         state = appUser.syncState ?? 'UNKNOWN';
-        ctx.heartbeat({ assigning: userId, syncState: state });
+        checkpoint({ assigning: userId, syncState: state });
         if (state === 'SYNCHRONIZED' || state === 'ERROR') break;
       }
       return { userId, syncState: state, detail: `Okta assigned ${input.login}; syncState ${state}.` };

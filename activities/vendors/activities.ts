@@ -2,6 +2,7 @@
  * Activities that look at the vendor behind an Okta app: probe it with the pipeline's own
  * credential, and find or remove a person there (failed deprovisions, the test-user round trip).
  */
+import { checkpoint } from '../keep-alive';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Vendor, VendorProbe } from '../../domain/types';
@@ -104,7 +105,7 @@ export function createVendorActivities(deps: VendorActivityDeps) {
       for (;;) {
         const found = await withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email }));
         if ((found.state === 'active') === input.active || Date.now() > deadline) return found;
-        Context.current().heartbeat(found.state);
+        checkpoint(found.state);
         await Context.current().sleep(deps.sync.pollMs);
       }
     },

@@ -6,7 +6,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createOktaClient } from '../../activities/okta/client';
-import { createPageRepush, type RepushPageResult } from '../../activities/okta/repush-page';
+import { createPageRepush, type AppUsersPage, type RepushPageResult } from '../../activities/okta/repush-page';
 import { OktaSim } from '../../sim/okta';
 import { testLogger } from '../support/log-capture';
 
@@ -24,8 +24,10 @@ describe('repushPage', () => {
   });
   afterEach(() => sim.stop());
 
-  const repush = (input: { after?: string; limit: number }, heartbeatDetails?: unknown) => {
-    const { repushPage } = createPageRepush({ okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 }), sync: { timeoutMs: 5_000, pollMs: 30 } });
+  const activities = () =>
+    createPageRepush({ okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 }), sync: { timeoutMs: 5_000, pollMs: 30 } });
+  const repush = (input: { after?: string; limit: number; userIds?: string[] }, heartbeatDetails?: unknown) => {
+    const { repushPage } = activities();
     return new MockActivityEnvironment({ heartbeatDetails }, { logger: testLogger }).run(repushPage, { appId, ...input }) as Promise<RepushPageResult>;
   };
 
@@ -62,5 +64,25 @@ describe('repushPage', () => {
     const retried = await repush({ limit: 10 }, { pushedAt });
     expect(sim.requestCount({ method: 'POST' })).toBe(posts);
     expect(retried.results.map((r) => r.userId)).toEqual(first.results.map((r) => r.userId));
+  });
+
+  it('lists a page with each user\'s syncState in one request, and pushes only the users asked for', async () => {
+    const before = sim.requestCount();
+    const page = (await new MockActivityEnvironment({}, { logger: testLogger }).run(activities().listAppUsersPage, { appId, limit: 50 })) as AppUsersPage;
+    expect(sim.requestCount() - before).toBe(1);
+    expect(page.users).toHaveLength(50);
+    expect(page.users.every((u) => u.syncState === 'ERROR' && u.login.endsWith('@example.com'))).toBe(true);
+    expect(page.next).toBeDefined();
+
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    const asked = page.users.slice(0, 3).map((u) => u.userId);
+    const posts = sim.requestCount({ method: 'POST' });
+    const done = await repush({ limit: 50, userIds: asked });
+    expect(sim.requestCount({ method: 'POST' }) - posts).toBe(3);
+    expect(done.results.map((r) => [r.userId, r.outcome])).toEqual(asked.map((id) => [id, 'succeeded']));
+    // Asked again, they are already synchronized: no second push.
+    const again = await repush({ limit: 50, userIds: asked });
+    expect(sim.requestCount({ method: 'POST' }) - posts).toBe(3);
+    expect(again.results.every((r) => r.outcome === 'succeeded' && r.detail.startsWith('Already synchronized'))).toBe(true);
   });
 });

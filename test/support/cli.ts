@@ -16,6 +16,8 @@ export interface RunningCli {
   output(pattern: RegExp): Promise<string>;
   /** Asks the process to stop, as Ctrl-C would. */
   stop(): void;
+  /** Kills it and its children at once, as `kill -9` or a lost machine does. */
+  kill(): void;
   done: Promise<Run>;
 }
 
@@ -31,12 +33,20 @@ export function startWorkerProcess(env: Record<string, string>): RunningCli {
 
 function startProcess(nodeArgs: string[], env: Record<string, string>): RunningCli {
   const args = nodeArgs.slice(1);
-  const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: tsx runs the program in a child process, and a kill reaches both.
+  const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000); // never outlive a hung test for long
+  const timer = setTimeout(kill, 180_000); // never outlive a hung test for long
   const done = new Promise<Run>((resolve) =>
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -49,6 +59,7 @@ function startProcess(nodeArgs: string[], env: Record<string, string>): RunningC
         throw new Error(`${err.message}; it printed: ${stdout}${stderr}`);
       }),
     stop: () => child.kill('SIGTERM'),
+    kill,
     done,
   };
 }

@@ -25,7 +25,7 @@ export interface Harness {
   /** Stops the worker and starts a new one on the same task queue, with fresh dependencies. */
   restartWorker(): Promise<void>;
   status(appId: string): Promise<RemediationStatus>;
-  waitForPhase(appId: string, phase: RemediationStatus['phase']): Promise<RemediationStatus>;
+  waitForPhase(appId: string, phase: RemediationStatus['phase'], timeoutMs?: number): Promise<RemediationStatus>;
   close(): Promise<void>;
 }
 
@@ -115,10 +115,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       current = await startWorker();
     },
     status,
-    waitForPhase: (appId, phase) => eventually(async () => {
+    waitForPhase: (appId, phase, timeoutMs) => eventually(async () => {
       const s = await status(appId);
       return s.phase === phase ? s : undefined;
-    }, `app ${appId} to reach phase ${phase}`),
+    }, `app ${appId} to reach phase ${phase}`, timeoutMs),
     async close() {
       await clearTaskQueue(client, taskQueue);
       await stopWorker();

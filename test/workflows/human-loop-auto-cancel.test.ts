@@ -63,7 +63,7 @@ describe('cancellation', () => {
       h.sim.assignUser(docusign.appId, id); // fails at once: the credential is bad
     }
     const pushes = docusign.pushFailed.length + 6;
-    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId, retryConcurrency: 1 });
+    await startRemediation(h.client, h.taskQueue, { appId: docusign.appId, retryConcurrency: 1, retryPageSize: 2 });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
     h.sim.reauthenticate(docusign.appId, { login: ALICE });
     await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).signal(reauthCompletedSignal, { by: ALICE });

@@ -22,7 +22,7 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   for (let i = 0; i < USERS; i++) h.sim.assignUser(appId, h.sim.addUser({ login: `user${i}@example.com`, firstName: 'User', lastName: String(i) }));
 
   await startRemediation(h.client, h.taskQueue, { appId });
-  const waiting = await h.waitForPhase(appId, 'awaiting_reauth');
+  const waiting = await h.waitForPhase(appId, 'awaiting_reauth', 150_000);
   expect(waiting.tally?.affected).toEqual({ push: USERS, deprovision: 0 });
   expect(waiting.affected.length).toBeLessThanOrEqual(100);
   // The admins hear how many, and see the first ones by name.

@@ -2,19 +2,20 @@
 import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import { POLLING_ACTIVITY_TIMEOUT_MS } from '../../domain/activity-timeouts';
+import { HEARTBEAT_TIMEOUT, POLLING_ACTIVITY_TIMEOUT_MS } from '../../domain/activity-timeouts';
 
 /** Failures that retrying cannot fix: the step stops and says why. */
 const NON_RETRYABLE = ['UnknownOktaApp', 'OktaAccessDenied', 'OktaRejectedRequest', 'VendorNotConfigured', 'VendorAccessDenied', 'TestUserNotFound', 'TestUserAlreadyAssigned', 'AssignedInOkta'];
 const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE };
 
-const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
+const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry };
 /** Activities that wait on Okta or the vendor heartbeat while they poll. */
-const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: '1 minute', retry };
+const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry };
 /** A vendor probe gives up within seconds: the diagnosis says the vendor was not checked, the canary push decides a re-auth. */
-const PROBE: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 4 } };
+const PROBE: ActivityOptions = { startToCloseTimeout: '2 minutes', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry: { ...retry, maximumAttempts: 4 } };
 export const NOTIFY: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
 };
 
@@ -29,6 +30,8 @@ export const probeVendor = (summary: string, input: Input<'probeVendor'>) => qui
 export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
 export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
 export const repushUser = (summary: string, input: Input<'repushUser'>) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
+export const listAppUsersPage = (summary: string, input: Input<'listAppUsersPage'>) => quick.listAppUsersPage.executeWithOptions({ ...QUICK, summary }, [input]);
+export const repushPage = (summary: string, input: Input<'repushPage'>) => polling.repushPage.executeWithOptions({ ...POLLING, summary }, [input]);
 export const assignTestUser = (summary: string, input: Input<'assignTestUser'>) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const unassignTestUser = (summary: string, input: Input<'unassignTestUser'>) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const awaitVendorAccess = (summary: string, input: Input<'awaitVendorAccess'>) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);

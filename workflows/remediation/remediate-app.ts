@@ -1,7 +1,7 @@
 /**
  * One durable remediation per Okta app, read as its pipeline: diagnose (Okta and the vendor) →
  * remove the access of people whose deprovision failed (per policy) → await a verified re-auth →
- * retry every affected user → confirm with a test user → report. Each phase lives in its own file
+ * retry every affected user (pushes a page of app users at a time) → confirm with a test user → report. Each phase lives in its own file
  * beside this one; the workflow decides, activities act.
  */
 import { ApplicationFailure, CancellationScope, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
@@ -15,6 +15,7 @@ import { finish } from './finish';
 import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
 import { work } from './retry';
+import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';
 import { confirmWithTestUser } from './test-user';
 
@@ -35,6 +36,9 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     };
     if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
     r.enter('retrying');
+    await work(r, ['deprovision']);
+    await repushInPages(r);
+    // Whoever the pages did not settle (moved, unassigned, joined meanwhile), one by one.
     await work(r, ['deprovision', 'push']);
     if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);
     // Approvals that arrived meanwhile are honoured before the report is final.

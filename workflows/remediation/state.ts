@@ -142,6 +142,15 @@ export function createRemediation(input: RemediationInput) {
       }
       return undefined;
     },
+    /** The affected user under this key, if any. */
+    user: (key: string) => users.get(key),
+    isQueued: (key: string) => queue.push.has(key) || queue.deprovision.has(key),
+    /** Takes a queued user off the queue to handle now (a page of re-pushes). */
+    takeKey(key: string): AffectedUser | undefined {
+      const u = users.get(key);
+      if (!u || !queue[u.kind].delete(key)) return undefined;
+      return u;
+    },
     /** The first push not yet handled, left on the queue: the canary. */
     firstPending: () => {
       for (const key of queue.push) if (!inFlight.has(key)) return users.get(key);
