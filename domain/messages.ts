@@ -9,6 +9,8 @@ export interface RemediationInput {
   retryConcurrency?: number;
   /** App users per page of the paged re-push (remediateAppV2; at most and by default 100). */
   retryPageSize?: number;
+  /** Seconds between checks of Okta while an outage pauses the phase (default 60). */
+  outageCheckSeconds?: number;
 }
 
 /** The remediation workflow's signature, for typed client handles. */

@@ -9,6 +9,7 @@ export type NoticeKind =
   | 'timed_out'
   | 'cancelled'
   | 'failed'
+  | 'service_unavailable'
   | 'deprovision_approval_needed';
 
 export type ScanNoticeKind = 'scan_failed' | 'scan_recovered';

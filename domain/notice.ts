@@ -271,6 +271,18 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         command: { intro: 'To start again', line: startCommand(s.appId) },
         users: openUserLists(s, label),
       };
+    case 'service_unavailable': {
+      const o = s.outage;
+      return {
+        ...base,
+        subject: `Paused: ${o?.service ?? 'a service'} is unavailable, the remediation of ${label} waits`,
+        headline: `${o?.service ?? 'A service'} has not been answering since ${o?.since ?? 'just now'} (${o?.reason ?? 'errors'}). The remediation of ${appRef} pauses and resumes by itself when it answers again; nobody is counted as failed for it.`,
+        facts: resultCount(s) > 0 ? outcomeFacts(s) : failureFacts(s, label),
+        steps: [`Nothing to do unless it lasts: check ${o?.service === 'Okta' ? 'https://status.okta.com' : "the service's status page"} and the worker's network.`],
+        command: { intro: 'To follow it', line: statusCommand(s.appId) },
+        users: openUserLists(s, label),
+      };
+    }
     case 'deprovision_approval_needed': {
       // The workflow marks the ones it holds for approval; before that, every open deprovision.
       const held = new Set(s.results.filter((r) => r.outcome === 'awaiting_approval' && r.kind === 'deprovision').map(userKey));

@@ -4,7 +4,7 @@
  */
 import { markdownEscape } from './markdown';
 import { progressBar } from './progress';
-import type { Confirmation, FailureKind, RemediationStatus, UserOutcome, UserResult } from './types';
+import type { Confirmation, FailureKind, Outage, RemediationStatus, UserOutcome, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
@@ -71,6 +71,11 @@ export function phaseText(s: RemediationStatus): string {
   return PHASE_TEXT[s.phase];
 }
 
+/** A paused phase, as status, the Web UI and the notice say it. */
+export function outageText(o: Outage): string {
+  return `Paused: ${o.service} unavailable since ${o.since} (${o.reason}); checked ${o.checks} ${o.checks === 1 ? 'time' : 'times'}, resumes when it answers. Nobody is failed for it.`;
+}
+
 /** A round trip with no failed step that has not passed yet is still running, not failed. */
 export function confirmationVerdict(c: Confirmation): string {
   if (c.skipped) return `not run: ${c.skipped}`;
@@ -88,6 +93,7 @@ export function renderText(s: RemediationStatus): string {
   const lines: string[] = [];
   lines.push(`${d ? `${d.app.label} (${s.appId})` : s.appId}: ${phaseText(s)} since ${s.phaseChangedAt}`);
   if (s.error) lines.push(`Error: ${s.error}`);
+  if (s.outage) lines.push(outageText(s.outage));
   if (s.cancellation) lines.push(`Cancelled by ${s.cancellation.by ?? 'an operator'}: ${s.cancellation.reason}`);
   const cause = d?.causes[0];
   if (cause) {
@@ -146,6 +152,7 @@ export function renderMarkdown(s: RemediationStatus): string {
   const cause = d?.causes[0];
   if (cause) out.push(`**Likely cause:** ${mdText(cause.title)}`, cause.evidence.map((e) => `- ${mdText(e)}`).join('\n'));
   if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step, { keepUrls: true })}`).join('\n'));
+  if (s.outage) out.push(`**${mdText(outageText(s.outage))}**`);
   const lastClaim = s.reauthClaims.at(-1);
   if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);
   const total = affectedCount(s);

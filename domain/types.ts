@@ -219,11 +219,22 @@ export interface RemediationStatus {
   notifications: NotificationRecord[];
   /** Messages refused for their shape (a signal cannot be refused to its sender): the latest few, for the report. */
   refusedMessages?: RefusedMessage[];
+  /** The phase is paused because Okta is not answering (5xx, timeouts): nobody is failed for it. */
+  outage?: Outage;
   /**
    * Counts over every user. Set when `affected` and `results` list only some of them (a big app):
    * the first open users and failures; `okta-remediate report` pages through all.
    */
   tally?: Tally;
+}
+
+export interface Outage {
+  service: string;
+  since: string;
+  /** What the failed call and the last check got. */
+  reason: string;
+  /** Checks made so far, one per pause step; the phase resumes at the first one answered. */
+  checks: number;
 }
 
 export interface Tally {

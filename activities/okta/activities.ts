@@ -10,7 +10,7 @@ import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
 import type { AppConfig } from '../../config/app-config';
 import { createAppReader } from './apps';
 import { readAppFailures } from './failures';
-import { isNotFound, OKTA_NOT_FOUND, toActivityFailure } from './errors';
+import { isNotFound, OKTA_NOT_FOUND, OKTA_UNAVAILABLE, toActivityFailure } from './errors';
 import type { OktaClient } from './client';
 
 export interface OktaActivityDeps {
@@ -200,7 +200,22 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     return result('still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
   }
 
-  return { diagnoseApp, affectedUsersPage, repushUser };
+  /**
+   * Whether Okta answers at all: one read of the app, for the checks of a paused phase. Any
+   * answer counts (a 404 or a 429 is Okta answering); only 5xx, timeouts and no connection do not.
+   */
+  async function oktaAnswers(input: { appId: string }): Promise<{ answers: boolean; detail: string }> {
+    try {
+      await okta.http.getJson(`${deps.orgUrl}/api/v1/apps/${encodeURIComponent(input.appId)}`);
+      return { answers: true, detail: 'Okta answered' };
+    } catch (err) {
+      const f = toActivityFailure(err, 'Checking that Okta answers', now());
+      if (f instanceof ApplicationFailure && f.type === OKTA_UNAVAILABLE) return { answers: false, detail: f.message };
+      return { answers: true, detail: `Okta answered: ${(f as Error).message}` };
+    }
+  }
+
+  return { diagnoseApp, affectedUsersPage, repushUser, oktaAnswers };
 }
 
 export type OktaActivities = ReturnType<typeof createOktaActivities>;

@@ -1,6 +1,7 @@
 /**
- * Okta failures as Temporal sees them. Rate limits wait for Okta's reset time; 5xx and network
- * errors are retried by the activity's retry policy; a bad token or an unknown app stops the
+ * Okta failures as Temporal sees them. Rate limits wait for Okta's reset time; 5xx answers, timeouts
+ * and network errors are `OktaUnavailable`, retried by the activity's policy and then met by the
+ * workflow with a pause of the phase when Okta does not answer at all; a bad token or an unknown app stops the
  * workflow with a message that says what to do. Messages carry Okta's summary, never a secret.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -10,6 +11,8 @@ export const OKTA_ACCESS_DENIED = 'OktaAccessDenied';
 export const OKTA_REJECTED_REQUEST = 'OktaRejectedRequest';
 /** Okta has no such object (an app user unassigned meanwhile, a deleted user): asking again cannot help. */
 export const OKTA_NOT_FOUND = 'OktaNotFound';
+/** Okta did not answer usefully (5xx, a timeout, no connection): about Okta, not about a user. */
+export const OKTA_UNAVAILABLE = 'OktaUnavailable';
 
 interface OktaApiErrorLike {
   status: number;
@@ -41,8 +44,15 @@ export function rateLimitDelayMs(err: OktaApiErrorLike, now: Date): number {
 }
 
 /** Map any error from an Okta call to what Temporal should do about it. */
+/** A request that got no answer: refused or reset connections, DNS, node-fetch's timeouts. */
+function isNetworkError(err: unknown): err is Error {
+  const e = err as { name?: string; type?: string; code?: string } | null;
+  return !!e && (e.name === 'FetchError' || e.type === 'request-timeout' || /^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|UND_ERR)/.test(e.code ?? ''));
+}
+
 export function toActivityFailure(err: unknown, what: string, now = new Date()): unknown {
-  if (!isOktaApiError(err)) return err; // network and programming errors: retried by the policy
+  if (isNetworkError(err)) return ApplicationFailure.create({ message: `${what}: no answer from Okta (${err.message})`, type: OKTA_UNAVAILABLE });
+  if (!isOktaApiError(err)) return err; // programming errors: retried by the policy
   const summary = `Okta answered HTTP ${err.status} ${err.errorCode ?? ''} ${err.errorSummary ?? ''}`.replace(/\s+/g, ' ').trim();
   if (err.status === 429) {
     return ApplicationFailure.create({
@@ -59,5 +69,5 @@ export function toActivityFailure(err: unknown, what: string, now = new Date()):
   }
   if (err.status === 404) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_NOT_FOUND);
   if (err.status >= 400 && err.status < 500) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_REJECTED_REQUEST);
-  return ApplicationFailure.create({ message: `${what}: ${summary}`, type: `OktaHttp${err.status}` });
+  return ApplicationFailure.create({ message: `${what}: ${summary}`, type: OKTA_UNAVAILABLE });
 }

@@ -176,6 +176,11 @@ export class OktaSim {
     this.faults.add(f);
   }
 
+  /** Ends every injected fault still pending (an outage is over). */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** The app user as the API would show it; undefined if not assigned (throws for an unknown app). */
   appUser(appId: string, userId: string): AppUser | undefined {
     const app = this.org.app(appId);

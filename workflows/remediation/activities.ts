@@ -11,6 +11,13 @@ const retry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2,
 const QUICK: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry };
 /** Activities that wait on Okta or the vendor heartbeat while they poll. */
 const POLLING: ActivityOptions = { startToCloseTimeout: POLLING_ACTIVITY_TIMEOUT_MS, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry };
+/**
+ * Calls that meet an Okta outage with a pause of the phase (outage.ts): a few attempts each round,
+ * so an outage is noticed within seconds, and more rounds while Okta answers.
+ */
+const fewAttempts = (o: ActivityOptions): ActivityOptions => ({ ...o, retry: { ...retry, maximumAttempts: 3 } });
+const QUICK_PAUSABLE = fewAttempts(QUICK);
+const POLLING_PAUSABLE = fewAttempts(POLLING);
 /** A vendor probe gives up within seconds: the diagnosis says the vendor was not checked, the canary push decides a re-auth. */
 const PROBE: ActivityOptions = { startToCloseTimeout: '2 minutes', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry: { ...retry, maximumAttempts: 4 } };
 export const NOTIFY: ActivityOptions = {
@@ -24,14 +31,15 @@ const polling = proxyActivities<Activities>(POLLING);
 type Input<K extends keyof Activities> = Parameters<Activities[K]>[0];
 
 /** Every activity runs with a one-line summary, so the Web UI's event list reads as a story. */
-export const diagnoseApp = (summary: string, input: Input<'diagnoseApp'>) => quick.diagnoseApp.executeWithOptions({ ...QUICK, summary }, [input]);
-export const affectedUsersPage = (summary: string, input: Input<'affectedUsersPage'>) => quick.affectedUsersPage.executeWithOptions({ ...QUICK, summary }, [input]);
+export const diagnoseApp = (summary: string, input: Input<'diagnoseApp'>) => quick.diagnoseApp.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
+export const affectedUsersPage = (summary: string, input: Input<'affectedUsersPage'>) => quick.affectedUsersPage.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const probeVendor = (summary: string, input: Input<'probeVendor'>) => quick.probeVendor.executeWithOptions({ ...PROBE, summary }, [input]);
 export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
 export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
 export const repushUser = (summary: string, input: Input<'repushUser'>) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
-export const listAppUsersPage = (summary: string, input: Input<'listAppUsersPage'>) => quick.listAppUsersPage.executeWithOptions({ ...QUICK, summary }, [input]);
-export const repushPage = (summary: string, input: Input<'repushPage'>) => polling.repushPage.executeWithOptions({ ...POLLING, summary }, [input]);
+export const listAppUsersPage = (summary: string, input: Input<'listAppUsersPage'>) => quick.listAppUsersPage.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
+export const repushPage = (summary: string, input: Input<'repushPage'>) => polling.repushPage.executeWithOptions({ ...POLLING_PAUSABLE, summary }, [input]);
+export const oktaAnswers = (summary: string, input: Input<'oktaAnswers'>) => quick.oktaAnswers.executeWithOptions({ ...QUICK, retry: { ...retry, maximumAttempts: 2 }, summary }, [input]);
 export const assignTestUser = (summary: string, input: Input<'assignTestUser'>) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const unassignTestUser = (summary: string, input: Input<'unassignTestUser'>) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const awaitVendorAccess = (summary: string, input: Input<'awaitVendorAccess'>) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);

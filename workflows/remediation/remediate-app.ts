@@ -14,6 +14,7 @@ import { awaitVerifiedReauth } from './await-reauth';
 import { finish } from './finish';
 import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
+import { despiteOktaOutage } from './outage';
 import { work } from './retry';
 import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';
@@ -51,7 +52,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
 
 /** Reads Okta and probes the vendor; false when there is nothing to remediate. */
 async function diagnose(r: Remediation): Promise<boolean> {
-  const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true });
+  const okta = await despiteOktaOutage(r, () => diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true }));
   r.policy = okta.policy;
   const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId: r.appId, credentialFailing: okta.credentialFailing }).catch(
     (err: unknown): VendorProbe => {
@@ -67,10 +68,11 @@ async function diagnose(r: Remediation): Promise<boolean> {
   ]);
   r.addAffected(okta.affected);
   // A big app's affected users come a page at a time: no payload grows with the app's size.
-  for (let after = okta.affectedNext, n = 2; after; n++) {
-    const page = await affectedUsersPage(`Diagnose: affected users, page ${n}`, { appId: r.appId, window: okta.window, after });
+  for (let next = okta.affectedNext, n = 2; next; n++) {
+    const after = next;
+    const page = await despiteOktaOutage(r, () => affectedUsersPage(`Diagnose: affected users, page ${n}`, { appId: r.appId, window: okta.window, after }));
     r.addAffected(page.users);
-    after = page.next;
+    next = page.next;
   }
   return r.affectedCount() > 0 || okta.credentialFailing;
 }

@@ -6,6 +6,7 @@ import { ApplicationFailure, CancellationScope, CancelledFailure, isCancellation
 import { formatDuration } from '../../domain/report';
 import type { AffectedUser, FailureKind, UserResult } from '../../domain/types';
 import { failureMessage, isActivityFailure, removeVendorAccess, repushUser } from './activities';
+import { despiteOktaOutage } from './outage';
 import { now, userKey, type Remediation } from './state';
 
 /** A failed deprovision: Okta has nothing left to push, so access ends at the vendor, per policy. */
@@ -37,7 +38,8 @@ async function deprovision(r: Remediation, u: AffectedUser): Promise<UserResult>
 async function handle(r: Remediation, u: AffectedUser): Promise<UserResult> {
   if (u.kind === 'deprovision') return deprovision(r, u);
   try {
-    return await repushUser(`Re-push ${u.login} from Okta`, { appId: r.appId, user: u });
+    // Its own retries are long (20 attempts): one round, then a pause if Okta is down.
+    return await despiteOktaOutage(r, () => repushUser(`Re-push ${u.login} from Okta`, { appId: r.appId, user: u }), 1);
   } catch (err) {
     if (!isActivityFailure(err)) throw err;
     return { userId: u.userId, login: u.login, kind: u.kind, outcome: 'still_failing', detail: `Gave up after repeated errors: ${failureMessage(err)}`, at: now() };
