@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OAuthError, hourlyLimitExceeded, invalidToken, RestError, serviceUnavailable, unspecifiedError } from './errors';
 import type { FaultInjector, FaultSpec } from './faults';
 import { BodyTooLarge, readBody, send, type Reply, type SimRequest } from './http';
+import { sendFailed } from '../listen';
 import { traceToken } from './ids';
 import { OAUTH_ROUTES, type OAuthDeps } from './oauth-routes';
 import { handleRest, type RestDeps } from './rest-routes';
@@ -53,7 +54,8 @@ export function createEnvironmentHandler(deps: EnvironmentDeps): (req: IncomingM
       .then((reply) => {
         deps.record({ environment: deps.environment, host: host ?? 'rest', method, path: url.pathname, status: reply.status });
         send(res, host === 'rest' ? { ...reply, headers: { 'X-DocuSign-TraceToken': traceToken(), ...reply.headers } } : reply);
-      });
+      })
+      .catch((err: unknown) => sendFailed(res, 'docusign-sim', err));
   };
 }
 

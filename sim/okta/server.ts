@@ -3,6 +3,7 @@
  * bucket, the token's share of it, the org's concurrency cap), SSWS token, injected faults, then the
  * handler. Every answer is JSON with Okta's error shape and carries its bucket's X-Rate-Limit-* headers.
  */
+import { sendFailed } from '../listen';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidToken, malformedBody, methodNotAllowed, notFound, OktaError, rateLimited, serverFault } from './errors';
@@ -71,7 +72,8 @@ export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: S
         deps.limiter.release();
         if (reply.status === 429) deps.throttled();
         send(res, reply, limit);
-      });
+      })
+      .catch((err: unknown) => sendFailed(res, 'okta-sim', err));
   };
 }
 
