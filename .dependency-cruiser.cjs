@@ -9,7 +9,9 @@ const LAYERS = [['cli', 'scripts', 'bench'], ['worker'], ['workflows'], ['activi
 const folders = (list) => `^(${list.join('|')})/`;
 const upward = LAYERS.slice(1).map((layer, i) => ({
   name: `no-upward-from-${layer.join('-')}`,
-  comment: `${layer.join(', ')} sits below ${LAYERS.slice(0, i + 1).flat().join(', ')}: move the shared code down instead.`,
+  comment: `${layer.join(', ')} sits below ${LAYERS.slice(0, i + 1)
+    .flat()
+    .join(', ')}: move the shared code down instead.`,
   severity: 'error',
   from: { path: folders(layer) },
   to: { path: folders(LAYERS.slice(0, i + 1).flat()) },
@@ -21,7 +23,7 @@ module.exports = {
     ...upward,
     {
       name: 'no-sim-in-product',
-      comment: 'The simulators are for tests, scripts, benchmarks and the CLI\'s sim commands; the product talks to the real services.',
+      comment: "The simulators are for tests, scripts, benchmarks and the CLI's sim commands; the product talks to the real services.",
       severity: 'error',
       from: { path: folders(['worker', 'workflows', 'activities', 'client', 'config', 'domain']) },
       to: { path: '^sim/' },

@@ -20,7 +20,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createPageRepush(deps),
     ...createAuditActivities(deps),
     ...createNotificationActivities({ channels: deps.appConfig.channels, log: deps.notifyLog }),
-    ...createTestUserActivities(deps), ...createVendorActivities(deps), ...createScanActivities(deps) };
+    ...createTestUserActivities(deps),
+    ...createVendorActivities(deps),
+    ...createScanActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,7 +7,17 @@ import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
 import { CliError, EXIT } from '../client/errors';
 import { durationMs } from './duration';
-import { approveDeprovision, cancelRemediation, confirmReauth, fullRemediationStatus, remediationStatus, reportReauth, snoozeReminders, startRemediation, waitForDiagnosis } from '../client/remediations';
+import {
+  approveDeprovision,
+  cancelRemediation,
+  confirmReauth,
+  fullRemediationStatus,
+  remediationStatus,
+  reportReauth,
+  snoozeReminders,
+  startRemediation,
+  waitForDiagnosis,
+} from '../client/remediations';
 import { addReportCommand } from './report-command';
 import { addScanCommands } from './scan-commands';
 import { addSimCommands } from './sim-commands';
@@ -27,7 +37,7 @@ const text = (max: number, label: string) =>
 
 export function buildProgram(io: Io): Command {
   const program = new Command('okta-remediate')
-    .description('Repair Okta app provisioning after the app\'s API credential went bad.')
+    .description("Repair Okta app provisioning after the app's API credential went bad.")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -76,7 +86,10 @@ export function buildProgram(io: Io): Command {
       io.out(`${result.verified ? 'Verified' : 'Not verified'}: ${result.verdict}\n`);
       if (result.mismatch) io.out(`Audit mismatch: ${result.mismatch}\n`);
       if (!result.verified) {
-        throw new CliError(`The re-auth of app ${opts.app} did not work; the remediation waits for another (do the steps in \`npx okta-remediate status --app ${opts.app}\` again).`, EXIT.reauthNotVerified);
+        throw new CliError(
+          `The re-auth of app ${opts.app} did not work; the remediation waits for another (do the steps in \`npx okta-remediate status --app ${opts.app}\` again).`,
+          EXIT.reauthNotVerified,
+        );
       }
       io.out(`The remediation of app ${opts.app} now retries every affected user; follow with \`npx okta-remediate status --app ${opts.app}\`.\n`);
     });
@@ -125,7 +138,7 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('cancel')
-    .description('Cancel an app\'s running remediation, keeping its report')
+    .description("Cancel an app's running remediation, keeping its report")
     .addOption(appIdOption())
     .requiredOption('--reason <text>', 'why (kept in the report)', text(TEXT_LIMITS.reason, 'invalid --reason'))
     .option('--by <who>', 'who cancels', text(TEXT_LIMITS.by, 'invalid --by'))

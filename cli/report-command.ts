@@ -16,7 +16,19 @@ const COLUMNS = ['kind', 'userId', 'login', 'displayName', 'failedAt', 'reason',
 
 function row(line: UserReportLine): Record<(typeof COLUMNS)[number], string | number | undefined> {
   const { user: u, result: r } = line;
-  return { kind: u.kind, userId: u.userId, login: u.login, displayName: u.displayName, failedAt: u.failedAt, reason: u.reason, outcome: r?.outcome ?? 'pending', detail: r?.detail, syncState: r?.syncState, at: r?.at, exposureMs: r?.exposureMs };
+  return {
+    kind: u.kind,
+    userId: u.userId,
+    login: u.login,
+    displayName: u.displayName,
+    failedAt: u.failedAt,
+    reason: u.reason,
+    outcome: r?.outcome ?? 'pending',
+    detail: r?.detail,
+    syncState: r?.syncState,
+    at: r?.at,
+    exposureMs: r?.exposureMs,
+  };
 }
 
 /**

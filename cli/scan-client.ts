@@ -30,7 +30,8 @@ function scheduleOptions(taskQueue: string, s: ScheduleSettings): ScheduleUpdate
       taskQueue,
       args: [scan],
       staticSummary: 'Scan the Okta System Log for failed provisioning',
-      staticDetails: 'Reads the provisioning failures logged since the previous scan (Okta\'s polling cursor), sends each app\'s credential failures to its remediation and counts the other errors; failed scans are announced on the default channels.',
+      staticDetails:
+        "Reads the provisioning failures logged since the previous scan (Okta's polling cursor), sends each app's credential failures to its remediation and counts the other errors; failed scans are announced on the default channels.",
     },
     // Scans never overlap: two at once would read on from the same cursor.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: everySeconds * 1000 },

@@ -17,7 +17,12 @@ const formatSeconds = (s: number) => (s % 3600 === 0 && s > 0 ? `${s / 3600}h` :
 /** A duration option, in seconds, whose help shows its default as a duration too. */
 const durationOption = (flags: string, description: string, minSeconds: number, fallback: number) =>
   new Option(flags, description)
-    .argParser(parseWith(durationMs(minSeconds * 1000, MAX_SECONDS * 1000).transform((ms) => Math.round(ms / 1000)), `invalid ${flags.split(' ')[0]}`))
+    .argParser(
+      parseWith(
+        durationMs(minSeconds * 1000, MAX_SECONDS * 1000).transform((ms) => Math.round(ms / 1000)),
+        `invalid ${flags.split(' ')[0]}`,
+      ),
+    )
     .default(fallback, formatSeconds(fallback));
 
 export function addScanCommands(program: Command, io: Io): void {
@@ -27,10 +32,15 @@ export function addScanCommands(program: Command, io: Io): void {
     .description('Create or update the Temporal Schedule that scans the Okta System Log for failed provisioning')
     .addOption(durationOption('--every <duration>', 'how often to scan', 10, d.everySeconds))
     .addOption(durationOption('--overlap <duration>', 'a schedule from before the cursor: how far its first scan re-reads before its watermark', 0, d.overlapSeconds))
-    .addOption(durationOption('--lag <duration>', 'unused (scans poll with Okta\'s cursor); kept for scripts', 0, d.lagSeconds))
+    .addOption(durationOption('--lag <duration>', "unused (scans poll with Okta's cursor); kept for scripts", 0, d.lagSeconds))
     .addOption(durationOption('--lookback <duration>', 'how far back the first scan reads', 60, d.lookbackSeconds))
     .option('--max-events <n>', 'most events one scan reads (the next continues)', parseWith(z.coerce.number().int().min(1).max(2500), 'invalid --max-events'), d.maxEvents)
-    .option('--notify-after-failures <n>', 'failed scans in a row before the default channels are told (then at 2x, 4x... that many)', parseWith(z.coerce.number().int().min(1).max(1000), 'invalid --notify-after-failures'), d.notifyAfterFailures)
+    .option(
+      '--notify-after-failures <n>',
+      'failed scans in a row before the default channels are told (then at 2x, 4x... that many)',
+      parseWith(z.coerce.number().int().min(1).max(1000), 'invalid --notify-after-failures'),
+      d.notifyAfterFailures,
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { every: number; overlap: number; lag: number; lookback: number; maxEvents: number; notifyAfterFailures: number; json?: boolean }) => {
       const settings: ScheduleSettings = {

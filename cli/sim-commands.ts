@@ -16,8 +16,7 @@ import { CliError, EXIT } from '../client/errors';
 import { appIdOption, parseWith, type Io } from './options';
 
 const simUrl = parseWith(z.url({ error: 'expected the simulator URL, e.g. http://127.0.0.1:8787' }), 'invalid --sim-url');
-const cause = <T extends string>(causes: readonly T[], flag: string) =>
-  parseWith(z.enum(['none', ...causes] as const, { error: `expected one of ${causes.join(', ')}, none` }), `invalid ${flag}`);
+const cause = <T extends string>(causes: readonly T[], flag: string) => parseWith(z.enum(['none', ...causes] as const, { error: `expected one of ${causes.join(', ')}, none` }), `invalid ${flag}`);
 
 interface ServeOptions {
   port: number;
@@ -85,7 +84,7 @@ export function addSimCommands(program: Command, io: Io): void {
     .command('reauth')
     .description('Play the admin: re-authenticate the app in the simulated Okta console (the vendor decides whether it works)')
     .addOption(appIdOption())
-    .option('--as <login>', 'who signs in at the vendor (default: the account Okta\'s grant belongs to)')
+    .option('--as <login>', "who signs in at the vendor (default: the account Okta's grant belongs to)")
     .option('--api-account-id <id>', 'DocuSign: the API Account ID typed in Okta before authenticating', parseWith(z.uuid({ error: 'expected a GUID' }), 'invalid --api-account-id'))
     .addOption(simUrlOption())
     .action(async (opts: { app: string; as?: string; apiAccountId?: string; simUrl?: string }) => {
@@ -133,7 +132,7 @@ export function addSimCommands(program: Command, io: Io): void {
     .description("Log a provisioning failure that is not the credential's (a vendor rate limit, an unknown user...): the scanner counts it, never remediates it")
     .addOption(appIdOption())
     .requiredOption('--user <login>', 'the Okta login')
-    .requiredOption('--reason <text>', "Okta's reason, e.g. \"Rate limit exceeded\"")
+    .requiredOption('--reason <text>', 'Okta\'s reason, e.g. "Rate limit exceeded"')
     .option('--deprovision', 'a failed deprovision (default: a failed push)')
     .addOption(simUrlOption())
     .action(async (opts: { app: string; user: string; reason: string; deprovision?: boolean; simUrl?: string }) => {
@@ -224,8 +223,7 @@ function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, keyFil
     `  GitHub:   org ${s.github.org}, serviceAccount ${s.github.serviceAccount}, serviceAccountId ${s.github.serviceAccountId}`,
     `  test user (every app): ${s.testUser}`,
     'Steer it: okta-remediate sim break|assign|unassign|fail|fault|state (see --help).',
-    `Re-authenticate: okta-remediate sim reauth --app ID [--as LOGIN] [--api-account-id ID]` +
-      ` (DocuSign backup admin: ${s.docusign.backupAdminEmail}; GitHub person owner: ${s.github.personOwner})`,
+    `Re-authenticate: okta-remediate sim reauth --app ID [--as LOGIN] [--api-account-id ID]` + ` (DocuSign backup admin: ${s.docusign.backupAdminEmail}; GitHub person owner: ${s.github.personOwner})`,
     'Ctrl-C to stop.',
     '',
   ].join('\n');

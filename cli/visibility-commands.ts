@@ -65,12 +65,17 @@ function table(rows: ListedRemediation[]): string {
     ...rows.map((r) => [r.appId, r.appLabel ?? '-', r.vendor ?? '-', r.phase ?? '-', String(r.affectedUsers ?? '-'), r.temporalStatus, r.startTime]),
   ];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-const UI_URL = z
-  .url({ protocol: /^https?$/, error: 'must be the http(s) address of the Temporal Web UI, e.g. http://localhost:8233' })
-  .transform((v) => v.replace(/\/+$/, ''));
+const UI_URL = z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the Temporal Web UI, e.g. http://localhost:8233' }).transform((v) => v.replace(/\/+$/, ''));
 
 /** The Web UI's address: TEMPORAL_UI_URL, else the dev server's default. */
 export function temporalUiUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -101,7 +106,7 @@ export function addVisibilityCommands(program: Command, io: Io): void {
 
   program
     .command('watch')
-    .description('Follow an app\'s remediation until it ends: phase, and a progress bar while users are retried')
+    .description("Follow an app's remediation until it ends: phase, and a progress bar while users are retried")
     .addOption(appIdOption())
     .option('--poll <ms>', 'how often to ask the workflow', parseWith(z.coerce.number().int().min(50).max(60_000), 'invalid --poll'), 1000)
     .option('--json', 'print one JSON object per change, then the final status')
@@ -111,7 +116,7 @@ export function addVisibilityCommands(program: Command, io: Io): void {
 
   program
     .command('ui')
-    .description('Print the Temporal Web UI link of an app\'s remediation (base: TEMPORAL_UI_URL)')
+    .description("Print the Temporal Web UI link of an app's remediation (base: TEMPORAL_UI_URL)")
     .addOption(appIdOption())
     .option('--json', 'print JSON')
     .action(async (opts: { app: string; json?: boolean }) => {

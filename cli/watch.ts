@@ -33,7 +33,17 @@ function progressLine(s: RemediationStatus): string {
 function progressEvent(s: RemediationStatus) {
   const c = countResults(s);
   const total = affectedCount(s);
-  return { type: 'progress', appId: s.appId, phase: s.phase, done: total - c.pending, total, succeeded: c.succeeded, stillFailing: c.still_failing, skipped: c.skipped, awaitingApproval: c.awaiting_approval };
+  return {
+    type: 'progress',
+    appId: s.appId,
+    phase: s.phase,
+    done: total - c.pending,
+    total,
+    succeeded: c.succeeded,
+    stillFailing: c.still_failing,
+    skipped: c.skipped,
+    awaitingApproval: c.awaiting_approval,
+  };
 }
 
 export async function watchRemediation(client: Client, appId: string, io: Io, opts: WatchOptions): Promise<void> {
@@ -69,7 +79,10 @@ export async function watchRemediation(client: Client, appId: string, io: Io, op
   if (temporalStatus === 'COMPLETED') {
     // Giving up is a normal end for the workflow, but not a repair: scripts must be able to tell.
     if (final?.phase === 'timed_out') {
-      throw new CliError(`The remediation of app ${appId} gave up waiting for the re-auth (deadline ${final.wait?.deadline ?? 'passed'}); start a new one after re-authenticating: \`npx okta-remediate start --app ${appId}\`.`, EXIT.reauthTimedOut);
+      throw new CliError(
+        `The remediation of app ${appId} gave up waiting for the re-auth (deadline ${final.wait?.deadline ?? 'passed'}); start a new one after re-authenticating: \`npx okta-remediate start --app ${appId}\`.`,
+        EXIT.reauthTimedOut,
+      );
     }
     return;
   }

@@ -169,7 +169,10 @@ async function updateFailure(handle: WorkflowHandle, appId: string, err: unknown
   if (cause instanceof ApplicationFailure && cause.type !== 'AcceptedUpdateCompletedWorkflow') {
     return new CliError(`Refused: ${cause.message.replace(/\s+/g, ' ').trim()}`, EXIT.refusedByWorkflow);
   }
-  const status = await handle.describe().then((d) => d.status.name, () => 'ENDED');
+  const status = await handle.describe().then(
+    (d) => d.status.name,
+    () => 'ENDED',
+  );
   const code = status === 'FAILED' ? EXIT.remediationFailed : status === 'COMPLETED' ? EXIT.noRemediation : EXIT.remediationCancelled;
   return new CliError(`The remediation of app ${appId} ended (${status.toLowerCase()}) before it answered: ${cause?.message ?? err.message}. See \`npx okta-remediate status --app ${appId}\`.`, code);
 }

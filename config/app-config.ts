@@ -55,19 +55,25 @@ const appSchema = z
         /** Logins that mark a dedicated service account; a person's account is flagged. */
         serviceAccountPattern: z
           .string()
-          .refine((p) => {
-            try {
-              new RegExp(p, 'i');
-              return true;
-            } catch {
-              return false;
-            }
-          }, { error: 'must be a valid regular expression' })
+          .refine(
+            (p) => {
+              try {
+                new RegExp(p, 'i');
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { error: 'must be a valid regular expression' },
+          )
           .default('(svc|bot|service|okta|scim|provision)'),
         requireDedicatedServiceAccount: z.boolean().default(true),
       })
       .strict(),
-    notify: z.object({ primary: z.array(channelName), escalation: z.array(channelName) }).partial().strict(),
+    notify: z
+      .object({ primary: z.array(channelName), escalation: z.array(channelName) })
+      .partial()
+      .strict(),
     wait: z
       .object({ remindEvery: duration, escalateAfterReminders: z.number().int().min(0), giveUpAfter: duration, autoDetect: z.boolean(), autoDetectEvery: duration })
       .partial()

@@ -42,26 +42,43 @@ const workerEnvSchema = z
     OKTA_KEY_ID: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_SCOPES: z.string().default('okta.apps.manage okta.logs.read okta.users.read'),
     OKTA_REMEDIATION_TASK_QUEUE: taskQueueSchema,
-    OKTA_REMEDIATION_LOOKBACK_HOURS: z.coerce.number().positive({ error: 'must be a positive number of hours' }).default(24 * 7),
+    OKTA_REMEDIATION_LOOKBACK_HOURS: z.coerce
+      .number()
+      .positive({ error: 'must be a positive number of hours' })
+      .default(24 * 7),
     OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: seconds(120),
     OKTA_REMEDIATION_SYNC_POLL_SECONDS: seconds(2),
     OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: seconds(30),
     // The worker's Okta budget: its share of each rate-limit bucket, and requests in flight at once.
     OKTA_REMEDIATION_OKTA_RATE_SHARE: z.coerce.number().gt(0, { error: 'must be more than 0 (a share such as 0.5)' }).max(1, { error: 'must be at most 1 (all of each bucket)' }).default(0.5),
-    OKTA_REMEDIATION_OKTA_CONCURRENCY: z.coerce.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(75, { error: 'must be at most 75 (the org\'s own cap)' }).default(20),
+    OKTA_REMEDIATION_OKTA_CONCURRENCY: z.coerce
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(75, { error: "must be at most 75 (the org's own cap)" })
+      .default(20),
     // Running in production: graceful shutdown, concurrency limits, metrics for Prometheus.
     OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: seconds(60),
     OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: count(20),
     OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS: count(10),
-    OKTA_REMEDIATION_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, { error: 'must be host:port, e.g. 0.0.0.0:9464' }).optional(),
+    OKTA_REMEDIATION_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[\w.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, { error: 'must be host:port, e.g. 0.0.0.0:9464' })
+      .optional(),
     // The pipeline's own vendor credentials: optional, they sharpen the diagnosis.
     DOCUSIGN_INTEGRATION_KEY: z.string().min(1).optional(),
     DOCUSIGN_USER_ID: z.string().min(1).optional(),
     DOCUSIGN_PRIVATE_KEY: z.string().min(1).optional(),
     DOCUSIGN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-    DOCUSIGN_OAUTH_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account.docusign.com' }).default('account.docusign.com'),
+    DOCUSIGN_OAUTH_HOST: z
+      .string()
+      .regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account.docusign.com' })
+      .default('account.docusign.com'),
     DOCUSIGN_DEMO_USER_ID: z.string().min(1).optional(),
-    DOCUSIGN_DEMO_OAUTH_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account-d.docusign.com' }).default('account-d.docusign.com'),
+    DOCUSIGN_DEMO_OAUTH_HOST: z
+      .string()
+      .regex(/^[\w.-]+(:\d+)?$/, { error: 'must be a host[:port] such as account-d.docusign.com' })
+      .default('account-d.docusign.com'),
     GITHUB_TOKEN: z.string().min(1).optional(),
     GITHUB_API_URL: z.url({ error: 'must be a URL such as https://api.github.com' }).default('https://api.github.com'),
   })
@@ -108,9 +125,7 @@ const workerEnvSchema = z
     }
   });
 
-export type OktaAuth =
-  | { mode: 'SSWS'; token: string }
-  | { mode: 'PrivateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string };
+export type OktaAuth = { mode: 'SSWS'; token: string } | { mode: 'PrivateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string };
 
 export interface DocuSignEnvironmentCredential {
   environment: 'production' | 'demo';

@@ -25,11 +25,7 @@ const docusignReauth = (app: AppSummary, v: StepValues) => [
   `Enter the API Account ID${v.apiAccountId ? ` ${v.apiAccountId}` : ''}, click "Authenticate with DocuSign" and sign in as ${admin(v)}.`,
   finish(app),
 ];
-const githubReauth = (app: AppSummary, v: StepValues, as = account(v)) => [
-  openIntegration(app),
-  `Click "Re-authenticate with GitHub" and sign in as ${as}; grant access to ${org(v)}.`,
-  finish(app),
-];
+const githubReauth = (app: AppSummary, v: StepValues, as = account(v)) => [openIntegration(app), `Click "Re-authenticate with GitHub" and sign in as ${as}; grant access to ${org(v)}.`, finish(app)];
 
 const CAUSES: Record<CauseId, CauseText> = {
   'credential-invalid': {
@@ -69,10 +65,7 @@ const CAUSES: Record<CauseId, CauseText> = {
   },
   'docusign-admin-not-admin': {
     title: (_app, v) => `${admin(v)}, who authorized Okta, is no longer a DocuSign admin`,
-    steps: (app, v) => [
-      `In DocuSign Settings > Users, give ${admin(v)} the DS Admin permission profile again, or choose another active admin.`,
-      ...docusignReauth(app, v),
-    ],
+    steps: (app, v) => [`In DocuSign Settings > Users, give ${admin(v)} the DS Admin permission profile again, or choose another active admin.`, ...docusignReauth(app, v)],
   },
   'docusign-admin-closed': {
     title: (_app, v) => `${admin(v)}, who authorized Okta, was closed in DocuSign`,
@@ -84,10 +77,7 @@ const CAUSES: Record<CauseId, CauseText> = {
   },
   'github-account-unavailable': {
     title: (_app, v) => `The service account ${account(v)} was deleted or suspended`,
-    steps: (app, v) => [
-      `Restore ${account(v)} (or create a dedicated service account) and make it an owner of ${org(v)} (GitHub > ${org(v)} > People).`,
-      ...githubReauth(app, v),
-    ],
+    steps: (app, v) => [`Restore ${account(v)} (or create a dedicated service account) and make it an owner of ${org(v)} (GitHub > ${org(v)} > People).`, ...githubReauth(app, v)],
   },
   'github-username-changed': {
     title: (_app, v) => `The service account ${account(v)} was renamed${v.renamedTo ? ` to ${v.renamedTo}` : ''}`,

@@ -156,7 +156,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
 /** A System Log read that stopped at its cap says so: older failures were not read. */
 function logCutHint(window: Diagnosis['window']): string[] {
   return window.truncatedBefore
-    ? [`The System Log held more provisioning failures than one diagnosis reads: only those after ${window.truncatedBefore} were read. Older failed users join as the scanner finds them (okta-remediate scan).`]
+    ? [
+        `The System Log held more provisioning failures than one diagnosis reads: only those after ${window.truncatedBefore} were read. Older failed users join as the scanner finds them (okta-remediate scan).`,
+      ]
     : [];
 }
 

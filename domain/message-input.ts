@@ -29,8 +29,7 @@ export function cleanText(value: string, max: number): string {
 }
 
 /** Free text: cleaned and capped; `required` refuses what is empty once cleaned. */
-const text = (max: number, what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) }).transform((v) => cleanText(v, max));
+const text = (max: number, what: string) => z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) }).transform((v) => cleanText(v, max));
 const required = (max: number, what: string) => text(max, what).refine((v) => v.length > 0, { error: `is empty: it must be ${what}` });
 
 const who = required(TEXT_LIMITS.by, 'who acts (an email or username)');
@@ -42,7 +41,11 @@ export const reauthArgsSchema = z.strictObject({ by: who, note: text(TEXT_LIMITS
 export const MAX_SNOOZE_MS = 365 * 86_400_000;
 export const snoozeArgsSchema = z.strictObject(
   {
-    forMs: z.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).positive({ error: 'must be positive' }).max(MAX_SNOOZE_MS, { error: 'must be at most a year' }),
+    forMs: z
+      .number({ error: 'must be a number of milliseconds' })
+      .int({ error: 'must be a whole number of milliseconds' })
+      .positive({ error: 'must be positive' })
+      .max(MAX_SNOOZE_MS, { error: 'must be at most a year' }),
     by: who.optional(),
   },
   { error: 'must be an object such as {"forMs":7200000,"by":"you@example.com"}' },
@@ -53,7 +56,11 @@ export const MAX_APPROVAL_LOGINS = 1000;
 export const approveArgsSchema = z
   .strictObject(
     {
-      logins: z.array(required(TEXT_LIMITS.login, 'an Okta login'), { error: 'must be a list of Okta logins' }).min(1, { error: 'must name at least one login (or use "all": true)' }).max(MAX_APPROVAL_LOGINS, { error: `must name at most ${MAX_APPROVAL_LOGINS} logins` }).optional(),
+      logins: z
+        .array(required(TEXT_LIMITS.login, 'an Okta login'), { error: 'must be a list of Okta logins' })
+        .min(1, { error: 'must name at least one login (or use "all": true)' })
+        .max(MAX_APPROVAL_LOGINS, { error: `must name at most ${MAX_APPROVAL_LOGINS} logins` })
+        .optional(),
       all: z.boolean({ error: 'must be true or false' }).optional(),
       by: who,
     },
@@ -84,7 +91,10 @@ export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : undefined;
   if (unknownKeys) return `unknown field${unknownKeys.length === 1 ? '' : 's'} ${unknownKeys.map((k) => `"${cleanText(k, 40)}"`).join(', ')}`;
-  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const field = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   return field ? `"${field}" ${issue.message}` : `the input ${issue.message}`;
 }
 

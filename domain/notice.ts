@@ -230,7 +230,10 @@ function remediationContent(n: RemediationNotice): NoticeContent {
           : `Follow-up needed: ${label} remediation finished with ${plural(c.still_failing + c.pending + c.awaiting_approval, 'user')} not repaired`,
         headline: `The remediation of ${appRef} finished${s.finishedAt ? ` at ${s.finishedAt}` : ''}: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped.`,
         facts: outcomeFacts(s),
-        steps: c.still_failing === 0 ? [] : ['Review each user still failing in the Okta Admin Console (Dashboard > Tasks): these failures were not caused by the credential, or persisted after it was fixed.'],
+        steps:
+          c.still_failing === 0
+            ? []
+            : ['Review each user still failing in the Okta Admin Console (Dashboard > Tasks): these failures were not caused by the credential, or persisted after it was fixed.'],
         command: { intro: 'For the full report', line: statusCommand(s.appId) },
         users: outcomeLists(s),
       };
@@ -295,10 +298,7 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         subject: `Approval needed: finish ${plural(count, 'deprovision')} in ${label}`,
         headline: `Okta could not deprovision ${plural(count, 'person', 'people')} from ${appRef}, so they may still have access. The pipeline can remove them in ${label} directly, but policy asks for your approval first.`,
         facts: failureFacts(s, label),
-        steps: [
-          `Check that each person listed below should lose access to ${label}.`,
-          `Approve removing them in ${label}: ${approveDeprovisionCommand(s.appId)}`,
-        ],
+        steps: [`Check that each person listed below should lose access to ${label}.`, `Approve removing them in ${label}: ${approveDeprovisionCommand(s.appId)}`],
         command: { intro: 'To approve', line: approveDeprovisionCommand(s.appId) },
         users: list(`Failed deprovisions: may still have access to ${label}`, open.map(userLine), count),
       };

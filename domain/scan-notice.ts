@@ -8,7 +8,6 @@ import type { NoticeContent, ScanNoticeKind } from './notice-content';
 
 export type { ScanNoticeKind } from './notice-content';
 
-
 export interface ScanNotice {
   kind: ScanNoticeKind;
   /** The scan workflow's id (the Schedule's), to find its runs in the Web UI. */
@@ -63,7 +62,7 @@ export function scanNoticeContent(n: ScanNotice): NoticeContent {
     headline: `${scans(n.failedScans)} of the Okta System Log failed in a row since ${n.failingSince}: provisioning failures are not being found, and people whose deprovision failed may keep access. Nothing is skipped: the first scan that works reads on from where the last good one stopped.`,
     facts: [...(n.error ? [`Last error (${n.at}): ${scanErrorText(n.error)}`] : []), n.lastReadAt ? `Last successful read: ${n.lastReadAt}.` : 'No scan has read the log yet.'],
     steps: [
-      'Read the error above: it names the setting or permission to fix (OKTA_API_TOKEN or the OAuth app\'s okta.logs.read scope on the worker, or Okta itself).',
+      "Read the error above: it names the setting or permission to fix (OKTA_API_TOKEN or the OAuth app's okta.logs.read scope on the worker, or Okta itself).",
       'Fix it (a setting on the worker takes effect when the worker restarts).',
     ],
     command: { intro: 'After the fix, scan now', line: SCAN_NOW_COMMAND },

@@ -59,9 +59,11 @@ function noticeText(n: NotificationRecord): string {
 function tail(r: ScanResult): string[] {
   const out: string[] = [];
   if (r.gap) {
-    out.push(`Gap: the last read was at ${r.gap.from}, longer ago than Okta keeps its System Log (90 days). Failures logged before ${r.gap.to} are gone and were not read: check the apps' provisioning in the Okta Admin Console (Dashboard > Tasks).`);
+    out.push(
+      `Gap: the last read was at ${r.gap.from}, longer ago than Okta keeps its System Log (90 days). Failures logged before ${r.gap.to} are gone and were not read: check the apps' provisioning in the Okta Admin Console (Dashboard > Tasks).`,
+    );
   }
-  if (r.failure) out.push("Nothing was skipped: the next scan goes on from where the last good one stopped.");
+  if (r.failure) out.push('Nothing was skipped: the next scan goes on from where the last good one stopped.');
   else if (r.truncated) out.push('Catching up: this scan stopped at its event cap; the next one goes on from the cursor.');
   if (r.notice) out.push(noticeText(r.notice));
   return out;

@@ -3,16 +3,7 @@
  * workflow sandbox, so it must not import Node APIs.
  */
 
-export const PHASES = [
-  'diagnosing',
-  'awaiting_reauth',
-  'verifying',
-  'retrying',
-  'completed',
-  'timed_out',
-  'failed',
-  'cancelled',
-] as const;
+export const PHASES = ['diagnosing', 'awaiting_reauth', 'verifying', 'retrying', 'completed', 'timed_out', 'failed', 'cancelled'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export type Vendor = 'docusign' | 'github' | 'generic';

@@ -95,7 +95,10 @@ async function main(): Promise<void> {
   try {
     for (const appId of apps) {
       // A demo run that was interrupted may have left its workflow waiting: start afresh.
-      await client.workflow.getHandle(remediationWorkflowId(appId)).terminate('superseded by a new demo run').catch(() => undefined);
+      await client.workflow
+        .getHandle(remediationWorkflowId(appId))
+        .terminate('superseded by a new demo run')
+        .catch(() => undefined);
       const { handle } = await startRemediation(client, TASK_QUEUE, { appId });
       say(`Started ${handle.workflowId}: ${temporal.uiBase}/namespaces/${temporal.namespace}/workflows/${handle.workflowId}`);
     }

@@ -14,16 +14,7 @@ import { applyAftermath } from './seed';
 import { worldRoutes } from './world-routes';
 import { buildDocuSignCompany, DocuSignLink, type DocuSignCompany } from './shared-world/docusign';
 import { buildGitHubCompany, GitHubLink, type GitHubCompany } from './shared-world/github';
-import type {
-  DocuSignCause,
-  GitHubCause,
-  PipelineCredentials,
-  SeededAppBase,
-  SeededWorld,
-  SeedOptions,
-  VendorAccess,
-  WorldHealth,
-} from './shared-world/types';
+import type { DocuSignCause, GitHubCause, PipelineCredentials, SeededAppBase, SeededWorld, SeedOptions, VendorAccess, WorldHealth } from './shared-world/types';
 
 export * from './shared-world/types';
 
@@ -74,7 +65,11 @@ export class SimWorld {
       const ds = await docusign.start();
       await github.start();
       const built = buildDocuSignCompany(docusign);
-      const gh = buildGitHubCompany(github, EVERYONE.map((p) => ({ ...p, email: loginOf(p) })), grantedAt());
+      const gh = buildGitHubCompany(
+        github,
+        EVERYONE.map((p) => ({ ...p, email: loginOf(p) })),
+        grantedAt(),
+      );
       const { demoUserId, ...docusignCredential } = built.credential;
       const credentials: PipelineCredentials = {
         docusign: {

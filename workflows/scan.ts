@@ -58,7 +58,13 @@ const { joinRemediation } = proxyActivities<Activities>({
 const NOTIFY: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 4, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'],
+  },
 };
 const { deliverNotice, scannerNoticeChannels } = proxyActivities<Activities>(NOTIFY);
 
@@ -74,10 +80,7 @@ export async function scanOktaLog(input: ScanInput = {}): Promise<ScanResult> {
 
   let read: ReadFailuresResult;
   try {
-    read = await readProvisioningFailures.executeWithOptions(
-      { summary: `Read provisioning failures ${readStartText(start)}` },
-      [{ ...start, limit: settings.maxEvents }],
-    );
+    read = await readProvisioningFailures.executeWithOptions({ summary: `Read provisioning failures ${readStartText(start)}` }, [{ ...start, limit: settings.maxEvents }]);
   } catch (err) {
     if (!(err instanceof ActivityFailure) || isCancellation(err) || !patched(SCAN_FAILURE_NOTICE)) throw err;
     return failedScan(previous, start, failureMessage(err), settings);
@@ -90,10 +93,9 @@ export async function scanOktaLog(input: ScanInput = {}): Promise<ScanResult> {
       plan.apps.map(async ({ users, ...app }): Promise<AppScanResult> => {
         const counts = { pushes: users.filter((u) => u.kind === 'push').length, deprovisions: users.filter((u) => u.kind === 'deprovision').length };
         if (users.length === 0) return { ...app, ...counts };
-        const remediation = await joinRemediation.executeWithOptions(
-          { summary: `Send ${users.length} failed user${users.length === 1 ? '' : 's'} to the remediation of ${app.appLabel}` },
-          [{ appId: app.appId, users }],
-        );
+        const remediation = await joinRemediation.executeWithOptions({ summary: `Send ${users.length} failed user${users.length === 1 ? '' : 's'} to the remediation of ${app.appLabel}` }, [
+          { appId: app.appId, users },
+        ]);
         return { ...app, ...counts, remediation };
       }),
     );
@@ -119,7 +121,15 @@ async function failedScan(previous: ScanState | undefined, start: ReadStart, err
   const result: ScanResult = { start, truncated: false, eventsRead: 0, newEvents: 0, duplicates: 0, apps: [], failure: { error, at }, state };
   setCurrentDetails(renderScanMarkdown(result));
   if (failureNoticeDue(state.failedScans!, settings.notifyAfterFailures)) {
-    result.notice = await notify({ kind: 'scan_failed', workflowId: workflowInfo().workflowId, failedScans: state.failedScans!, failingSince: state.failingSince!, error, lastReadAt: state.readAt, at });
+    result.notice = await notify({
+      kind: 'scan_failed',
+      workflowId: workflowInfo().workflowId,
+      failedScans: state.failedScans!,
+      failingSince: state.failingSince!,
+      error,
+      lastReadAt: state.readAt,
+      at,
+    });
     setCurrentDetails(renderScanMarkdown(result));
   }
   return result;

@@ -16,7 +16,10 @@ export const EMAIL_SUBJECT_PREFIX = '[okta-remediation]';
 
 /** The server's own words are useful ("Recipient address rejected"); keep one short printable line. */
 function serverSays(e: NodemailerError): string {
-  const line = (e.response ?? '').split(/\r?\n/)[0]!.replace(/[^\x20-\x7e]/g, '').slice(0, 200);
+  const line = (e.response ?? '')
+    .split(/\r?\n/)[0]!
+    .replace(/[^\x20-\x7e]/g, '')
+    .slice(0, 200);
   return line ? `: "${line}"` : '';
 }
 

@@ -87,11 +87,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       signal: AbortSignal.any([cancelled, AbortSignal.timeout(timeoutMs)]),
       cancelled,
       timeoutMs,
-      idempotencyKey: activity && run
-        ? `${run.workflowId}/${run.runId}/${activity.info.activityId}`
-        : isScanNotice(notice)
-          ? `${notice.workflowId}/${notice.kind}/${notice.failedScans}/${notice.at}`
-          : `${notice.status.appId}/${notice.kind}/${notice.reminderNumber ?? 0}/${notice.status.phaseChangedAt}`,
+      idempotencyKey:
+        activity && run
+          ? `${run.workflowId}/${run.runId}/${activity.info.activityId}`
+          : isScanNotice(notice)
+            ? `${notice.workflowId}/${notice.kind}/${notice.failedScans}/${notice.at}`
+            : `${notice.status.appId}/${notice.kind}/${notice.reminderNumber ?? 0}/${notice.status.phaseChangedAt}`,
     };
     const fragments = secretFragments(secretOf(config, env));
     const owner = `Notification channel "${channel}" (${config.type})`;

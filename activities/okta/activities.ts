@@ -119,7 +119,15 @@ export function createOktaActivities(deps: OktaActivityDeps) {
   /** The re-push's outcome for this user, stamped now. */
   const resultFor =
     (user: RepushInput['user']) =>
-    (outcome: UserResult['outcome'], detail: string, syncState?: string): UserResult => ({ userId: user.userId, login: user.login, kind: user.kind, outcome, detail, syncState, at: now().toISOString() });
+    (outcome: UserResult['outcome'], detail: string, syncState?: string): UserResult => ({
+      userId: user.userId,
+      login: user.login,
+      kind: user.kind,
+      outcome,
+      detail,
+      syncState,
+      at: now().toISOString(),
+    });
 
   async function repushUser(input: RepushInput): Promise<UserResult> {
     const { appId, user } = input;
@@ -159,9 +167,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (resumed) {
       pushedAt = new Date(resumed);
     } else {
-      const pushed = await call(`pushing user ${user.userId}`, () =>
-        okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }),
-      );
+      const pushed = await call(`pushing user ${user.userId}`, () => okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }));
       // Okta's own clock marks the push, so worker clock skew cannot confuse the comparison below.
       pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
       state = pushed.syncState;

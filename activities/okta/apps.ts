@@ -31,10 +31,7 @@ export function createAppReader(deps: AppReaderDeps) {
       app = (await okta.http.getJson(`${deps.orgUrl}/api/v1/apps/${encodeURIComponent(appId)}`)) as typeof app;
     } catch (err) {
       if (isNotFound(err)) {
-        throw ApplicationFailure.nonRetryable(
-          `Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`,
-          UNKNOWN_APP,
-        );
+        throw ApplicationFailure.nonRetryable(`Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`, UNKNOWN_APP);
       }
       throw toActivityFailure(err, `reading app ${appId}`, now());
     }

@@ -62,10 +62,7 @@ export function toActivityFailure(err: unknown, what: string, now = new Date()):
     });
   }
   if (err.status === 401 || err.status === 403) {
-    return ApplicationFailure.nonRetryable(
-      `${what}: ${summary}. Okta rejected the pipeline's own credential: check OKTA_API_TOKEN (or the OAuth app's scopes) on the worker.`,
-      OKTA_ACCESS_DENIED,
-    );
+    return ApplicationFailure.nonRetryable(`${what}: ${summary}. Okta rejected the pipeline's own credential: check OKTA_API_TOKEN (or the OAuth app's scopes) on the worker.`, OKTA_ACCESS_DENIED);
   }
   if (err.status === 404) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_NOT_FOUND);
   if (err.status >= 400 && err.status < 500) return ApplicationFailure.nonRetryable(`${what}: ${summary}`, OKTA_REJECTED_REQUEST);

@@ -14,11 +14,7 @@ export interface AppFailures {
  * iterator ends, and a read cut at maxEvents keeps the latest failures (the newest leavers among
  * them) and says where it stopped.
  */
-export async function readAppFailures(
-  okta: OktaClient,
-  appId: string,
-  window: { since: Date; until: Date; userId?: string; maxEvents: number; now?: Date },
-): Promise<AppFailures> {
+export async function readAppFailures(okta: OktaClient, appId: string, window: { since: Date; until: Date; userId?: string; maxEvents: number; now?: Date }): Promise<AppFailures> {
   const what = `reading the System Log for app ${appId}`;
   const filter = window.userId ? `${appFailureFilter(appId)} and target.id eq "${window.userId}"` : appFailureFilter(appId);
   const failures: ProvisioningFailure[] = [];

@@ -160,7 +160,15 @@ export function createPageRepush(deps: RepushPageDeps) {
     // A user asked for but not on the page now gets no result here: unassigned, or moved to another
     // page by a change to the list, the remediation looks at them one by one.
     const synced = first.users.filter((u) => wanted?.has(u.id!) && !failing.includes(u));
-    const already = synced.map((u): UserResult => ({ userId: u.id!, login: u.credentials?.userName ?? u.id!, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${new Date(u.lastSync ?? now()).toISOString()}.`, syncState: 'SYNCHRONIZED', at: now().toISOString() }));
+    const already = synced.map((u): UserResult => ({
+      userId: u.id!,
+      login: u.credentials?.userName ?? u.id!,
+      kind: 'push',
+      outcome: 'succeeded',
+      detail: `Already synchronized at ${new Date(u.lastSync ?? now()).toISOString()}.`,
+      syncState: 'SYNCHRONIZED',
+      at: now().toISOString(),
+    }));
     return { next: first.next, read: first.users.length, results: [...failing.map((u) => results.get(u.id!)!), ...already] };
   }
 

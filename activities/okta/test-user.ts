@@ -42,7 +42,8 @@ export function createTestUserActivities(deps: TestUserDeps) {
         if (isNotFound(err)) return undefined;
         throw toActivityFailure(err, `reading app user ${userId}`);
       });
-      if (existing && !ours) throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
+      if (existing && !ours)
+        throw ApplicationFailure.nonRetryable(`${input.login} is already assigned to the app; the round trip would remove their access. Use a dedicated test user.`, 'TestUserAlreadyAssigned');
       // Recorded before the POST (the first heartbeat of an attempt goes out at once), and again by
       // every attempt that carries on, so a later attempt knows the assignment is the round trip's.
       checkpoint({ assigning: userId });

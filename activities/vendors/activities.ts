@@ -48,7 +48,10 @@ export function createVendorActivities(deps: VendorActivityDeps) {
   async function lastReauthAt(appId: string): Promise<string | undefined> {
     const now = new Date();
     const okta = await readOktaActivity(deps.okta, appId, new Date(now.getTime() - deps.lookbackHours * 3_600_000).toISOString(), now);
-    return okta.changes.map((c) => c.at).sort().at(-1);
+    return okta.changes
+      .map((c) => c.at)
+      .sort()
+      .at(-1);
   }
 
   /** The person's email in Okta: DocuSign knows people by email, which may differ from the login. */

@@ -52,7 +52,8 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       const f = httpFailure(err);
       // No HTTP status and no network error code: the client refused our input (e.g. a key it cannot parse).
       if (!f.status && !(err as { code?: string }).code) throw new CredentialRefused(`DocuSign's client refused the pipeline's JWT settings (${(err as Error).message}): check ${settingsFor(env)}.`);
-      if (f.status && f.status < 500 && f.status !== 429) throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${settingsFor(env)}.`);
+      if (f.status && f.status < 500 && f.status !== 429)
+        throw new CredentialRefused(`DocuSign ${env.environment} refused the pipeline's JWT grant (${describeFailure(f)}): check ${settingsFor(env)}.`);
       throw vendorFailure('DocuSign', `requesting a DocuSign ${env.environment} token`, err, settingsFor(env));
     }
     try {
@@ -111,7 +112,9 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       throw err;
     }
     result.probed = true;
-    result.evidence.push(`DocuSign: Okta holds API Account ID ${t.apiAccountId}${t.held ? '' : ' (from the configuration; Okta does not show one)'}; the app authenticates against ${primaryEnv.environment}.`);
+    result.evidence.push(
+      `DocuSign: Okta holds API Account ID ${t.apiAccountId}${t.held ? '' : ' (from the configuration; Okta does not show one)'}; the app authenticates against ${primaryEnv.environment}.`,
+    );
     if (t.held && t.configured && t.held !== t.configured) {
       find(result, {
         cause: 'docusign-account-id-mismatch',
@@ -127,21 +130,37 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     }
     result.evidence.push(`DocuSign: account ${account.accountId} ("${account.accountName}") exists in ${primaryEnv.environment}.`);
     if (!t.adminEmail) {
-      if (ctx.credentialFailing) find(result, { cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
+      if (ctx.credentialFailing)
+        find(result, { cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
       return result;
     }
     const found = await usersByEmail(primary, account, t.adminEmail);
     const admin = found === 'not-member' ? undefined : found[0];
     if (!admin) {
-      find(result, { cause: 'docusign-account-id-mismatch', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is not a member of account ${account.accountId} ("${account.accountName}").`] });
+      find(result, {
+        cause: 'docusign-account-id-mismatch',
+        confidence: 0.9,
+        blocking: true,
+        evidence: [`DocuSign: ${t.adminEmail} is not a member of account ${account.accountId} ("${account.accountName}").`],
+      });
     } else if (admin.userStatus?.toLowerCase() === 'closed') {
       find(result, { cause: 'docusign-admin-closed', confidence: 0.95, blocking: true, evidence: [`DocuSign: ${t.adminEmail}'s user in account ${account.accountId} is closed.`] });
     } else if (admin.isAdmin?.toLowerCase() !== 'true') {
-      find(result, { cause: 'docusign-admin-not-admin', confidence: 0.9, blocking: true, evidence: [`DocuSign: ${t.adminEmail} is a member of account ${account.accountId} but not an admin (isAdmin ${admin.isAdmin}).`] });
+      find(result, {
+        cause: 'docusign-admin-not-admin',
+        confidence: 0.9,
+        blocking: true,
+        evidence: [`DocuSign: ${t.adminEmail} is a member of account ${account.accountId} but not an admin (isAdmin ${admin.isAdmin}).`],
+      });
     } else {
       result.evidence.push(`DocuSign: ${t.adminEmail} is an active admin of account ${account.accountId}.`);
       if (ctx.credentialFailing) {
-        find(result, { cause: 'docusign-grant-revoked', confidence: 0.8, blocking: false, evidence: ['DocuSign: the account, the environment and the admin all check out, yet Okta\'s calls fail: the grant Okta holds is no longer valid.'] });
+        find(result, {
+          cause: 'docusign-grant-revoked',
+          confidence: 0.8,
+          blocking: false,
+          evidence: ["DocuSign: the account, the environment and the admin all check out, yet Okta's calls fail: the grant Okta holds is no longer valid."],
+        });
       }
     }
     return result;
@@ -194,7 +213,7 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     }
     if (otherUnchecked) {
       find(result, { cause: 'docusign-environment-mismatch', confidence: 0.4, blocking: false, evidence: [`DocuSign: ${otherUnchecked}, so ${accountId} may belong to it.`] });
-      if (!otherEnv) result.hints.push('Set DOCUSIGN_DEMO_USER_ID (the pipeline\'s user in the demo environment) to tell a demo account from a wrong one.');
+      if (!otherEnv) result.hints.push("Set DOCUSIGN_DEMO_USER_ID (the pipeline's user in the demo environment) to tell a demo account from a wrong one.");
     }
   }
 
@@ -249,7 +268,8 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
           await new UsersApi(client)._delete(account.accountId, { userInfoList: { users: [{ userId: user.userId }] } });
         } catch (err) {
           const f = httpFailure(err);
-          if (isAccessDenied(f)) throw new VendorNotConfigured(`DocuSign refused to close ${email} (${describeFailure(f)}): the pipeline's DocuSign user must be an admin of account ${account.accountId}.`);
+          if (isAccessDenied(f))
+            throw new VendorNotConfigured(`DocuSign refused to close ${email} (${describeFailure(f)}): the pipeline's DocuSign user must be an admin of account ${account.accountId}.`);
           throw vendorFailure('DocuSign', `closing ${email}`, err, SETTINGS);
         }
       }

@@ -42,7 +42,13 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
   function target(ctx: VendorContext) {
     const g = ctx.settings.github;
     const org = g?.org ?? (typeof ctx.oktaSettings.githubOrg === 'string' ? ctx.oktaSettings.githubOrg : undefined);
-    return { org, serviceAccount: g?.serviceAccount, serviceAccountId: g?.serviceAccountId, pattern: new RegExp(g?.serviceAccountPattern ?? '(svc|bot|service|okta|scim|provision)', 'i'), requireDedicated: g?.requireDedicatedServiceAccount ?? true };
+    return {
+      org,
+      serviceAccount: g?.serviceAccount,
+      serviceAccountId: g?.serviceAccountId,
+      pattern: new RegExp(g?.serviceAccountPattern ?? '(svc|bot|service|okta|scim|provision)', 'i'),
+      requireDedicated: g?.requireDedicatedServiceAccount ?? true,
+    };
   }
 
   async function loginOf(id: number): Promise<string | undefined> {
@@ -72,7 +78,7 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       result.evidence.push(`GitHub: the pipeline's token works (as ${me}; scopes: ${res.headers['x-oauth-scopes'] || 'none'}).`);
     } catch (err) {
       const f = httpFailure(err);
-      if (!isAccessDenied(f)) throw vendorFailure('GitHub', 'checking the pipeline\'s GitHub token', err, SETTINGS);
+      if (!isAccessDenied(f)) throw vendorFailure('GitHub', "checking the pipeline's GitHub token", err, SETTINGS);
       result.hints.push(`GitHub refused the pipeline's token (${describeFailure(f)}): check ${SETTINGS}.`);
       return result;
     }
@@ -89,7 +95,11 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     };
     const ssoRefused = (what: string) => {
       if (ownToken) {
-        blocker({ cause: 'github-saml-missing', confidence: 0.95, evidence: [`GitHub answered ${serviceAccount}'s own request (${what}) with 403 and X-GitHub-SSO: the account's credentials are not authorized for ${org}'s SAML single sign-on.`] });
+        blocker({
+          cause: 'github-saml-missing',
+          confidence: 0.95,
+          evidence: [`GitHub answered ${serviceAccount}'s own request (${what}) with 403 and X-GitHub-SSO: the account's credentials are not authorized for ${org}'s SAML single sign-on.`],
+        });
       } else {
         const hint = `Authorize the pipeline's GitHub token for ${org}'s SAML single sign-on (GitHub answered 403 with X-GitHub-SSO): check ${SETTINGS}.`;
         if (!result.hints.includes(hint)) result.hints.push(hint);
@@ -107,9 +117,19 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     let owner = false;
     if (renamedTo && renamedTo !== serviceAccount) {
       values.renamedTo = renamedTo;
-      blocker({ cause: 'github-username-changed', confidence: 0.95, evidence: [`GitHub: account ${t.serviceAccountId} is now called ${renamedTo}; Okta's grant was made as ${serviceAccount}${user ? `, a login now held by another account (${user.id})` : ', which no longer exists'}.`] });
+      blocker({
+        cause: 'github-username-changed',
+        confidence: 0.95,
+        evidence: [
+          `GitHub: account ${t.serviceAccountId} is now called ${renamedTo}; Okta's grant was made as ${serviceAccount}${user ? `, a login now held by another account (${user.id})` : ', which no longer exists'}.`,
+        ],
+      });
     } else if (!user || (t.serviceAccountId !== undefined && user.id !== t.serviceAccountId)) {
-      blocker({ cause: 'github-account-unavailable', confidence: t.serviceAccountId !== undefined ? 0.9 : 0.75, evidence: [`GitHub: ${serviceAccount} is not visible: the account was deleted or suspended${t.serviceAccountId === undefined ? ' (or renamed)' : ''}.`] });
+      blocker({
+        cause: 'github-account-unavailable',
+        confidence: t.serviceAccountId !== undefined ? 0.9 : 0.75,
+        evidence: [`GitHub: ${serviceAccount} is not visible: the account was deleted or suspended${t.serviceAccountId === undefined ? ' (or renamed)' : ''}.`],
+      });
       if (t.serviceAccountId === undefined) {
         find(result, { cause: 'github-username-changed', confidence: 0.5, blocking: false, heuristic: true, evidence: [`GitHub: ${serviceAccount} may have been renamed.`] });
         result.hints.push(`Set apps.${ctx.app.id}.github.serviceAccountId (the account's numeric id) to tell a renamed account from a deleted one.`);
@@ -120,7 +140,13 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       if (membership === 'sso') ssoRefused(`reading its membership of ${org}`);
       else if (membership !== 'hidden') {
         if (membership.role !== 'admin' || membership.state !== 'active') {
-          blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${serviceAccount} is ${membership.state === 'active' ? 'a' : `a ${membership.state}`} ${membership.role === 'admin' ? 'owner' : 'member'} of ${org}, not an active owner.`] });
+          blocker({
+            cause: 'github-not-owner',
+            confidence: 0.9,
+            evidence: [
+              `GitHub: ${serviceAccount} is ${membership.state === 'active' ? 'a' : `a ${membership.state}`} ${membership.role === 'admin' ? 'owner' : 'member'} of ${org}, not an active owner.`,
+            ],
+          });
         } else {
           owner = true;
           result.evidence.push(`GitHub: ${serviceAccount} is an owner of ${org}.`);
@@ -140,12 +166,19 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         confidence: 0.3,
         blocking: false,
         heuristic: true,
-        evidence: [`GitHub: ${serviceAccount} does not look like a dedicated service account (expected a login matching /${t.pattern.source}/i); a person's password change or departure revokes Okta's grant.`],
+        evidence: [
+          `GitHub: ${serviceAccount} does not look like a dedicated service account (expected a login matching /${t.pattern.source}/i); a person's password change or departure revokes Okta's grant.`,
+        ],
       });
     }
     if (ctx.credentialFailing && !blocking && !samlSuspect && !result.findings.some((f) => f.cause === 'github-token-revoked')) {
       const standing = owner ? `exists, owns ${org}` : 'exists (its ownership could not be checked)';
-      find(result, { cause: 'github-token-revoked', confidence: owner ? 0.8 : 0.6, blocking: false, evidence: [`GitHub: ${serviceAccount} ${standing} and shows no SAML problem, yet Okta's calls fail: the token Okta holds was revoked or expired.`] });
+      find(result, {
+        cause: 'github-token-revoked',
+        confidence: owner ? 0.8 : 0.6,
+        blocking: false,
+        evidence: [`GitHub: ${serviceAccount} ${standing} and shows no SAML problem, yet Okta's calls fail: the token Okta holds was revoked or expired.`],
+      });
     }
     return result;
   }
@@ -187,14 +220,27 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     }
     const mine = auths.filter((a) => a.login.toLowerCase() === login.toLowerCase());
     const live = mine.filter((a) => !a.authorized_credential_expires_at || new Date(a.authorized_credential_expires_at) > new Date());
-    const newest = live.map((a) => a.credential_authorized_at ?? '').sort().at(-1);
+    const newest = live
+      .map((a) => a.credential_authorized_at ?? '')
+      .sort()
+      .at(-1);
     if (mine.length > 0 && live.length === 0) {
-      const expired = mine.map((a) => a.authorized_credential_expires_at ?? '').sort().at(-1);
-      find(result, { cause: 'github-token-revoked', confidence: 0.9, blocking: false, evidence: [`GitHub: ${login}'s SAML-authorized credentials for ${org} have all expired (the newest expired at ${expired}): the token Okta holds has expired.`] });
+      const expired = mine
+        .map((a) => a.authorized_credential_expires_at ?? '')
+        .sort()
+        .at(-1);
+      find(result, {
+        cause: 'github-token-revoked',
+        confidence: 0.9,
+        blocking: false,
+        evidence: [`GitHub: ${login}'s SAML-authorized credentials for ${org} have all expired (the newest expired at ${expired}): the token Okta holds has expired.`],
+      });
       return false;
     }
     if (live.length === 0) {
-      result.hints.push(`GitHub lists no SAML-authorized credential of ${login} for ${org}. GitHub lists personal access tokens and SSH keys there, so this alone does not show that Okta's grant lacks SSO authorization.`);
+      result.hints.push(
+        `GitHub lists no SAML-authorized credential of ${login} for ${org}. GitHub lists personal access tokens and SSH keys there, so this alone does not show that Okta's grant lacks SSO authorization.`,
+      );
       return false;
     }
     if (lastReauthAt && newest && Date.parse(newest) < Date.parse(lastReauthAt) - SAML_TOLERANCE_MS) {
@@ -202,7 +248,9 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         cause: 'github-saml-missing',
         confidence: credentialFailing ? 0.85 : 0.5,
         blocking: false,
-        evidence: [`GitHub: Okta's app was last changed at ${lastReauthAt}, but ${login}'s newest SAML authorization for ${org} dates from ${newest}: the grant Okta now holds is probably not authorized for SSO.`],
+        evidence: [
+          `GitHub: Okta's app was last changed at ${lastReauthAt}, but ${login}'s newest SAML authorization for ${org} dates from ${newest}: the grant Okta now holds is probably not authorized for SSO.`,
+        ],
       });
       return true;
     }

@@ -37,17 +37,13 @@ export const invalidToken = (): RestError =>
   new RestError(401, 'AUTHORIZATION_INVALID_TOKEN', 'The access token provided is expired, revoked or malformed. Authentication for System Application failed.');
 
 /** DocuSign answers 400 (not 403) when the token's user is no active member of the account in the path. */
-export const lacksMembership = (): RestError =>
-  new RestError(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.');
+export const lacksMembership = (): RestError => new RestError(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.');
 
-export const lacksPermissions = (): RestError =>
-  new RestError(401, 'USER_LACKS_PERMISSIONS', 'This user lacks sufficient permissions to access this resource.');
+export const lacksPermissions = (): RestError => new RestError(401, 'USER_LACKS_PERMISSIONS', 'This user lacks sufficient permissions to access this resource.');
 
-export const invalidRequestBody = (): RestError =>
-  new RestError(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted.');
+export const invalidRequestBody = (): RestError => new RestError(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted.');
 
-export const resourceNotFound = (hint?: string): RestError =>
-  new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource.${hint ? ` ${hint}` : ''}`);
+export const resourceNotFound = (hint?: string): RestError => new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource.${hint ? ` ${hint}` : ''}`);
 
 export const hourlyLimitExceeded = (limit: number, headers: Record<string, string>): RestError =>
   new RestError(429, 'HOURLY_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of hourly API invocations has been exceeded. The hourly limit is ${limit}.`, headers);

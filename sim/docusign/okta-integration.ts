@@ -13,13 +13,7 @@ export interface OktaIntegrationConfig {
   environment: Environment;
 }
 
-export type OktaIntegrationProblem =
-  | 'not_configured'
-  | 'grant_revoked'
-  | 'environment_mismatch'
-  | 'account_not_among_admin_accounts'
-  | 'admin_closed'
-  | 'admin_not_admin';
+export type OktaIntegrationProblem = 'not_configured' | 'grant_revoked' | 'environment_mismatch' | 'account_not_among_admin_accounts' | 'admin_closed' | 'admin_not_admin';
 
 export type OktaIntegrationHealth = { ok: true } | { ok: false; code: OktaIntegrationProblem; reason: string };
 
@@ -39,17 +33,11 @@ export function assessOktaIntegration(world: World, state: OktaIntegrationState 
   }
   const account = world.findAccount(state.apiAccountId);
   if (account && account.environment !== state.environment) {
-    return problem(
-      'environment_mismatch',
-      `API Account ID ${state.apiAccountId} is a ${account.environment} account but Okta authenticates against DocuSign ${state.environment}`,
-    );
+    return problem('environment_mismatch', `API Account ID ${state.apiAccountId} is a ${account.environment} account but Okta authenticates against DocuSign ${state.environment}`);
   }
   const membership = account && admin ? world.membership(account.accountId, admin.userId) : undefined;
   if (!account || !admin || !membership) {
-    return problem(
-      'account_not_among_admin_accounts',
-      `API Account ID ${state.apiAccountId} is not among the DocuSign ${state.environment} accounts of ${admin?.email ?? state.adminUserId}`,
-    );
+    return problem('account_not_among_admin_accounts', `API Account ID ${state.apiAccountId} is not among the DocuSign ${state.environment} accounts of ${admin?.email ?? state.adminUserId}`);
   }
   if (membership.status === 'closed') return problem('admin_closed', `${admin.email} is closed in DocuSign account ${account.name}`);
   if (!membership.isAdmin) return problem('admin_not_admin', `${admin.email} is no longer an administrator of DocuSign account ${account.name}`);

@@ -3,17 +3,7 @@
  * endpoints the pipeline uses: account information, listing users by email, closing users.
  * Order of checks per request: route, bearer token, account + rate limit, membership, permissions.
  */
-import {
-  burstLimitExceeded,
-  hourlyLimitExceeded,
-  invalidParameter,
-  invalidRequestBody,
-  invalidToken,
-  lacksMembership,
-  lacksPermissions,
-  resourceNotFound,
-  RestError,
-} from './errors';
+import { burstLimitExceeded, hourlyLimitExceeded, invalidParameter, invalidRequestBody, invalidToken, lacksMembership, lacksPermissions, resourceNotFound, RestError } from './errors';
 import { bearer, jsonBody, type Reply, type SimRequest } from './http';
 import type { AccountRateLimiter } from './rate-limit';
 import { renderAccountInformation, renderClosedUser, renderUser } from './render';
@@ -52,9 +42,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
 ];
 
 /** A template's regex: `{accountId}` captures one segment; a trailing slash is tolerated. */
-const PATTERNS = new Map(
-  REST_ROUTES.map((r) => [r, new RegExp(`^${REST_BASE_PATH}${r.template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}/?$`)]),
-);
+const PATTERNS = new Map(REST_ROUTES.map((r) => [r, new RegExp(`^${REST_BASE_PATH}${r.template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}/?$`)]));
 
 export function handleRest(deps: RestDeps, req: SimRequest): Reply {
   const route = REST_ROUTES.map((r) => ({ r, m: PATTERNS.get(r)!.exec(req.path) })).find(({ r, m }) => m && r.method === req.method);
@@ -79,9 +67,7 @@ export function handleRest(deps: RestDeps, req: SimRequest): Reply {
 
   const limit = deps.limiter.take(`${deps.environment} ${account.accountId}`);
   if (!limit.allowed) {
-    throw limit.exceeded === 'burst'
-      ? burstLimitExceeded(Number(limit.headers['X-BurstLimit-Limit']), limit.headers)
-      : hourlyLimitExceeded(Number(limit.headers['X-RateLimit-Limit']), limit.headers);
+    throw limit.exceeded === 'burst' ? burstLimitExceeded(Number(limit.headers['X-BurstLimit-Limit']), limit.headers) : hourlyLimitExceeded(Number(limit.headers['X-RateLimit-Limit']), limit.headers);
   }
   try {
     const membership = deps.world.membership(account.accountId, identity.userId);
@@ -106,7 +92,11 @@ function listUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
   const email = q.get('email')?.toLowerCase();
   const emailSubstring = q.get('email_substring')?.toLowerCase();
   const nameSubstring = q.get('user_name_substring')?.toLowerCase();
-  const statuses = q.get('status')?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const statuses = q
+    .get('status')
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
   const matching = deps.world
     .membersOf(caller.account.accountId)

@@ -165,9 +165,7 @@ export class World {
 
   /** Accounts where the login is an active member: what /oauth/userinfo lists. */
   activeAccountsOf(userId: string): Account[] {
-    return [...this.memberships.values()]
-      .filter((m) => m.userId === userId.toLowerCase() && m.status === 'active')
-      .map((m) => this.account(m.accountId));
+    return [...this.memberships.values()].filter((m) => m.userId === userId.toLowerCase() && m.status === 'active').map((m) => this.account(m.accountId));
   }
 
   view(m: Membership): AccountUser {

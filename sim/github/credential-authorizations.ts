@@ -18,9 +18,7 @@ export const CREDENTIAL_AUTHORIZATION_SCOPES: readonly string[] = ['admin:org', 
 const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function credentialAuthorizationRoutes(): Route[] {
-  return [
-    { method: 'GET', template: '/orgs/{org}/credential-authorizations', acceptedScopes: CREDENTIAL_AUTHORIZATION_SCOPES, scim: false, handler: list },
-  ];
+  return [{ method: 'GET', template: '/orgs/{org}/credential-authorizations', acceptedScopes: CREDENTIAL_AUTHORIZATION_SCOPES, scim: false, handler: list }];
 }
 
 function list(ctx: RouteContext): Reply {

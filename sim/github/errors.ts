@@ -99,12 +99,9 @@ export function accountSuspended(): GitHubError {
 /** The token works, but not for this org until its owner authorizes it for the org's SAML SSO. */
 export function samlRequired(org: string): GitHubError {
   const url = `https://github.com/orgs/${encodeURIComponent(org)}/sso?authorization_request=${authorizationRequest()}`;
-  return new GitHubError(
-    403,
-    'Resource protected by organization SAML enforcement. You must grant your OAuth token access to this organization.',
-    SAML_DOCS,
-    { 'X-GitHub-SSO': `required; url=${url}` },
-  );
+  return new GitHubError(403, 'Resource protected by organization SAML enforcement. You must grant your OAuth token access to this organization.', SAML_DOCS, {
+    'X-GitHub-SSO': `required; url=${url}`,
+  });
 }
 
 /** `subject` is `{ userId }` for a token's budget, `{ ip }` for an anonymous one, worded as GitHub does. */
@@ -118,14 +115,16 @@ export function primaryRateLimit(status: 403 | 429, subject: { userId: number } 
 
 /** GitHub's timestamp style in messages and headers: `2025-06-30 12:00:00 UTC`. */
 export function utcStamp(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 export function secondaryRateLimit(status: 403 | 429): GitHubError {
   return new GitHubError(
     status,
-    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ' +
-      `${requestId()}.`,
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ' + `${requestId()}.`,
     RATE_LIMIT_DOCS,
     { 'Retry-After': '1' },
   );

@@ -12,16 +12,7 @@ export interface OktaIntegrationConfig {
   token: string;
 }
 
-export type HealthReason =
-  | 'not_configured'
-  | 'org_missing'
-  | 'admin_deleted'
-  | 'admin_renamed'
-  | 'admin_suspended'
-  | 'token_revoked'
-  | 'token_expired'
-  | 'password_changed'
-  | ScimDenial;
+export type HealthReason = 'not_configured' | 'org_missing' | 'admin_deleted' | 'admin_renamed' | 'admin_suspended' | 'token_revoked' | 'token_expired' | 'password_changed' | ScimDenial;
 
 export type IntegrationHealth = { ok: true } | { ok: false; reason: HealthReason; detail: string };
 

@@ -37,11 +37,7 @@ export interface Route {
   handler: (ctx: RouteContext) => Reply;
 }
 
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  path: string,
-): { route: Route; params: Record<string, string> } | undefined {
+export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
   const segments = path.split('/');
   for (const route of routes) {
     if (route.method !== method) continue;

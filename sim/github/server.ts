@@ -6,18 +6,7 @@
  * X-Accepted-OAuth-Scopes. Every error of a SCIM route is a SCIM error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  accountSuspended,
-  badCredentials,
-  GitHubError,
-  notFound,
-  primaryRateLimit,
-  ScimError,
-  scimShaped,
-  secondaryRateLimit,
-  serverError,
-  utcStamp,
-} from './errors';
+import { accountSuspended, badCredentials, GitHubError, notFound, primaryRateLimit, ScimError, scimShaped, secondaryRateLimit, serverError, utcStamp } from './errors';
 import type { FaultInjector, FaultSpec } from './faults';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState, RateResource } from './rate-limit';
@@ -143,4 +132,3 @@ function send(res: ServerResponse, reply: Reply, headers: Record<string, string>
   }
   res.writeHead(reply.status, { ...headers, 'Content-Type': contentType }).end(JSON.stringify(reply.body));
 }
-

@@ -7,28 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import { close, listen } from '../listen';
 import { FaultInjector, type FaultSpec } from './faults';
-import {
-  configureIntegration,
-  integrationHealth,
-  type IntegrationHealth,
-  type OktaIntegration,
-  type OktaIntegrationConfig,
-} from './integration';
+import { configureIntegration, integrationHealth, type IntegrationHealth, type OktaIntegration, type OktaIntegrationConfig } from './integration';
 import { deprovision, provision } from './provisioning';
 import { RateLimiter } from './rate-limit';
 import { scimUser, type ScimUserResource } from './render';
 import { allRoutes } from './routes';
 import type { ScimSeed } from './scim';
 import { createHandler, type RecordedRequest } from './server';
-import {
-  World,
-  type Membership,
-  type MembershipState,
-  type OrgRole,
-  type OrgSeed,
-  type TokenOptions,
-  type UserSeed,
-} from './world';
+import { World, type Membership, type MembershipState, type OrgRole, type OrgSeed, type TokenOptions, type UserSeed } from './world';
 
 export interface GitHubSimOptions {
   /** REST API (`core`) requests per hour per token; default 5000 (GitHub's for OAuth user tokens). */
@@ -67,7 +53,10 @@ export class GitHubSim {
   constructor(opts: GitHubSimOptions = {}) {
     this.rateLimit = opts.rateLimit ?? 5000;
     this.scimRateLimit = opts.scimRateLimit ?? 15_000;
-    for (const [name, value] of [['rateLimit', this.rateLimit], ['scimRateLimit', this.scimRateLimit]] as const) {
+    for (const [name, value] of [
+      ['rateLimit', this.rateLimit],
+      ['scimRateLimit', this.scimRateLimit],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
     this.rateLimitStatus = opts.rateLimitStatus ?? 403;

@@ -100,9 +100,7 @@ export interface TokenRecord {
 
 /** What presenting a token gets you. Deleted accounts' tokens are simply unknown to GitHub. */
 export type TokenCheck =
-  | { kind: 'valid'; token: TokenRecord; user: UserRecord }
-  | { kind: 'suspended'; token: TokenRecord; user: UserRecord }
-  | { kind: 'invalid'; why: 'unknown' | 'user_deleted' | Invalidation };
+  { kind: 'valid'; token: TokenRecord; user: UserRecord } | { kind: 'suspended'; token: TokenRecord; user: UserRecord } | { kind: 'invalid'; why: 'unknown' | 'user_deleted' | Invalidation };
 
 export const DEFAULT_SCOPES: readonly string[] = ['admin:org', 'read:user'];
 
@@ -253,7 +251,6 @@ export class World {
     }
     return out.sort((a, b) => a.authorization.id - b.authorization.id);
   }
-
 
   revokeToken(value: string): void {
     this.invalidate(this.requireToken(value), 'revoked');

@@ -146,24 +146,37 @@ function comparison(op: string, path: string[], literal: Literal): Predicate {
       const a = v.toLowerCase();
       const b = literal.toLowerCase();
       switch (op) {
-        case 'eq': return a === b;
-        case 'co': return a.includes(b);
-        case 'sw': return a.startsWith(b);
-        case 'ew': return a.endsWith(b);
-        case 'gt': return a > b;
-        case 'ge': return a >= b;
-        case 'lt': return a < b;
-        case 'le': return a <= b;
+        case 'eq':
+          return a === b;
+        case 'co':
+          return a.includes(b);
+        case 'sw':
+          return a.startsWith(b);
+        case 'ew':
+          return a.endsWith(b);
+        case 'gt':
+          return a > b;
+        case 'ge':
+          return a >= b;
+        case 'lt':
+          return a < b;
+        case 'le':
+          return a <= b;
       }
       return false;
     }
     if (typeof v === 'number' && typeof literal === 'number') {
       switch (op) {
-        case 'eq': return v === literal;
-        case 'gt': return v > literal;
-        case 'ge': return v >= literal;
-        case 'lt': return v < literal;
-        case 'le': return v <= literal;
+        case 'eq':
+          return v === literal;
+        case 'gt':
+          return v > literal;
+        case 'ge':
+          return v >= literal;
+        case 'lt':
+          return v < literal;
+        case 'le':
+          return v <= literal;
       }
       return false;
     }

@@ -19,10 +19,7 @@ const DOCUSIGN_ERROR = 'javax.ws.rs.BadRequestException: HTTP 400 Bad Request';
 /** LogOutcome.reason is at most 255 characters; the full text stays in debugData. */
 const REASON_MAX = 255;
 
-export type ProvisioningEventType =
-  | 'application.provision.user.push'
-  | 'application.provision.user.push_profile'
-  | 'application.provision.user.deactivate';
+export type ProvisioningEventType = 'application.provision.user.push' | 'application.provision.user.push_profile' | 'application.provision.user.deactivate';
 
 const DISPLAY_MESSAGES: Record<string, string> = {
   'application.provision.user.push': 'Push new user to external application',
@@ -105,13 +102,7 @@ function event(input: EventInput): LogEvent {
 }
 
 /** A provisioning job's outcome for one user in one app. */
-export function provisioningEvent(
-  eventType: ProvisioningEventType,
-  app: AppRef,
-  user: UserRef,
-  failure: string | undefined,
-  at: Date,
-): LogEvent {
+export function provisioningEvent(eventType: ProvisioningEventType, app: AppRef, user: UserRef, failure: string | undefined, at: Date): LogEvent {
   return event({
     eventType,
     actor: SYSTEM_PRINCIPAL,

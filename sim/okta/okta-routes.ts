@@ -64,9 +64,9 @@ export function oktaRoutes(org: Org, orgName: string): Route[] {
       handler: (ctx) => {
         const app = org.app(param(ctx, 'appId'));
         const q = ctx.query.get('q')?.toLowerCase();
-        const users = [...app.users.values()].filter((u) => !q || [u.userName, u.profile.firstName, u.profile.lastName, u.profile.email].some(
-          (v) => typeof v === 'string' && v.toLowerCase().startsWith(q),
-        ));
+        const users = [...app.users.values()].filter(
+          (u) => !q || [u.userName, u.profile.firstName, u.profile.lastName, u.profile.email].some((v) => typeof v === 'string' && v.toLowerCase().startsWith(q)),
+        );
         const limit = parseLimit(ctx.query.get('limit'), { default: 50, max: 500 });
         const { page, nextAfter } = pageAfter(users, ctx.query.get('after'), limit);
         return {

@@ -7,15 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { notFound, validationFailed } from './errors';
 import { hex, OKTA_ID, oktaId } from './ids';
-import {
-  appUpdatedEvent,
-  authenticationFailureEvent,
-  credentialFailureMessage,
-  membershipEvent,
-  provisioningEvent,
-  type ProvisioningEventType,
-  type UserRef,
-} from './log-events';
+import { appUpdatedEvent, authenticationFailureEvent, credentialFailureMessage, membershipEvent, provisioningEvent, type ProvisioningEventType, type UserRef } from './log-events';
 import { SystemLog } from './system-log';
 import type { AppUserStatus, AppUserSyncState, SignOnMode } from './types';
 import { VendorSignInError, type VendorLink, type VendorUser } from './vendor-link';

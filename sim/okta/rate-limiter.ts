@@ -91,8 +91,7 @@ export class RateLimiter {
     this.inFlight += 1;
     const mine = w.byToken.get(token) ?? 0;
     const share = Math.max(1, Math.floor(bucket.limit * this.tokenShare));
-    const refused: RateLimitState['refused'] =
-      this.inFlight > this.concurrency ? 'concurrency' : w.total >= bucket.limit ? 'bucket' : mine >= share ? 'token_share' : undefined;
+    const refused: RateLimitState['refused'] = this.inFlight > this.concurrency ? 'concurrency' : w.total >= bucket.limit ? 'bucket' : mine >= share ? 'token_share' : undefined;
     if (!refused) {
       w.total += 1;
       w.byToken.set(token, mine + 1);

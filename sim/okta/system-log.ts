@@ -20,8 +20,22 @@ const MAX_KEYWORD_LENGTH = 40;
 
 /** Top-level LogEvent properties a filter may start with. */
 const FILTER_ROOTS: ReadonlySet<string> = new Set([
-  'actor', 'authenticationContext', 'client', 'debugContext', 'displayMessage', 'eventType', 'legacyEventType',
-  'outcome', 'published', 'request', 'securityContext', 'severity', 'target', 'transaction', 'uuid', 'version',
+  'actor',
+  'authenticationContext',
+  'client',
+  'debugContext',
+  'displayMessage',
+  'eventType',
+  'legacyEventType',
+  'outcome',
+  'published',
+  'request',
+  'securityContext',
+  'severity',
+  'target',
+  'transaction',
+  'uuid',
+  'version',
 ]);
 
 export interface LogPage {
@@ -120,7 +134,10 @@ function compileFilter(raw: string | null): Predicate {
 
 function parseKeywords(raw: string | null): string[] {
   if (raw === null) return [];
-  const words = raw.split(/\s+/).filter(Boolean).map((w) => w.toLowerCase());
+  const words = raw
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
   if (words.length > MAX_KEYWORDS || words.some((w) => w.length > MAX_KEYWORD_LENGTH)) {
     throw validationFailed('q', `q: at most ${MAX_KEYWORDS} keywords of at most ${MAX_KEYWORD_LENGTH} characters`);
   }

@@ -30,11 +30,7 @@ export function githubLoginOf(p: Person): string {
 }
 
 /** Builds the org, its owners and everyone's accounts; returns the pipeline's own token (an owner's PAT with admin:org, granted at `past`). */
-export function buildGitHubCompany(
-  sim: GitHubSim,
-  people: ReadonlyArray<Person & { email: string }>,
-  past: Date,
-): { company: GitHubCompany; pipeline: { login: string; token: string } } {
+export function buildGitHubCompany(sim: GitHubSim, people: ReadonlyArray<Person & { email: string }>, past: Date): { company: GitHubCompany; pipeline: { login: string; token: string } } {
   sim.addOrg({ login: ORG, samlEnforced: true });
   sim.addUser({ login: SERVICE_ACCOUNT, name: 'Okta SCIM provisioning', email: 'okta-sync@example.com', serviceAccount: true });
   sim.addUser({ login: PERSON_OWNER, name: 'Jane Doe', email: 'jane.doe@example.com' });

@@ -3,16 +3,7 @@
 export const DOCUSIGN_CAUSES = ['account_id_mismatch', 'environment_mismatch', 'admin_not_admin', 'admin_closed', 'grant_revoked'] as const;
 export type DocuSignCause = (typeof DOCUSIGN_CAUSES)[number];
 
-export const GITHUB_CAUSES = [
-  'account_deleted',
-  'account_suspended',
-  'username_changed',
-  'not_owner',
-  'token_revoked',
-  'token_expired',
-  'password_changed',
-  'saml_missing',
-] as const;
+export const GITHUB_CAUSES = ['account_deleted', 'account_suspended', 'username_changed', 'not_owner', 'token_revoked', 'token_expired', 'password_changed', 'saml_missing'] as const;
 export type GitHubCause = (typeof GITHUB_CAUSES)[number];
 
 export interface SeededAppBase {

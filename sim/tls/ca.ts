@@ -155,9 +155,21 @@ const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-n
 function generateCa(dir: string): void {
   withScratch(dir, (scratch) => {
     openssl(scratch, [
-      'req', '-x509', '-config', 'openssl.cnf', '-extensions', 'ca_ext', ...EC_KEY,
-      '-keyout', CA_KEY_FILE, '-out', CA_FILE, '-days', String(CA_DAYS),
-      '-subj', `/CN=okta-remediation simulator CA (throwaway) ${randomBytes(4).toString('hex')}`,
+      'req',
+      '-x509',
+      '-config',
+      'openssl.cnf',
+      '-extensions',
+      'ca_ext',
+      ...EC_KEY,
+      '-keyout',
+      CA_KEY_FILE,
+      '-out',
+      CA_FILE,
+      '-days',
+      String(CA_DAYS),
+      '-subj',
+      `/CN=okta-remediation simulator CA (throwaway) ${randomBytes(4).toString('hex')}`,
     ]);
     install(scratch, dir, CA_KEY_FILE, 0o600);
     install(scratch, dir, CA_FILE, 0o644);
@@ -168,10 +180,27 @@ function generateServerCertificate(dir: string): void {
   withScratch(dir, (scratch) => {
     openssl(scratch, ['req', '-new', '-config', 'openssl.cnf', ...EC_KEY, '-keyout', KEY_FILE, '-out', 'server.csr', '-subj', '/CN=localhost']);
     openssl(scratch, [
-      'x509', '-req', '-in', 'server.csr', '-CA', path.join(dir, CA_FILE), '-CAkey', path.join(dir, CA_KEY_FILE),
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      path.join(dir, CA_FILE),
+      '-CAkey',
+      path.join(dir, CA_KEY_FILE),
       // A random serial: no .srl file to keep, and reissued certificates never collide.
-      '-set_serial', `0x${randomBytes(16).toString('hex').replace(/^[89a-f]/, '7')}`,
-      '-days', String(SERVER_DAYS), '-extfile', 'openssl.cnf', '-extensions', 'server_ext', '-out', CERT_FILE,
+      '-set_serial',
+      `0x${randomBytes(16)
+        .toString('hex')
+        .replace(/^[89a-f]/, '7')}`,
+      '-days',
+      String(SERVER_DAYS),
+      '-extfile',
+      'openssl.cnf',
+      '-extensions',
+      'server_ext',
+      '-out',
+      CERT_FILE,
     ]);
     install(scratch, dir, KEY_FILE, 0o600);
     install(scratch, dir, CERT_FILE, 0o644);

@@ -70,7 +70,7 @@ describe('Okta activities', () => {
     expect((err as Error).message).not.toContain('wrong-token-value');
   });
 
-  it('waits for Okta\'s reset after a 429 and sends again: the activity does not fail, no attempt is spent', async () => {
+  it("waits for Okta's reset after a 429 and sends again: the activity does not fail, no attempt is spent", async () => {
     const okta = createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 });
     sim.injectFault({ path: /\/api\/v1\/apps\//, status: 429, count: 1 });
     const d = await run(createActivities({ ...deps(), okta }).diagnoseApp, { appId });
@@ -85,7 +85,7 @@ describe('Okta activities', () => {
     expect((err as ApplicationFailure).nextRetryDelay).toBeDefined();
   });
 
-  it('re-push: still failing with Okta\'s reason while the credential is bad', async () => {
+  it("re-push: still failing with Okta's reason while the credential is bad", async () => {
     const user = { userId: cara, login: 'cara@example.com', kind: 'push' as const, failedAt: new Date().toISOString() };
     const r = await run(activities().repushUser, { appId, user });
     expect(r).toMatchObject({ outcome: 'still_failing', syncState: 'ERROR' });
@@ -121,7 +121,11 @@ describe('Okta activities', () => {
       const app = slowSim.addApp({ name: 'docusign', label: 'DocuSign' });
       const dana = slowSim.addUser({ login: 'dana@example.com', firstName: 'Dana', lastName: 'Ray' });
       slowSim.assignUser(app, dana);
-      const a = createActivities({ ...deps(), okta: createOktaClient({ orgUrl: slowSim.url, auth: { mode: 'SSWS', token: slowSim.apiToken }, requestTimeoutMs: 5_000 }), sync: { timeoutMs: 30_000, pollMs: 20 } });
+      const a = createActivities({
+        ...deps(),
+        okta: createOktaClient({ orgUrl: slowSim.url, auth: { mode: 'SSWS', token: slowSim.apiToken }, requestTimeoutMs: 5_000 }),
+        sync: { timeoutMs: 30_000, pollMs: 20 },
+      });
       const user = { userId: dana, login: 'dana@example.com', kind: 'push' as const, failedAt: new Date(Date.now() + 60_000).toISOString() };
       const repush = run(a.repushUser, { appId: app, user });
       await eventually(() => slowSim.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${app}/users/${dana}$`) }) > 0, 'the push');
@@ -164,7 +168,7 @@ describe('Okta activities', () => {
   });
 });
 
-describe('the worker\'s Okta rate budget', () => {
+describe("the worker's Okta rate budget", () => {
   let strict: OktaSim;
   afterEach(() => strict.stop());
 
@@ -180,7 +184,7 @@ describe('the worker\'s Okta rate budget', () => {
     expect(strict.requestCount({ method: 'GET', path: /^\/api\/v1\/apps\// })).toBe(35);
   });
 
-  it('keeps at most its concurrency in flight, under the org\'s cap', async () => {
+  it("keeps at most its concurrency in flight, under the org's cap", async () => {
     strict = new OktaSim({ rateLimit: { concurrency: 3 }, latencyMs: 50 });
     await strict.start();
     const app = strict.addApp({ name: 'docusign', label: 'DocuSign' });

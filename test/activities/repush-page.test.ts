@@ -44,12 +44,12 @@ describe('repushPage', () => {
     const results = pages.flatMap((p) => p.results);
     expect(pages.map((p) => p.read)).toEqual([50, 50, 20]);
     expect(results).toHaveLength(USERS);
-    expect(results.filter((r) => r.outcome !== "succeeded")).toEqual([]);
+    expect(results.filter((r) => r.outcome !== 'succeeded')).toEqual([]);
     expect(sim.requestCount({ method: 'POST' })).toBe(USERS);
     expect((sim.requestCount() - before) / USERS).toBeLessThanOrEqual(1.2);
   });
 
-  it('with the credential still bad, ends each user still_failing with Okta\'s reason', async () => {
+  it("with the credential still bad, ends each user still_failing with Okta's reason", async () => {
     const page = await repush({ limit: 500 });
     expect(page.results).toHaveLength(USERS);
     expect(page.results.every((r) => r.outcome === 'still_failing')).toBe(true);
@@ -66,7 +66,7 @@ describe('repushPage', () => {
     expect(retried.results.map((r) => r.userId)).toEqual(first.results.map((r) => r.userId));
   });
 
-  it('lists a page with each user\'s syncState in one request, and pushes only the users asked for', async () => {
+  it("lists a page with each user's syncState in one request, and pushes only the users asked for", async () => {
     const before = sim.requestCount();
     const page = (await new MockActivityEnvironment({}, { logger: testLogger }).run(activities().listAppUsersPage, { appId, limit: 50 })) as AppUsersPage;
     expect(sim.requestCount() - before).toBe(1);

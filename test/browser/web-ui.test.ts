@@ -35,7 +35,7 @@ describe('Temporal Web UI', () => {
     await h?.close();
   });
 
-  it('shows a running remediation\'s summary, phase and current details', async () => {
+  it("shows a running remediation's summary, phase and current details", async () => {
     const executablePath = findChromium();
     h = await startHarness();
     const { docusign } = seedDemo(h.sim);

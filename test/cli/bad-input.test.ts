@@ -166,11 +166,23 @@ const settingCases: SettingCase[] = [
   ['no Okta credential', { OKTA_API_TOKEN: undefined }, /OKTA_API_TOKEN is required/],
   ['both an API token and OAuth', { OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: 'k' }, /choose one way to authenticate/],
   ['OAuth without a private key', { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient' }, /OKTA_PRIVATE_KEY or OKTA_PRIVATE_KEY_FILE is required/],
-  ['a private key file that is not there', { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }, /OKTA_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/],
+  [
+    'a private key file that is not there',
+    { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY_FILE: '/nonexistent/key.pem' },
+    /OKTA_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/,
+  ],
   ['a sync timeout in words', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: 'two minutes' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS/],
   ['a negative sync timeout', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '-1' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS must be a positive number of seconds/],
-  ['a sync timeout no activity can hold', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '600' }, /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(600\) must be at most 540: each re-push and test-user step waits that long inside an activity limited to 10 minutes/],
-  ['a sync poll no shorter than the sync timeout', { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '30', OKTA_REMEDIATION_SYNC_POLL_SECONDS: '30' }, /OKTA_REMEDIATION_SYNC_POLL_SECONDS \(30\) must be less than OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(30\)/],
+  [
+    'a sync timeout no activity can hold',
+    { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '600' },
+    /OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(600\) must be at most 540: each re-push and test-user step waits that long inside an activity limited to 10 minutes/,
+  ],
+  [
+    'a sync poll no shorter than the sync timeout',
+    { OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '30', OKTA_REMEDIATION_SYNC_POLL_SECONDS: '30' },
+    /OKTA_REMEDIATION_SYNC_POLL_SECONDS \(30\) must be less than OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS \(30\)/,
+  ],
   ['a shutdown grace in words', { OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: 'a minute' }, /OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS/],
   ['one activity at a time', { OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: '1' }, /OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES must be at least 2/],
   ['a metrics address without a port', { OKTA_REMEDIATION_METRICS_ADDRESS: '0.0.0.0' }, /OKTA_REMEDIATION_METRICS_ADDRESS must be host:port/],
@@ -178,7 +190,11 @@ const settingCases: SettingCase[] = [
   ['a task queue with spaces', { OKTA_REMEDIATION_TASK_QUEUE: 'a b' }, /OKTA_REMEDIATION_TASK_QUEUE must be letters/],
   ['a DocuSign key without its user', { DOCUSIGN_INTEGRATION_KEY: 'ik', DOCUSIGN_PRIVATE_KEY: 'k' }, /DOCUSIGN_USER_ID is required/],
   ['a DocuSign OAuth host with a scheme', { DOCUSIGN_OAUTH_HOST: 'https://account.docusign.com' }, /DOCUSIGN_OAUTH_HOST must be a host\[:port\]/],
-  ['a DocuSign private key file that is not there', { DOCUSIGN_INTEGRATION_KEY: 'ik', DOCUSIGN_USER_ID: 'u', DOCUSIGN_PRIVATE_KEY_FILE: '/nonexistent/ds.pem' }, /DOCUSIGN_PRIVATE_KEY_FILE cannot be read/],
+  [
+    'a DocuSign private key file that is not there',
+    { DOCUSIGN_INTEGRATION_KEY: 'ik', DOCUSIGN_USER_ID: 'u', DOCUSIGN_PRIVATE_KEY_FILE: '/nonexistent/ds.pem' },
+    /DOCUSIGN_PRIVATE_KEY_FILE cannot be read/,
+  ],
   ['a GitHub API URL that is no URL', { GITHUB_API_URL: 'github' }, /GITHUB_API_URL must be a URL/],
   ['a malformed TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'temporal.example.com' }, /TEMPORAL_ADDRESS must be host:port/],
   ['a configuration file that is not there', { OKTA_REMEDIATION_CONFIG: '/nonexistent/config.json' }, /OKTA_REMEDIATION_CONFIG names \/nonexistent\/config.json, which cannot be read \(ENOENT\)/],
@@ -191,21 +207,41 @@ const settingCases: SettingCase[] = [
   ['an email channel with a malformed sender', withConfig('email-from', { channels: { m: { type: 'email', smtpUrlEnv: 'SMTP_URL', from: 'me', to: ['a@example.com'] } } }), /at channels\.m\.from/],
   ['an email channel with nobody to write to', withConfig('email-to', { channels: { m: { type: 'email', smtpUrlEnv: 'SMTP_URL', from: 'me@example.com', to: [] } } }), /at channels\.m\.to/],
   ['defaults naming an undefined channel', withConfig('defaults-notify', { defaults: { notify: { primary: ['pager'] } } }), /at defaults\.notify\.primary names channel "pager"/],
-  ['an app escalating to an undefined channel', withConfig('app-notify', { apps: { [APP_ID]: { notify: { escalation: ['pager'] } } } }), new RegExp(`at apps\\.${APP_ID}\\.notify\\.escalation names channel "pager"`)],
+  [
+    'an app escalating to an undefined channel',
+    withConfig('app-notify', { apps: { [APP_ID]: { notify: { escalation: ['pager'] } } } }),
+    new RegExp(`at apps\\.${APP_ID}\\.notify\\.escalation names channel "pager"`),
+  ],
   ['an app key that is no Okta app id', withConfig('app-key', { apps: { 'docu sign': {} } }), /must be an Okta app id/],
   ['an unknown deprovisioning policy', withConfig('policy', { apps: { [APP_ID]: { deprovisionPolicy: 'sometimes' } } }), new RegExp(`at apps\\.${APP_ID}\\.deprovisionPolicy`)],
   ['a reminder interval in words', withConfig('remind', { apps: { [APP_ID]: { wait: { remindEvery: 'soon' } } } }), /wait\.remindEvery must be a duration/],
   ['a negative escalation count', withConfig('escalate', { defaults: { wait: { escalateAfterReminders: -1 } } }), /at defaults\.wait\.escalateAfterReminders/],
   ['a DocuSign API Account ID that is no GUID', withConfig('account-id', { apps: { [APP_ID]: { docusign: { apiAccountId: '12345' } } } }), /docusign\.apiAccountId must be a DocuSign API Account ID/],
   ['an unknown DocuSign environment', withConfig('environment', { apps: { [APP_ID]: { docusign: { environment: 'staging' } } } }), /docusign\.environment/],
-  ['a service-account pattern that is no regular expression', withConfig('pattern', { apps: { [APP_ID]: { github: { org: 'acme', serviceAccountPattern: '(' } } } }), /github\.serviceAccountPattern must be a valid regular expression/],
+  [
+    'a service-account pattern that is no regular expression',
+    withConfig('pattern', { apps: { [APP_ID]: { github: { org: 'acme', serviceAccountPattern: '(' } } } }),
+    /github\.serviceAccountPattern must be a valid regular expression/,
+  ],
   ['a negative GitHub account id', withConfig('account', { apps: { [APP_ID]: { github: { org: 'acme', serviceAccountId: -3 } } } }), /github\.serviceAccountId/],
   ['an empty confirmer', withConfig('confirmers', { apps: { [APP_ID]: { confirmers: [''] } } }), /confirmers\.0/],
   ['an unknown app setting', withConfig('app-unknown', { apps: { [APP_ID]: { retries: 3 } } }), new RegExp(`at apps\\.${APP_ID}`)],
   ['a webhook channel whose variable is unset', withConfig('unset-var', ops), /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker/],
-  ['a webhook channel whose variable is blank', withConfig('blank-var', ops, { OPS_WEBHOOK_URL: '  ' }), /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker \(or is blank\)/],
-  ['a webhook channel over plain http', withConfig('http-var', ops, { OPS_WEBHOOK_URL: 'http://hooks.example.com/x' }), /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL must be an https URL/],
-  ['a Slack channel whose variable is no URL', withConfig('slack-var', { channels: { it: { type: 'slack', webhookUrlEnv: 'SLACK_URL' } } }, { SLACK_URL: 'hooks.slack.com' }), /channels\.it\.webhookUrlEnv: environment variable SLACK_URL is not a valid URL/],
+  [
+    'a webhook channel whose variable is blank',
+    withConfig('blank-var', ops, { OPS_WEBHOOK_URL: '  ' }),
+    /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker \(or is blank\)/,
+  ],
+  [
+    'a webhook channel over plain http',
+    withConfig('http-var', ops, { OPS_WEBHOOK_URL: 'http://hooks.example.com/x' }),
+    /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL must be an https URL/,
+  ],
+  [
+    'a Slack channel whose variable is no URL',
+    withConfig('slack-var', { channels: { it: { type: 'slack', webhookUrlEnv: 'SLACK_URL' } } }, { SLACK_URL: 'hooks.slack.com' }),
+    /channels\.it\.webhookUrlEnv: environment variable SLACK_URL is not a valid URL/,
+  ],
   [
     'an email channel whose variable is not smtp',
     withConfig('smtp-var', { channels: { m: { type: 'email', smtpUrlEnv: 'SMTP_URL', from: 'me@example.com', to: ['a@example.com'] } } }, { SMTP_URL: 'https://mail.example.com' }),
@@ -217,7 +253,9 @@ describe('bad worker settings stop it with one line naming the setting', () => {
   it('the worker process exits 2 before it polls, naming the channel whose variable is unset', async () => {
     const run = await startWorkerProcess({ ...WORKER_BASE, TEMPORAL_ADDRESS: h.address, OKTA_REMEDIATION_CONFIG: configFile('worker-process', ops) }).done;
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('Configuration error: channels.ops.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker (or is blank). Set it to the https URL that should receive the JSON notices.');
+    expect(run.stderr.trim()).toBe(
+      'Configuration error: channels.ops.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker (or is blank). Set it to the https URL that should receive the JSON notices.',
+    );
     expect(run.stdout).not.toMatch(/Worker polling/);
   });
 
@@ -266,7 +304,12 @@ const messageCases: MessageCase[] = [
   ['signal', 'addFailedUsers', 'null', /the input must be an object such as \{"users"/],
   ['signal', 'addFailedUsers', '{"users":"00u1"}', /"users" must be a list of users/],
   ['signal', 'addFailedUsers', '{"users":[{"userId":"00u1"}]}', /users\[0\]: "login" is required/],
-  ['signal', 'addFailedUsers', '{"users":[{"userId":"00u1","login":"a@example.com","displayName":"A","kind":"remove","failedAt":"2026-01-01T00:00:00Z","reason":"x"}]}', /users\[0\]: "kind" must be "push" or "deprovision"/],
+  [
+    'signal',
+    'addFailedUsers',
+    '{"users":[{"userId":"00u1","login":"a@example.com","displayName":"A","kind":"remove","failedAt":"2026-01-01T00:00:00Z","reason":"x"}]}',
+    /users\[0\]: "kind" must be "push" or "deprovision"/,
+  ],
   ['signal', 'cancelReason', '{}', /"reason" is required/],
   ['signal', 'approveDeprovision', '{"logins":"bob@example.com","by":"alice@example.com"}', /"logins" must be a list of Okta logins/],
 ];
@@ -275,7 +318,10 @@ describe('malformed signals and updates through the official temporal CLI', () =
   it.each(messageCases)('%s %s %s', async (kind, name, input, problem) => {
     const before = await h.status(appId);
     const workflowId = remediationWorkflowId(appId);
-    const args = kind === 'update' ? ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', name, '--input', input] : ['workflow', 'signal', '--workflow-id', workflowId, '--name', name, '--input', input];
+    const args =
+      kind === 'update'
+        ? ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', name, '--input', input]
+        : ['workflow', 'signal', '--workflow-id', workflowId, '--name', name, '--input', input];
     const run = await temporalCli(h.address, args);
     if (kind === 'update') {
       // Refused by the validator: the update is rejected, with the field named.

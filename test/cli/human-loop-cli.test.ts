@@ -86,7 +86,11 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
     expect(out).toContain('  auto-detection: off');
     expect(out).toMatch(new RegExp(`  1\\. ${esc(BOB)} via reauth-done --wait \\(update\\) at \\S+: not verified: Canary .* still fails`));
     expect(out).toMatch(/ {5}Okta System Log: no change of the app since the failures began\n {5}MISMATCH: Okta's System Log shows no change/);
-    expect(out).toMatch(new RegExp(`  2\\. ${esc(BOB)} via reauth-done --wait \\(update\\) at \\S+: verified: Canary \\S+ synchronized\\.\\n {5}note: rotated grant\\n {5}Okta System Log: application\\.lifecycle\\.update by ${esc(ALICE)} at \\S+\\n {5}MISMATCH: Okta's System Log shows the app changed by ${esc(ALICE)}, not ${esc(BOB)}\\.`));
+    expect(out).toMatch(
+      new RegExp(
+        `  2\\. ${esc(BOB)} via reauth-done --wait \\(update\\) at \\S+: verified: Canary \\S+ synchronized\\.\\n {5}note: rotated grant\\n {5}Okta System Log: application\\.lifecycle\\.update by ${esc(ALICE)} at \\S+\\n {5}MISMATCH: Okta's System Log shows the app changed by ${esc(ALICE)}, not ${esc(BOB)}\\.`,
+      ),
+    );
     expect(out).toMatch(new RegExp(`Notifications \\(${s.notifications.length}\\):`));
     expect(out).toMatch(/ diagnosed: delivered to console\n/);
     expect(out).toMatch(/ escalation: delivered to console\n/);
@@ -124,7 +128,10 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
     // The approval reached the workflow: nobody is left waiting for one.
     expect(report.results.filter((r) => r.kind === 'deprovision').map((r) => r.outcome)).not.toContain('awaiting_approval');
 
-    for (const args of [['reauth-done', '--by', ALICE, '--wait'], ['snooze', '--for', '1h']]) {
+    for (const args of [
+      ['reauth-done', '--by', ALICE, '--wait'],
+      ['snooze', '--for', '1h'],
+    ]) {
       const r = await cli([args[0]!, '--app', app, ...args.slice(1)], env);
       expect(r.code).toBe(EXIT.noRemediation);
       expect(r.stderr).toMatch(/No remediation is running for app/);
@@ -140,7 +147,9 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
 
     const watched = await cli(['watch', '--app', app, '--poll', '200'], env);
     expect(watched.code).toBe(EXIT.reauthTimedOut);
-    expect(watched.stderr).toMatch(new RegExp(`^The remediation of app ${app} gave up waiting for the re-auth \\(deadline \\S+\\); start a new one after re-authenticating: \`npx okta-remediate start --app ${app}\`\\.\\n$`));
+    expect(watched.stderr).toMatch(
+      new RegExp(`^The remediation of app ${app} gave up waiting for the re-auth \\(deadline \\S+\\); start a new one after re-authenticating: \`npx okta-remediate start --app ${app}\`\\.\\n$`),
+    );
 
     const status = await cli(['status', '--app', app], env);
     expect(status.code).toBe(0);

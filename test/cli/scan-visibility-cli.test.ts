@@ -30,7 +30,16 @@ describe('okta-remediate scan, list, watch and ui', () => {
     expect(created.stdout).toMatch(/^Created schedule .*-scan: a scan every 1h, each reading on from Okta's cursor .*, failures announced after 1 failed in a row; the first reads 24h back\.$/m);
 
     const updated = await cli(['schedule', '--every', '2h', '--lag', '0s', '--overlap', '10m', '--notify-after-failures', '3', '--json'], env);
-    expect(JSON.parse(updated.stdout)).toEqual({ scheduleId: scanScheduleId(h.taskQueue), created: false, everySeconds: 7200, overlapSeconds: 600, lagSeconds: 0, lookbackSeconds: 86_400, maxEvents: 1000, notifyAfterFailures: 3 });
+    expect(JSON.parse(updated.stdout)).toEqual({
+      scheduleId: scanScheduleId(h.taskQueue),
+      created: false,
+      everySeconds: 7200,
+      overlapSeconds: 600,
+      lagSeconds: 0,
+      lookbackSeconds: 86_400,
+      maxEvents: 1000,
+      notifyAfterFailures: 3,
+    });
     const described = await h.client.schedule.getHandle(scanScheduleId(h.taskQueue)).describe();
     expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 7_200_000 })]);
   });
@@ -39,7 +48,9 @@ describe('okta-remediate scan, list, watch and ui', () => {
     const text = await cli(['scan'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Scan .*-scan-/);
-    expect(text.stdout).toMatch(new RegExp(`DocuSign \\(${seeded.docusign.appId}\\): credential failures: 4 failed pushes, 2 failed deprovisions -> started remediation okta-remediation-${seeded.docusign.appId}`));
+    expect(text.stdout).toMatch(
+      new RegExp(`DocuSign \\(${seeded.docusign.appId}\\): credential failures: 4 failed pushes, 2 failed deprovisions -> started remediation okta-remediation-${seeded.docusign.appId}`),
+    );
     expect(text.stdout).toMatch(new RegExp(`GitHub Enterprise Cloud - Organization \\(${seeded.github.appId}\\): credential failures: 3 failed pushes, 1 failed deprovision -> started remediation`));
 
     const json = JSON.parse((await cli(['scan', '--json'], env)).stdout);
@@ -58,7 +69,10 @@ describe('okta-remediate scan, list, watch and ui', () => {
 
   it('list filters by phase and vendor through the Visibility API', async () => {
     // Visibility is eventually consistent: wait until both remediations show their vendor.
-    await eventually(async () => ((await listRemediations(h.client, listQuery(h.taskQueue, { phase: 'awaiting_reauth' }), 10)).filter((r) => r.vendor).length === 2 ? true : undefined), 'both remediations in Visibility');
+    await eventually(
+      async () => ((await listRemediations(h.client, listQuery(h.taskQueue, { phase: 'awaiting_reauth' }), 10)).filter((r) => r.vendor).length === 2 ? true : undefined),
+      'both remediations in Visibility',
+    );
 
     const [all, github, completed, bad] = await Promise.all([
       cli(['list', '--json'], env),
@@ -74,7 +88,9 @@ describe('okta-remediate scan, list, watch and ui', () => {
     );
     expect(JSON.parse(all.stdout)).toHaveLength(2);
     expect(github.stdout.split('\n')[0]).toMatch(/^APP\s+LABEL\s+VENDOR\s+PHASE\s+USERS\s+STATUS\s+STARTED$/);
-    expect(github.stdout.trim().split('\n').slice(1)).toEqual([expect.stringMatching(new RegExp(`^${seeded.github.appId}\\s+GitHub Enterprise Cloud - Organization\\s+github\\s+awaiting_reauth\\s+4\\s+RUNNING\\s`))]);
+    expect(github.stdout.trim().split('\n').slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^${seeded.github.appId}\\s+GitHub Enterprise Cloud - Organization\\s+github\\s+awaiting_reauth\\s+4\\s+RUNNING\\s`)),
+    ]);
     expect(JSON.parse(completed.stdout)).toEqual([]);
     expect(bad.code).toBe(EXIT.invalidInput);
     expect(bad.stderr).toMatch(/invalid --phase/);
@@ -111,7 +127,10 @@ describe('okta-remediate scan, list, watch and ui', () => {
     expect(lines).toContainEqual(expect.stringMatching(/: Completed \[#{24}\] 4\/4 users: 3 succeeded, 0 still failing/));
     expect(watched.stdout).toMatch(/Re-auth reported by admin@example.com .*: verified/);
 
-    const events = (await json.done).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = (await json.done).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ type: 'progress', appId: seeded.github.appId, phase: 'awaiting_reauth', total: 4 });
     expect(events.at(-2)).toMatchObject({ type: 'progress', phase: 'completed', done: 4, total: 4, succeeded: 3 });
     expect(events.at(-1)).toMatchObject({ type: 'end', temporalStatus: 'COMPLETED', status: { phase: 'completed', appId: seeded.github.appId } });

@@ -71,7 +71,10 @@ describe('a scenario of your own through the CLI', () => {
 
     worker = startWorkerProcess(env);
     await worker.output(/Worker polling task queue/);
-    for (const [appId, cause] of [[SIM.docusign, 'docusign-admin-closed'], [SIM.github, 'github-username-changed']] as const) {
+    for (const [appId, cause] of [
+      [SIM.docusign, 'docusign-admin-closed'],
+      [SIM.github, 'github-username-changed'],
+    ] as const) {
       const started = await cli(['start', '--app', appId, '--json'], env);
       expect(started.code).toBe(0);
       const top = JSON.parse(started.stdout).status.diagnosis.causes[0];

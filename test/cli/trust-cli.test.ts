@@ -81,11 +81,14 @@ describe('a remediation that fails', () => {
   });
 });
 
-describe('the pipeline\'s own access is a hint, not a cause', () => {
+describe("the pipeline's own access is a hint, not a cause", () => {
   it('a GitHub token without read:org: no "not a member" cause, a hint naming the setting', async () => {
     const { env, app, w } = await brokenGitHub({
       vendors: (world) => ({
-        github: { apiUrl: world.pipelineCredentials.github.apiUrl, token: world.github.issueToken(world.pipelineCredentials.github.login, { scopes: ['read:user'], samlAuthorizedOrgs: [world.seeded.github.org] }) },
+        github: {
+          apiUrl: world.pipelineCredentials.github.apiUrl,
+          token: world.github.issueToken(world.pipelineCredentials.github.login, { scopes: ['read:user'], samlAuthorizedOrgs: [world.seeded.github.org] }),
+        },
       }),
     });
     const status = await cli(['status', '--app', app, '--json'], env);
@@ -124,4 +127,3 @@ describe('a scan that fails', () => {
     expect(JSON.parse(recovered.stdout)).toMatchObject({ newEvents: 1, apps: [{ appId: docusign.appId, pushes: 1 }] });
   });
 });
-

@@ -61,7 +61,13 @@ describe('renderWaitReport', () => {
   });
 
   it('lists notifications with failed deliveries, and only the latest when there are many', () => {
-    const n = (i: number, extra: Partial<NotificationRecord> = {}): NotificationRecord => ({ kind: 'reminder', at: `2026-11-${String(8 + (i % 20)).padStart(2, '0')}T08:00:00.000Z`, delivered: ['console'], failed: [], ...extra });
+    const n = (i: number, extra: Partial<NotificationRecord> = {}): NotificationRecord => ({
+      kind: 'reminder',
+      at: `2026-11-${String(8 + (i % 20)).padStart(2, '0')}T08:00:00.000Z`,
+      delivered: ['console'],
+      failed: [],
+      ...extra,
+    });
     const many = Array.from({ length: MAX_NOTIFICATION_LINES + 3 }, (_, i) => n(i));
     many[many.length - 2] = n(1, { kind: 'escalation', delivered: ['console'], failed: [{ channel: 'mail', error: 'the SMTP server refused the login' }] });
     many[many.length - 1] = n(2, { kind: 'completed', delivered: [] });

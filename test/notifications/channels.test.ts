@@ -44,9 +44,7 @@ describe('notification channels', () => {
     };
     const env = { OPS_URL: good.url('/hook/secret-a1'), SLACK_URL: bad.url('/services/T1/B1/secret-b2') };
     try {
-      const results = await Promise.allSettled(
-        Object.keys(channels).map((channel) => deliver({ channels, env, log: (l) => lines.push(l) }, { channel, notice: notice() })),
-      );
+      const results = await Promise.allSettled(Object.keys(channels).map((channel) => deliver({ channels, env, log: (l) => lines.push(l) }, { channel, notice: notice() })));
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
       expect(lines).toHaveLength(1);
       expect(good.requests).toHaveLength(1);

@@ -100,7 +100,9 @@ describe('email channel', () => {
     const env = { SMTP_URL: `smtp://notifier:${encodeURIComponent(PASSWORD)}@127.0.0.1:${smtp.port}` };
     const deferred = await failureOf(deliver({ channels, env }, { channel: 'mail', notice: notice() }));
     expect(deferred).toMatchObject({ type: 'NotificationUnavailable', nonRetryable: false });
-    expect(deferred.message).toMatch(/^Notification channel "mail" \(email\) via smtp:\/\/127\.0\.0\.1:\d+: the SMTP server deferred the message \(SMTP 451 to RCPT: "451 Try again later"\); retrying\.$/);
+    expect(deferred.message).toMatch(
+      /^Notification channel "mail" \(email\) via smtp:\/\/127\.0\.0\.1:\d+: the SMTP server deferred the message \(SMTP 451 to RCPT: "451 Try again later"\); retrying\.$/,
+    );
 
     code = 550;
     const refused = await failureOf(deliver({ channels, env }, { channel: 'mail', notice: notice() }));

@@ -64,7 +64,9 @@ describe('renderNotice', () => {
 
   it('a failed verification says whose re-auth did not work and why', () => {
     const { subject, text } = renderNotice(
-      notice('verification_failed', { reauthClaims: [{ by: 'ann@acme.com', at: '2026-11-08T09:00:00.000Z', via: 'update', verified: false, verdict: 'Canary cara@acme.com still fails: credentials invalid' }] }),
+      notice('verification_failed', {
+        reauthClaims: [{ by: 'ann@acme.com', at: '2026-11-08T09:00:00.000Z', via: 'update', verified: false, verdict: 'Canary cara@acme.com still fails: credentials invalid' }],
+      }),
     );
     expect(subject).toBe('Re-authentication of DocuSign did not work');
     expect(text).toContain('reported by ann@acme.com at 2026-11-08T09:00:00.000Z did not work: Canary cara@acme.com still fails');

@@ -37,11 +37,17 @@ describe('webhook channel', () => {
     expect(body.text).toContain(`npx okta-remediate reauth-done --app ${APP_ID}`);
   });
 
-  it('POSTs a scanner notice with the scanner\'s facts instead of an app\'s', async () => {
+  it("POSTs a scanner notice with the scanner's facts instead of an app's", async () => {
     const n = { kind: 'scan_failed' as const, workflowId: 'tq-scan-1', failedScans: 1, failingSince: '2026-12-04T10:00:00.000Z', error: 'Okta answered HTTP 401', at: '2026-12-04T10:00:00.000Z' };
     await deliver({ channels, env }, { channel: 'ops', notice: n });
     const body = JSON.parse(receiver.requests[0]!.body) as Record<string, unknown>;
-    expect(body).toEqual({ kind: 'scan_failed', subject: renderNotice(n).subject, text: renderNotice(n).text, markdown: renderNotice(n).markdown, scanner: { workflowId: 'tq-scan-1', failedScans: 1, failingSince: n.failingSince, error: n.error, at: n.at } });
+    expect(body).toEqual({
+      kind: 'scan_failed',
+      subject: renderNotice(n).subject,
+      text: renderNotice(n).text,
+      markdown: renderNotice(n).markdown,
+      scanner: { workflowId: 'tq-scan-1', failedScans: 1, failingSince: n.failingSince, error: n.error, at: n.at },
+    });
   });
 
   it('a 500 is retryable, a 400 is not; neither message shows the secret URL', async () => {
@@ -105,7 +111,9 @@ describe('webhook channel', () => {
   it('a missing, blank or malformed setting is non-retryable and names the variable, never its value', async () => {
     const missing = await failureOf(deliver({ channels, env: {} }, { channel: 'ops', notice: notice() }));
     expect(missing).toMatchObject({ type: 'NotificationSettingInvalid', nonRetryable: true });
-    expect(missing.message).toBe('Notification channel "ops" (webhook): environment variable OPS_WEBHOOK_URL is not set on the worker (or is blank). Set it to the https URL that should receive the JSON notices.');
+    expect(missing.message).toBe(
+      'Notification channel "ops" (webhook): environment variable OPS_WEBHOOK_URL is not set on the worker (or is blank). Set it to the https URL that should receive the JSON notices.',
+    );
     const blank = await failureOf(deliver({ channels, env: { OPS_WEBHOOK_URL: '   ' } }, { channel: 'ops', notice: notice() }));
     expect(blank.message).toContain('OPS_WEBHOOK_URL is not set');
     const malformed = await failureOf(deliver({ channels, env: { OPS_WEBHOOK_URL: 'not a url tok_9f8e7d6c5b4a3210secret' } }, { channel: 'ops', notice: notice() }));

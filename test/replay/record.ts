@@ -19,5 +19,10 @@ export async function recordHistory(client: Client, workflowId: string, scenario
   if (existsSync(file)) throw new Error(`${path.basename(file)} exists: histories are added, never recorded over. Bump RELEASE in test/replay/record.ts.`);
   // Failures carry stack traces: they name the project's folder on the machine that recorded them.
   const root = path.resolve(__dirname, '../..');
-  writeFileSync(file, historyToJSON(await client.workflow.getHandle(workflowId, runId).fetchHistory()).split(root).join('<project>'));
+  writeFileSync(
+    file,
+    historyToJSON(await client.workflow.getHandle(workflowId, runId).fetchHistory())
+      .split(root)
+      .join('<project>'),
+  );
 }

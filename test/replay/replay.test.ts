@@ -55,7 +55,10 @@ if (recording) {
       await reportReauth(h.client, docusign.appId, docusign.adminEmail, 'too early');
       await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
       await cancelRemediation(h.client, docusign.appId, 'change freeze', 'ops@example.com');
-      await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).result().catch(() => undefined);
+      await h.client.workflow
+        .getHandle(remediationWorkflowId(docusign.appId))
+        .result()
+        .catch(() => undefined);
       await recordHistory(h.client, remediationWorkflowId(docusign.appId), 'docusign-cancelled');
     } finally {
       await h.close();

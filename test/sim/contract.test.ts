@@ -159,7 +159,12 @@ describe('the simulated Okta org honours management.yaml', () => {
       const { items, pages } = await all<AppUser>(`/api/v1/apps/${seeded.docusign.appId}/users?limit=3`);
       expect(pages).toBe(3);
       expect(items).toHaveLength(8);
-      expect(items.filter((u) => u.syncState === 'ERROR').map((u) => u.id).sort()).toEqual([...seeded.docusign.pushFailed].sort());
+      expect(
+        items
+          .filter((u) => u.syncState === 'ERROR')
+          .map((u) => u.id)
+          .sort(),
+      ).toEqual([...seeded.docusign.pushFailed].sort());
       for (const gone of seeded.docusign.deprovisionFailed) expect(items.map((u) => u.id)).not.toContain(gone);
       const maya = await get<AppUser[]>(`/api/v1/apps/${seeded.docusign.appId}/users?q=maya`);
       expect(maya.map((u) => u.credentials.userName)).toEqual(['maya.patel@example.com']);
@@ -292,11 +297,7 @@ describe('the simulated Okta org honours management.yaml', () => {
       sim.breakCredential(seeded.docusign.appId);
       sim.assignUser(seeded.docusign.appId, seeded.users['omar.haddad@example.com']!);
       const later = await api('GET', next!);
-      expect((later.body as LogEvent[]).map((e) => e.eventType)).toEqual([
-        'application.user_membership.add',
-        'application.integration.authentication_failure',
-        'application.provision.user.push',
-      ]);
+      expect((later.body as LogEvent[]).map((e) => e.eventType)).toEqual(['application.user_membership.add', 'application.integration.authentication_failure', 'application.provision.user.push']);
       const after = await api('GET', linkRel(later.headers, 'next')!);
       expect(after.body).toEqual([]);
       expect(linkRel(after.headers, 'next')).toBeDefined();
@@ -307,8 +308,7 @@ describe('the simulated Okta org honours management.yaml', () => {
       const appId = seeded.github.appId;
       const events = sim.events();
       const failuresOfApp = events.filter((e) => e.outcome.result === 'FAILURE' && e.target.some((t) => t.id === appId));
-      const byFilter = async (filter: string): Promise<string[]> =>
-        (await all<LogEvent>(q({ until, filter, limit: '3' }))).items.map((e) => e.uuid);
+      const byFilter = async (filter: string): Promise<string[]> => (await all<LogEvent>(q({ until, filter, limit: '3' }))).items.map((e) => e.uuid);
 
       expect(await byFilter(`target.id eq "${appId}" and outcome.result eq "FAILURE"`)).toEqual(failuresOfApp.map((e) => e.uuid));
       expect(failuresOfApp.map((e) => e.eventType).sort()).toEqual([
@@ -329,7 +329,12 @@ describe('the simulated Okta org honours management.yaml', () => {
     it('sorts DESCENDING and searches keywords with q', async () => {
       const until = new Date(Date.now() + 1_000).toISOString();
       const desc = await get<LogEvent[]>(q({ until, sortOrder: 'DESCENDING', limit: '1000' }));
-      expect(desc.map((e) => e.uuid)).toEqual(sim.events().reverse().map((e) => e.uuid));
+      expect(desc.map((e) => e.uuid)).toEqual(
+        sim
+          .events()
+          .reverse()
+          .map((e) => e.uuid),
+      );
       const javax = await get<LogEvent[]>(q({ until, q: 'javax.ws.rs.BadRequestException' }));
       expect(javax.length).toBe(seeded.docusign.pushFailed.length + seeded.docusign.deprovisionFailed.length);
     });
@@ -420,7 +425,10 @@ describe('the simulated Okta org honours management.yaml', () => {
       const reauth = await api('POST', `/sim/v1/apps/${appId}/reauth`, { body: { login: 'grace.kim@example.com' } });
       expect(reauth.body).toEqual({ appId, credentialValid: true });
       expect((await state()).credentialValid).toBe(true);
-      const update = sim.events().filter((e) => e.eventType === 'application.lifecycle.update').pop()!;
+      const update = sim
+        .events()
+        .filter((e) => e.eventType === 'application.lifecycle.update')
+        .pop()!;
       expect(update).toMatchObject({
         outcome: { result: 'SUCCESS' },
         actor: { id: seeded.users['grace.kim@example.com'], type: 'User', alternateId: 'grace.kim@example.com' },
@@ -504,7 +512,7 @@ describe('rate limits as a real org applies them', () => {
     return sim;
   };
 
-  it('counts an app\'s GETs and its app users\' POSTs in one /api/v1/apps bucket, and answers 429 E0000047 past it', async () => {
+  it("counts an app's GETs and its app users' POSTs in one /api/v1/apps bucket, and answers 429 E0000047 past it", async () => {
     const s = await started({ rateLimit: { limit: 4, tokenShare: 1 } });
     const app = s.addApp({ name: 'docusign', label: 'DocuSign' });
     const other = s.addApp({ name: 'githubcloud', label: 'GitHub' });
@@ -540,7 +548,7 @@ describe('rate limits as a real org applies them', () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
-  it('answers 429 to the first request past the org\'s concurrency cap', async () => {
+  it("answers 429 to the first request past the org's concurrency cap", async () => {
     const s = await started({ rateLimit: { concurrency: 2 }, latencyMs: 200 });
     const answers = await Promise.all([0, 1, 2, 3].map(() => call(s.url, 'GET', '/api/v1/apps', { token: s.apiToken })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429, 429]);

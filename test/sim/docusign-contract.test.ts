@@ -38,7 +38,7 @@ function assertion(claims: Record<string, unknown>, privateKeyPem: string): stri
   return `${input}.${sign('sha256', Buffer.from(input), privateKeyPem).toString('base64url')}`;
 }
 
-describe('the DocuSign simulator honours DocuSign\'s descriptions', () => {
+describe("the DocuSign simulator honours DocuSign's descriptions", () => {
   let sim: DocuSignSim;
   let ep: DocuSignSimStarted;
   let key: { integrationKey: string; privateKeyPem: string };
@@ -153,7 +153,7 @@ describe('the DocuSign simulator honours DocuSign\'s descriptions', () => {
       expect((await rest('GET', '/restapi/v2.1/nothing', token)).body).toMatchObject({ errorCode: 'RESOURCE_NOT_FOUND' });
     });
 
-    it('lists users with userStatus in DocuSign\'s casing (Active, Closed)', async () => {
+    it("lists users with userStatus in DocuSign's casing (Active, Closed)", async () => {
       sim.closeUser(ann);
       const list = await rest('GET', accountPath('/users'), token);
       const statuses = Object.fromEntries((list.body as { users: Array<{ email: string; userStatus: string }> }).users.map((u) => [u.email, u.userStatus]));
@@ -176,7 +176,7 @@ describe('the DocuSign simulator honours DocuSign\'s descriptions', () => {
       expect(seen.sort()).toEqual(['ann@acme.example', 'bob@acme.example', 'okta-remediation@acme.example']);
     });
 
-    it('answers a count outside DocuSign\'s documented 1 to 100 with a 400 error, never a page that points at itself', async () => {
+    it("answers a count outside DocuSign's documented 1 to 100 with a 400 error, never a page that points at itself", async () => {
       for (const count of ['0', '101', '-1', 'ten']) {
         const answer = await rest('GET', accountPath(`/users?count=${count}`), token);
         expect(answer.status).toBe(400);

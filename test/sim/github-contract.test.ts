@@ -18,7 +18,7 @@ beforeAll(async () => {
   contract.precompile(allRoutes().map((r) => [r.method, r.template]));
 }, 60_000);
 
-describe('the GitHub simulator honours GitHub\'s description (ghec.json)', () => {
+describe("the GitHub simulator honours GitHub's description (ghec.json)", () => {
   let sim: GitHubSim;
   let w: GitHubScenario;
 

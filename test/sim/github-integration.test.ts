@@ -76,7 +76,7 @@ describe('GitHubSim Okta integration health', () => {
     expect(await scimStatus(shortLived)).toBe(401);
   });
 
-  it('saml_authorization_missing when the grant was never authorized for the org\'s SSO', async () => {
+  it("saml_authorization_missing when the grant was never authorized for the org's SSO", async () => {
     const noSso = sim.issueToken(w.serviceAccount);
     sim.configureOktaIntegration({ org: w.org, adminLogin: w.serviceAccount, token: noSso });
     expect(sim.oktaIntegrationHealth()).toMatchObject({ ok: false, reason: 'saml_authorization_missing' });

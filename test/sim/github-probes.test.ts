@@ -77,8 +77,7 @@ describe('GitHubSim probe endpoints', () => {
   });
 
   describe('GET /orgs/{org}/credential-authorizations', () => {
-    const list = (token: string, query: { login?: string; per_page?: number; page?: number } = {}) =>
-      client(token).request('GET /orgs/{org}/credential-authorizations', { org: w.org, ...query });
+    const list = (token: string, query: { login?: string; per_page?: number; page?: number } = {}) => client(token).request('GET /orgs/{org}/credential-authorizations', { org: w.org, ...query });
 
     it("lists the SSO-authorized credentials of the org's members to an owner, Okta's OAuth token among them", async () => {
       const res = await list(w.ownerToken);

@@ -55,8 +55,7 @@ describe('GitHubSim organization SCIM', () => {
   let sim: GitHubSim;
   let w: GitHubScenario;
   const client = (auth: string): Octokit => new Octokit({ auth, baseUrl: sim.url, log: quiet });
-  const list = (auth: string, query: { filter?: string; startIndex?: number; count?: number } = {}) =>
-    client(auth).request('GET /scim/v2/organizations/{org}/Users', { org: w.org, ...query });
+  const list = (auth: string, query: { filter?: string; startIndex?: number; count?: number } = {}) => client(auth).request('GET /scim/v2/organizations/{org}/Users', { org: w.org, ...query });
 
   beforeEach(async () => {
     sim = new GitHubSim();
@@ -123,9 +122,7 @@ describe('GitHubSim organization SCIM', () => {
     const id = sim.scimUser(w.org, 'ada@acme.example')?.id ?? '';
     const res = await client(w.oktaToken).request('GET /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: id });
     expect(scimJson<ScimUser>(res.data)).toMatchObject({ id, userName: 'ada@acme.example' });
-    const err = await failure(
-      client(w.oktaToken).request('GET /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: 'nope' }),
-    );
+    const err = await failure(client(w.oktaToken).request('GET /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: 'nope' }));
     expect(err.status).toBe(404);
     expect(err.response?.headers['content-type']).toBe('application/scim+json');
     expect(scimJson(err.response?.data)).toMatchObject({ schemas: [SCIM_ERROR_SCHEMA], status: 404 });
@@ -142,25 +139,21 @@ describe('GitHubSim organization SCIM', () => {
     expect(res.status).toBe(204);
     expect(sim.scimUser(w.org, 'dana@acme.example')).toBeUndefined();
     expect(sim.membership(w.org, 'dana-gh')).toBeUndefined();
-    const again = await failure(
-      client(w.oktaToken).request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: id }),
-    );
+    const again = await failure(client(w.oktaToken).request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: id }));
     expect(again.status).toBe(404);
   });
 
   it('refuses a member (non-owner) token: 403 in the SCIM error schema, nothing deleted', async () => {
     const id = sim.scimUser(w.org, 'bob@acme.example')?.id ?? '';
     const memberAdminScope = sim.issueToken(w.member, { samlAuthorizedOrgs: [w.org] }); // has admin:org, is not an owner
-    const err = await failure(
-      client(memberAdminScope).request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: id }),
-    );
+    const err = await failure(client(memberAdminScope).request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org: w.org, scim_user_id: id }));
     expect(err.status).toBe(403);
     expect(scimJson(err.response?.data)).toMatchObject({ schemas: [SCIM_ERROR_SCHEMA], status: 403 });
     expect((await failure(list(w.probeToken))).status).toBe(403);
     expect(sim.scimUser(w.org, 'bob@acme.example')?.id).toBe(id);
   });
 
-  it('refuses an owner token without admin:org, and one not authorized for the org\'s SAML SSO', async () => {
+  it("refuses an owner token without admin:org, and one not authorized for the org's SAML SSO", async () => {
     const readOnly = sim.issueToken(w.owner, { scopes: ['read:org'], samlAuthorizedOrgs: [w.org] });
     const scope = await failure(list(readOnly));
     expect(scope.status).toBe(403);
@@ -185,7 +178,7 @@ describe('GitHubSim organization SCIM', () => {
     expect(sim.scimUser(w.org, 'ada@acme.example')).toBeUndefined();
   });
 
-  it('404s on lower-case `users`: GitHub\'s SCIM paths are case-sensitive', async () => {
+  it("404s on lower-case `users`: GitHub's SCIM paths are case-sensitive", async () => {
     const err = await failure(client(w.oktaToken).request('GET /scim/v2/organizations/{org}/users', { org: w.org }));
     expect(err.status).toBe(404);
   });

@@ -195,9 +195,7 @@ describe('GitHubSim REST', () => {
       expect(err.response?.data).toMatchObject({
         message: 'Resource protected by organization SAML enforcement. You must grant your OAuth token access to this organization.',
       });
-      expect(err.response?.headers['x-github-sso']).toMatch(
-        new RegExp(`^required; url=https://github\\.com/orgs/${w.org}/sso\\?authorization_request=[0-9A-Za-z]+$`),
-      );
+      expect(err.response?.headers['x-github-sso']).toMatch(new RegExp(`^required; url=https://github\\.com/orgs/${w.org}/sso\\?authorization_request=[0-9A-Za-z]+$`));
       // The token still works outside the org.
       expect((await client(unauthorized).users.getAuthenticated()).status).toBe(200);
 
@@ -289,7 +287,7 @@ describe('GitHubSim REST', () => {
       expect((await octokit.orgs.getMembershipForUser({ org: w.org, username: w.member })).status).toBe(200);
     });
 
-    it('anonymous callers get GitHub\'s 60 per hour', async () => {
+    it("anonymous callers get GitHub's 60 per hour", async () => {
       const res = await client().users.getByUsername({ username: w.member });
       expect(res.headers['x-ratelimit-limit']).toBe('60');
       expect(res.headers['x-oauth-scopes']).toBeUndefined();

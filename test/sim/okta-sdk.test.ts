@@ -70,7 +70,12 @@ describe('the Okta SDK against the simulated org', () => {
     const users = await collect(await client.applicationApi.listApplicationUsers({ appId, limit: 2 }));
     expect(users).toHaveLength(8);
     expect(new Set(users.map((u) => u.id)).size).toBe(8);
-    expect(users.filter((u) => u.syncState === 'ERROR').map((u) => u.id).sort()).toEqual([...seeded.docusign.pushFailed].sort());
+    expect(
+      users
+        .filter((u) => u.syncState === 'ERROR')
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual([...seeded.docusign.pushFailed].sort());
     expect(sim.requestCount({ method: 'GET', path: new RegExp(`^/api/v1/apps/${appId}/users$`) })).toBe(4);
   });
 
@@ -126,7 +131,9 @@ describe('the Okta SDK against the simulated org', () => {
     expect(sim.requestCount({ path: /^\/api\/v1\/apps\// })).toBe(1);
 
     const wrongToken = `${sim.apiToken}-revoked`;
-    const denied = (await sdk(wrongToken).applicationApi.getApplication({ appId: seeded.github.appId }).catch((e: unknown) => e)) as OktaApiError;
+    const denied = (await sdk(wrongToken)
+      .applicationApi.getApplication({ appId: seeded.github.appId })
+      .catch((e: unknown) => e)) as OktaApiError;
     expect(denied).toMatchObject({ status: 401, errorCode: 'E0000011' });
     for (const e of [err, denied]) {
       const text = [e.message, e.stack, String(e), JSON.stringify(e)].join('\n');

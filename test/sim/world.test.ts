@@ -108,7 +108,7 @@ describe('SimWorld: Okta and the vendors agree', () => {
       expect(Object.values(s.users)).toContain(id(s.testUser));
     });
 
-    it("gives the pipeline working credentials of its own at both vendors", async () => {
+    it('gives the pipeline working credentials of its own at both vendors', async () => {
       const c = world.pipelineCredentials;
       // DocuSign: the JWT grant as the pipeline's admin user, then a users lookup by email.
       const client = new ApiClient();
@@ -224,7 +224,12 @@ describe('SimWorld: Okta and the vendors agree', () => {
     // The right one: Okta logs the admin's change, and the retried push reaches the vendor.
     world.reauthenticate(appId, c.fix);
     expect(world.vendorHealth(appId)).toEqual({ ok: true });
-    expect(world.okta.events().filter((e) => e.eventType === 'application.lifecycle.update').pop()).toMatchObject({ outcome: { result: 'SUCCESS' } });
+    expect(
+      world.okta
+        .events()
+        .filter((e) => e.eventType === 'application.lifecycle.update')
+        .pop(),
+    ).toMatchObject({ outcome: { result: 'SUCCESS' } });
     for (const userId of failed.pushFailed) {
       expect((await push(appId, userId)).syncState).toBe('SYNCHRONIZED');
       expect(world.vendorAccess(appId, loginById(userId))).toBe('active');
@@ -256,13 +261,10 @@ describe('SimWorld: Okta and the vendors agree', () => {
   });
 
   describe('GitHub causes', () => {
-    it.each(['account_deleted', 'account_suspended', 'username_changed', 'not_owner', 'token_revoked', 'token_expired', 'password_changed', 'saml_missing'] as const)(
-      '%s',
-      async (cause) => {
-        const c = githubCases(s).find((x) => x.cause === cause)!;
-        await breakAndRepair(s.github.appId, c, () => world.breakGitHub(cause), /to app GitHub Enterprise Cloud - Organization failed/);
-      },
-    );
+    it.each(['account_deleted', 'account_suspended', 'username_changed', 'not_owner', 'token_revoked', 'token_expired', 'password_changed', 'saml_missing'] as const)('%s', async (cause) => {
+      const c = githubCases(s).find((x) => x.cause === cause)!;
+      await breakAndRepair(s.github.appId, c, () => world.breakGitHub(cause), /to app GitHub Enterprise Cloud - Organization failed/);
+    });
 
     it('username_changed: the probe finds the renamed account by its id, and the default re-auth uses the new login', async () => {
       world.breakGitHub('username_changed');

@@ -115,10 +115,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       current = await startWorker();
     },
     status,
-    waitForPhase: (appId, phase, timeoutMs) => eventually(async () => {
-      const s = await status(appId);
-      return s.phase === phase ? s : undefined;
-    }, `app ${appId} to reach phase ${phase}`, timeoutMs),
+    waitForPhase: (appId, phase, timeoutMs) =>
+      eventually(
+        async () => {
+          const s = await status(appId);
+          return s.phase === phase ? s : undefined;
+        },
+        `app ${appId} to reach phase ${phase}`,
+        timeoutMs,
+      ),
     async close() {
       await clearTaskQueue(client, taskQueue);
       await stopWorker();
@@ -131,9 +136,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** Leaves nothing of a task queue running on the shared server for the next test to trip over. */
 export async function clearTaskQueue(client: Client, taskQueue: string): Promise<void> {
-  await client.schedule.getHandle(scanScheduleId(taskQueue)).delete().catch(() => undefined);
+  await client.schedule
+    .getHandle(scanScheduleId(taskQueue))
+    .delete()
+    .catch(() => undefined);
   for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"` })) {
-    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
+    await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate('test finished')
+      .catch(() => undefined);
   }
 }
 

@@ -45,7 +45,10 @@ describe('diagnosis rules', () => {
     expect(d.causes[0]!.steps.join(' ')).toContain('API Account ID');
     expect(d.causes[0]!.steps.join(' ')).toContain('reauth-done --app 0oaAPP');
     // Deprovisions come first: they are the security exposure.
-    expect(d.affected.map((a) => [a.kind, a.userId])).toEqual([['deprovision', 'u2'], ['push', 'u1']]);
+    expect(d.affected.map((a) => [a.kind, a.userId])).toEqual([
+      ['deprovision', 'u2'],
+      ['push', 'u1'],
+    ]);
   });
 
   it('ignores a failed deprovision of someone assigned again, and non-failure events', () => {

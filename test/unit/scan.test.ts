@@ -1,17 +1,6 @@
 /** The scanner's rules, without a server: where a read starts, grouping, de-duplication, the state, failed scans. */
 import type { ProvisioningFailure } from '../../domain/okta-events';
-import {
-  failedScanState,
-  failureNoticeDue,
-  notHandledBy,
-  OKTA_LOG_RETENTION_MS,
-  planScan,
-  readStart,
-  recoveryNoticeDue,
-  scanStateFrom,
-  type ScanResult,
-  type ScanSettings,
-} from '../../domain/scan';
+import { failedScanState, failureNoticeDue, notHandledBy, OKTA_LOG_RETENTION_MS, planScan, readStart, recoveryNoticeDue, scanStateFrom, type ScanResult, type ScanSettings } from '../../domain/scan';
 import { renderScanMarkdown, renderScanText } from '../../domain/scan-report';
 import type { AffectedUser, RemediationStatus } from '../../domain/types';
 
@@ -50,7 +39,7 @@ describe('readStart', () => {
     expect(readStart({ cursor: 'c1', readAt: new Date(now - 3 * DAY).toISOString(), seen: [] }, now, settings)).toEqual({ after: 'c1' });
   });
 
-  it('says `since` with a cursor older than Okta\'s default of 7 days, so Okta does not drop what came before', () => {
+  it("says `since` with a cursor older than Okta's default of 7 days, so Okta does not drop what came before", () => {
     expect(readStart({ cursor: 'c1', readAt: new Date(now - 10 * DAY).toISOString(), seen: [] }, now, settings)).toEqual({ after: 'c1', since: new Date(now - OKTA_LOG_RETENTION_MS).toISOString() });
   });
 
@@ -111,14 +100,28 @@ describe('planScan', () => {
     const old = failure({ appId: 'app-ds', at: at('09:30:00') });
     const inOverlap = failure({ appId: 'app-ds', at: at('10:04:30') });
     const fresh = failure({ appId: 'app-ds', at: at('10:04:40') });
-    const previous = { watermark: at('10:04:50'), seen: [{ id: old.eventId, at: old.at }, { id: inOverlap.eventId, at: inOverlap.at }] };
+    const previous = {
+      watermark: at('10:04:50'),
+      seen: [
+        { id: old.eventId, at: old.at },
+        { id: inOverlap.eventId, at: inOverlap.at },
+      ],
+    };
     const p = plan([inOverlap, fresh, fresh], { previous });
     expect(p).toMatchObject({ newEvents: 1, duplicates: 2 });
     expect(p.apps[0]!.users.map((u) => u.userId)).toEqual([fresh.userId]);
-    expect(p.state).toEqual({ cursor: 'c2', watermark: at('10:04:50'), readAt, seen: [{ id: inOverlap.eventId, at: inOverlap.at }, { id: fresh.eventId, at: fresh.at }] });
+    expect(p.state).toEqual({
+      cursor: 'c2',
+      watermark: at('10:04:50'),
+      readAt,
+      seen: [
+        { id: inOverlap.eventId, at: inOverlap.at },
+        { id: fresh.eventId, at: fresh.at },
+      ],
+    });
   });
 
-  it('keeps the read\'s cursor; the watermark is the newest published read, never moving back for a late event', () => {
+  it("keeps the read's cursor; the watermark is the newest published read, never moving back for a late event", () => {
     const late = failure({ appId: 'app-ds', at: at('08:00:00') });
     expect(plan([late], { previous: { cursor: 'c1', watermark: at('10:00:00'), seen: [] } }).state).toMatchObject({ cursor: 'c2', watermark: at('10:00:00') });
     expect(plan([late]).state.watermark).toBe(at('08:00:00'));
@@ -139,7 +142,7 @@ describe('planScan', () => {
 });
 
 describe('scanStateFrom', () => {
-  it('reads the state out of the previous scan\'s result, a watermark state of an earlier release too, and ignores anything else', () => {
+  it("reads the state out of the previous scan's result, a watermark state of an earlier release too, and ignores anything else", () => {
     const state = { cursor: '1700000000000_1', watermark: at('10:00:00'), readAt, seen: [{ id: 'e1', at: at('09:59:00') }], failedScans: 2, failingSince: at('09:00:00') };
     expect(scanStateFrom({ start: {}, apps: [], state })).toEqual(state);
     expect(scanStateFrom({ window: {}, state: { watermark: at('10:00:00'), seen: [], behind: true } })).toEqual({ watermark: at('10:00:00'), seen: [] });
@@ -182,7 +185,11 @@ describe('the scan report', () => {
     expect(gap).toMatch(/^## Gap in the System Log\n/);
     expect(gap).toContain(`Failures logged before ${at('09:00:00')} are gone and were not read`);
     expect(renderScanText({ ...base, truncated: true, eventsRead: 100 })).toContain('Catching up: this scan stopped at its event cap; the next one goes on from the cursor.');
-    const failed: ScanResult = { ...base, failure: { error: 'Okta answered HTTP 401 E0000011 Invalid token provided', at: at('10:05:00') }, state: { seen: [], failedScans: 2, failingSince: at('10:00:00') } };
+    const failed: ScanResult = {
+      ...base,
+      failure: { error: 'Okta answered HTTP 401 E0000011 Invalid token provided', at: at('10:05:00') },
+      state: { seen: [], failedScans: 2, failingSince: at('10:00:00') },
+    };
     const text = renderScanText({ ...failed, notice: { kind: 'scan_failed', at: at('10:05:00'), delivered: ['console'], failed: [] } });
     expect(text).toContain(`The System Log scan failed (2 failed scans in a row since ${at('10:00:00')}): Okta answered HTTP 401`);
     expect(text).toContain('Nothing was skipped: the next scan goes on from where the last good one stopped.');
@@ -191,13 +198,23 @@ describe('the scan report', () => {
   });
 
   it('shows names from Okta as written in the Web UI: no link or HTML', () => {
-    const md = renderScanMarkdown({ ...base, apps: [{ appId: 'app1', appLabel: '[x](https://evil.example) <img src=x>', credentialEvents: 0, pushes: 0, deprovisions: 0, other: [{ category: 'other', count: 1, example: 'e' }] }] });
+    const md = renderScanMarkdown({
+      ...base,
+      apps: [{ appId: 'app1', appLabel: '[x](https://evil.example) <img src=x>', credentialEvents: 0, pushes: 0, deprovisions: 0, other: [{ category: 'other', count: 1, example: 'e' }] }],
+    });
     expect(md).not.toMatch(/\]\(https?:|<img/);
   });
 });
 
 describe('notHandledBy (what a closed remediation did not handle)', () => {
-  const user = (userId: string, failedAt: string, kind: AffectedUser['kind'] = 'push'): AffectedUser => ({ userId, login: `${userId}@example.com`, displayName: userId, kind, failedAt: at(failedAt), reason: CREDENTIAL });
+  const user = (userId: string, failedAt: string, kind: AffectedUser['kind'] = 'push'): AffectedUser => ({
+    userId,
+    login: `${userId}@example.com`,
+    displayName: userId,
+    kind,
+    failedAt: at(failedAt),
+    reason: CREDENTIAL,
+  });
   const closed = (phase: RemediationStatus['phase'], verified = true): RemediationStatus => ({
     appId: 'app-ds',
     phase,

@@ -66,7 +66,11 @@ it('serves SDK metrics, and on SIGTERM lets the re-push in flight finish before 
   // The canary's re-push finished on the stopping worker: completed, not timed out or cancelled.
   const events = (await handle.fetchHistory()).events ?? [];
   const canary = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'repushUser')!;
-  const outcome = events.find((e) => [e.activityTaskCompletedEventAttributes, e.activityTaskFailedEventAttributes, e.activityTaskTimedOutEventAttributes, e.activityTaskCanceledEventAttributes].some((a) => a && String(a.scheduledEventId) === String(canary.eventId)));
+  const outcome = events.find((e) =>
+    [e.activityTaskCompletedEventAttributes, e.activityTaskFailedEventAttributes, e.activityTaskTimedOutEventAttributes, e.activityTaskCanceledEventAttributes].some(
+      (a) => a && String(a.scheduledEventId) === String(canary.eventId),
+    ),
+  );
   expect(outcome?.activityTaskCompletedEventAttributes).toBeTruthy();
 }, 120_000);
 
@@ -74,39 +78,43 @@ type KillCase = [phase: string, activity: string, sim: { syncDelayMs?: number; l
 it.each<KillCase>([
   ['the diagnosis', 'diagnoseApp', { latencyMs: 400 }], // each Okta read is slow: the diagnosis takes seconds
   ['the re-push of a page', 'repushPage', { syncDelayMs: 3_000 }], // pushes stay in flight for seconds
-])('after kill -9 during %s, a new worker takes it over at the heartbeat timeout and every user is re-pushed', async (...[, activity, simOptions]: KillCase) => {
-  sim = new OktaSim(simOptions);
-  await sim.start();
-  const { docusign } = seedDemo(sim);
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
-  worker = startWorkerProcess(workerEnv());
-  await worker.output(/Worker polling task queue/);
+])(
+  'after kill -9 during %s, a new worker takes it over at the heartbeat timeout and every user is re-pushed',
+  async (...[, activity, simOptions]: KillCase) => {
+    sim = new OktaSim(simOptions);
+    await sim.start();
+    const { docusign } = seedDemo(sim);
+    client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
+    worker = startWorkerProcess(workerEnv());
+    await worker.output(/Worker polling task queue/);
 
-  await startRemediation(client, taskQueue, { appId: docusign.appId });
-  const handle = client.workflow.getHandle(remediationWorkflowId(docusign.appId));
-  const inFlight = async () => {
-    const { raw } = await handle.describe();
-    return raw.pendingActivities?.some((a) => a.activityType?.name === activity && a.lastStartedTime && (a.attempt ?? 1) === 1) ? true : undefined;
-  };
-  const reauthenticated = (async () => {
-    await eventually(async () => ((await handle.query(statusQuery)).phase === 'awaiting_reauth' ? true : undefined), 'the wait for a re-auth', 120_000);
-    sim!.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(client!, docusign.appId, 'admin@example.com');
-  })();
-  await eventually(inFlight, `${activity} in flight`, 60_000);
-  worker.kill();
-  await worker.done;
+    await startRemediation(client, taskQueue, { appId: docusign.appId });
+    const handle = client.workflow.getHandle(remediationWorkflowId(docusign.appId));
+    const inFlight = async () => {
+      const { raw } = await handle.describe();
+      return raw.pendingActivities?.some((a) => a.activityType?.name === activity && a.lastStartedTime && (a.attempt ?? 1) === 1) ? true : undefined;
+    };
+    const reauthenticated = (async () => {
+      await eventually(async () => ((await handle.query(statusQuery)).phase === 'awaiting_reauth' ? true : undefined), 'the wait for a re-auth', 120_000);
+      sim!.reauthenticate(docusign.appId, { login: 'admin@example.com' });
+      await reportReauth(client!, docusign.appId, 'admin@example.com');
+    })();
+    await eventually(inFlight, `${activity} in flight`, 60_000);
+    worker.kill();
+    await worker.done;
 
-  worker = startWorkerProcess(workerEnv());
-  await reauthenticated;
-  const result = await handle.result();
-  expect(result.phase).toBe('completed');
-  expect(countResults(result).still_failing).toBe(0);
-  expect(countResults(result, 'push').succeeded).toBe(docusign.pushFailed.length);
-  // The lost attempt ended by its heartbeat timeout (30 s), not its start-to-close (minutes).
-  const events = (await handle.fetchHistory()).events ?? [];
-  const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => String(e.eventId)));
-  const started = events.find((e) => scheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
-  expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(2);
-  expect(decodeTimeoutType(started?.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo?.timeoutType)).toBe('HEARTBEAT');
-}, 180_000);
+    worker = startWorkerProcess(workerEnv());
+    await reauthenticated;
+    const result = await handle.result();
+    expect(result.phase).toBe('completed');
+    expect(countResults(result).still_failing).toBe(0);
+    expect(countResults(result, 'push').succeeded).toBe(docusign.pushFailed.length);
+    // The lost attempt ended by its heartbeat timeout (30 s), not its start-to-close (minutes).
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => String(e.eventId)));
+    const started = events.find((e) => scheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
+    expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(2);
+    expect(decodeTimeoutType(started?.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo?.timeoutType)).toBe('HEARTBEAT');
+  },
+  180_000,
+);

@@ -76,7 +76,16 @@ describe('nobody is dropped at the end', () => {
     expect((await h.status(docusign.appId)).phase).toBe('completed');
     const failedAt = new Date().toISOString();
     await handleOf(docusign.appId).signal(addFailedUsersSignal, {
-      users: [{ userId: newcomer, login: h.sim.appUser(docusign.appId, newcomer)!.credentials?.userName ?? newcomer, displayName: 'Newcomer', kind: 'push', failedAt, reason: 'The credentials used to connect to the API were invalid' }],
+      users: [
+        {
+          userId: newcomer,
+          login: h.sim.appUser(docusign.appId, newcomer)!.credentials?.userName ?? newcomer,
+          displayName: 'Newcomer',
+          kind: 'push',
+          failedAt,
+          reason: 'The credentials used to connect to the API were invalid',
+        },
+      ],
     });
     receiver.reply = { status: 200, body: 'ok' };
 

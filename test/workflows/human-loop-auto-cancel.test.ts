@@ -69,10 +69,14 @@ describe('cancellation', () => {
     await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).signal(reauthCompletedSignal, { by: ALICE });
 
     // The canary, then at least one user of the retry proper.
-    await eventually(async () => {
-      const s = await h!.status(docusign.appId);
-      return s.phase === 'retrying' && s.results.filter((r) => r.kind === 'push' && r.outcome === 'succeeded').length >= 2 ? s : undefined;
-    }, 'the retries to be under way', 30_000);
+    await eventually(
+      async () => {
+        const s = await h!.status(docusign.appId);
+        return s.phase === 'retrying' && s.results.filter((r) => r.kind === 'push' && r.outcome === 'succeeded').length >= 2 ? s : undefined;
+      },
+      'the retries to be under way',
+      30_000,
+    );
     await cancelRemediation(h.client, docusign.appId, 'change freeze', 'ops@example.com');
 
     const report = await eventually(async () => {
@@ -110,7 +114,9 @@ describe('cancellation', () => {
     // The cancellation notice says the same.
     const notice = await eventually(() => h!.notices.find((l) => l.startsWith('[okta-remediation] Cancelled')), 'the cancellation notice');
     expect(notice).toContain('was cancelled by ops@example.com');
-    expect(notice).toContain(`${counts.succeeded} succeeded, ${counts.still_failing} still failing, ${counts.skipped} skipped, ${counts.awaiting_approval} awaiting approval, ${counts.pending} pending (of ${report.affected.length})`);
+    expect(notice).toContain(
+      `${counts.succeeded} succeeded, ${counts.still_failing} still failing, ${counts.skipped} skipped, ${counts.awaiting_approval} awaiting approval, ${counts.pending} pending (of ${report.affected.length})`,
+    );
     // The report says cancelled while the workflow still delivers that notice; then it closes as cancelled.
     const handle = h.client.workflow.getHandle(remediationWorkflowId(docusign.appId));
     await eventually(async () => ((await handle.describe()).status.name === 'CANCELLED' ? true : undefined), 'the workflow to close as cancelled');

@@ -105,7 +105,12 @@ describe('confirming a re-auth', () => {
       return s.reauthClaims.length === 1 ? s : undefined;
     }, 'the off-list signal to be recorded');
     expect(ignored.phase).toBe('awaiting_reauth');
-    expect(ignored.reauthClaims[0]).toMatchObject({ by: MALLORY, via: 'signal', verified: false, verdict: `Ignored: ${MALLORY} is not on the confirmers allow-list of app ${docusign.appId} (${ALICE}).` });
+    expect(ignored.reauthClaims[0]).toMatchObject({
+      by: MALLORY,
+      via: 'signal',
+      verified: false,
+      verdict: `Ignored: ${MALLORY} is not on the confirmers allow-list of app ${docusign.appId} (${ALICE}).`,
+    });
     expect(ignored.reauthClaims[0]!.oktaChanges).toBeUndefined(); // never verified
 
     const onList = await temporalCli(h.address, ['workflow', 'signal', '--workflow-id', workflowId, '--name', 'reauthCompleted', '--input', JSON.stringify({ by: ALICE, note: 'via temporal CLI' })]);

@@ -60,10 +60,14 @@ describe('notifications', () => {
     expect(hook.requests).toHaveLength(1);
 
     hook.reply = { status: 200, body: 'ok' };
-    const settled: RemediationStatus = await eventually(async () => {
-      const s = await h!.status(APP);
-      return s.notifications[0]!.delivered.includes('ops') ? s : undefined;
-    }, 'the webhook retry', 20_000);
+    const settled: RemediationStatus = await eventually(
+      async () => {
+        const s = await h!.status(APP);
+        return s.notifications[0]!.delivered.includes('ops') ? s : undefined;
+      },
+      'the webhook retry',
+      20_000,
+    );
     expect([...settled.notifications[0]!.delivered].sort()).toEqual(['console', 'mail', 'ops']);
     expect(hook.requests).toHaveLength(2);
     // Both attempts carry the same idempotency key, so a receiver can drop a duplicate.

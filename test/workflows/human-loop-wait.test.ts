@@ -79,13 +79,7 @@ describe('waiting for the re-auth', () => {
     // last: 6 s leaves room for more than N whatever the lag.
     expect(sent).toBeGreaterThan(ESCALATE_AFTER);
     const escalations = sent - ESCALATE_AFTER;
-    expect(kinds(report)).toEqual([
-      'diagnosed',
-      'deprovision_approval_needed',
-      ...Array<string>(ESCALATE_AFTER).fill('reminder'),
-      ...Array<string>(escalations).fill('escalation'),
-      'timed_out',
-    ]);
+    expect(kinds(report)).toEqual(['diagnosed', 'deprovision_approval_needed', ...Array<string>(ESCALATE_AFTER).fill('reminder'), ...Array<string>(escalations).fill('escalation'), 'timed_out']);
     const firstEscalation = report.notifications.find((n) => n.kind === 'escalation')!;
     expect(report.wait!.escalatedAt).toBe(firstEscalation.at);
 
@@ -95,8 +89,16 @@ describe('waiting for the re-auth', () => {
       expect([...n.delivered].sort()).toEqual(n.kind === 'escalation' ? ['console', 'oncall', 'ops'] : ['console', 'ops']);
     }
     const payloads = hook.requests.map((r) => JSON.parse(r.body) as WebhookPayload);
-    expect(payloads.filter((p) => p.kind === 'reminder').map((p) => p.reminderNumber).sort()).toEqual([1, 2]);
-    const escalationNumbers = payloads.filter((p) => p.kind === 'escalation').map((p) => p.reminderNumber!).sort((a, b) => a - b);
+    expect(
+      payloads
+        .filter((p) => p.kind === 'reminder')
+        .map((p) => p.reminderNumber)
+        .sort(),
+    ).toEqual([1, 2]);
+    const escalationNumbers = payloads
+      .filter((p) => p.kind === 'escalation')
+      .map((p) => p.reminderNumber!)
+      .sort((a, b) => a - b);
     expect(escalationNumbers).toHaveLength(escalations);
     expect(escalationNumbers.every((n, i) => i === 0 || n === escalationNumbers[i - 1]! + 1)).toBe(true);
     expect(h.notices.filter((l) => l.startsWith('[okta-remediation] Reminder'))).toHaveLength(ESCALATE_AFTER);
@@ -159,8 +161,22 @@ describe('waiting for the re-auth', () => {
     const lastSnooze = messagesOf(events).updatesCompleted.at(-1)!;
     const waits = timersOf(events).filter((t) => t.startedAt > lastSnooze);
     expect(waits[0]).toMatchObject({ ms: 1000, fired: true });
-    expect(waits.slice(1).filter((t) => t.fired).map((t) => t.ms)).toEqual(waits.slice(1).filter((t) => t.fired).map(() => REMIND_MS));
+    expect(
+      waits
+        .slice(1)
+        .filter((t) => t.fired)
+        .map((t) => t.ms),
+    ).toEqual(
+      waits
+        .slice(1)
+        .filter((t) => t.fired)
+        .map(() => REMIND_MS),
+    );
     // The long timer was cancelled, not fired: no reminder came during the hour-long snooze.
-    expect(timersOf(events).filter((t) => t.ms === HOUR).map((t) => t.fired)).toEqual([false]);
+    expect(
+      timersOf(events)
+        .filter((t) => t.ms === HOUR)
+        .map((t) => t.fired),
+    ).toEqual([false]);
   });
 });

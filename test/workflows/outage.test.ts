@@ -24,10 +24,14 @@ it('pauses the retry while Okta answers 503 to everything, says so, and resumes 
   await h.waitForPhase(docusign.appId, 'retrying', 60_000);
 
   h.sim.injectFault({ path: /^\/api\/v1\//, status: 503, count: 1_000_000 });
-  const paused = await eventually(async () => {
-    const s = await h.status(docusign.appId);
-    return (s.outage?.checks ?? 0) >= CHECKS ? s : undefined;
-  }, `${CHECKS} checks of Okta during the outage`, 90_000);
+  const paused = await eventually(
+    async () => {
+      const s = await h.status(docusign.appId);
+      return (s.outage?.checks ?? 0) >= CHECKS ? s : undefined;
+    },
+    `${CHECKS} checks of Okta during the outage`,
+    90_000,
+  );
   expect(paused.phase).toBe('retrying');
   expect(countResults(paused).still_failing).toBe(0);
   expect(renderText(paused)).toMatch(/Paused: Okta unavailable since \S+ \(.*HTTP 503.*\); checked \d+ times/);

@@ -23,8 +23,18 @@ describe('remediateApp', () => {
       await startRemediation(h.client, h.taskQueue, { appId: app.appId });
       const waiting = await h.waitForPhase(app.appId, 'awaiting_reauth');
       expect(waiting.diagnosis?.causes[0]?.id).toBe('credential-invalid');
-      expect(waiting.affected.filter((u) => u.kind === 'push').map((u) => u.userId).sort()).toEqual([...app.pushFailed].sort());
-      expect(waiting.affected.filter((u) => u.kind === 'deprovision').map((u) => u.userId).sort()).toEqual([...app.deprovisionFailed].sort());
+      expect(
+        waiting.affected
+          .filter((u) => u.kind === 'push')
+          .map((u) => u.userId)
+          .sort(),
+      ).toEqual([...app.pushFailed].sort());
+      expect(
+        waiting.affected
+          .filter((u) => u.kind === 'deprovision')
+          .map((u) => u.userId)
+          .sort(),
+      ).toEqual([...app.deprovisionFailed].sort());
       expect(waiting.affected[0]?.kind).toBe('deprovision');
 
       h.sim.reauthenticate(app.appId, { login: 'admin@example.com' });
@@ -73,7 +83,7 @@ describe('remediateApp', () => {
     h = await startHarness();
     const { github } = seedDemo(h.sim);
     h.sim.reauthenticate(github.appId, { login: 'admin@example.com' });
-    await startRemediation(h.client, h.taskQueue, { appId: github.appId, });
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
     await reportReauth(h.client, github.appId, 'early@example.com'); // most likely still diagnosing
     const report = await finish(github.appId);
     expect(report.phase).toBe('completed');
@@ -189,7 +199,10 @@ describe('remediateApp', () => {
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
     await reportReauth(h.client, docusign.appId, 'admin@example.com');
     await finish(docusign.appId);
-    const lines = capturedLogs.slice(from).map((l) => l.message).filter((m) => m.startsWith(`Remediation of app ${docusign.appId}: phase`) || m.startsWith(`Re-auth of app ${docusign.appId}`));
+    const lines = capturedLogs
+      .slice(from)
+      .map((l) => l.message)
+      .filter((m) => m.startsWith(`Remediation of app ${docusign.appId}: phase`) || m.startsWith(`Re-auth of app ${docusign.appId}`));
     expect(lines).toEqual([
       `Remediation of app ${docusign.appId}: phase awaiting_reauth`,
       `Remediation of app ${docusign.appId}: phase verifying`,

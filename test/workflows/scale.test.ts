@@ -40,7 +40,10 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   expect(status.affected).toHaveLength(USERS);
 
   await cancelRemediation(h.client, appId, 'test over', 'ops@example.com');
-  await h.client.workflow.getHandle(remediationWorkflowId(appId)).result().catch(() => undefined);
+  await h.client.workflow
+    .getHandle(remediationWorkflowId(appId))
+    .result()
+    .catch(() => undefined);
   const history = await fetchHistoryInPages(h.client, remediationWorkflowId(appId));
   expect(largestPayloadBytes(history)).toBeLessThanOrEqual(PAYLOAD_BOUND['limit.blobSize.error']);
 }, 240_000);

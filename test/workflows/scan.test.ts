@@ -81,7 +81,10 @@ describe('scanOktaLog', () => {
       const { docusign, users } = seedDemo(h.sim);
       await schedule();
       await scan();
-      h.sim.assignUser(docusign.appId, Object.values(users).find((id) => !userIds(docusign).includes(id) && !h.sim.appUser(docusign.appId, id))!);
+      h.sim.assignUser(
+        docusign.appId,
+        Object.values(users).find((id) => !userIds(docusign).includes(id) && !h.sim.appUser(docusign.appId, id))!,
+      );
       const run = await runScanNow(h.client, h.taskQueue, 30_000);
       await recordHistory(h.client, run.workflowId, 'scan', run.runId);
     });
@@ -135,7 +138,10 @@ describe('scanOktaLog', () => {
     const zoomFindings = result.apps.find((a) => a.appId === zoom)!;
     expect(zoomFindings.credentialEvents).toBe(0);
     expect(zoomFindings.remediation).toBeUndefined();
-    expect(zoomFindings.other.map((o) => [o.category, o.count])).toEqual([['rate_limit', 1], ['user_not_found', 1]]);
+    expect(zoomFindings.other.map((o) => [o.category, o.count])).toEqual([
+      ['rate_limit', 1],
+      ['user_not_found', 1],
+    ]);
     await expect(h.client.workflow.getHandle(remediationWorkflowId(zoom)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     // DocuSign's rate-limited user is counted, not added to its remediation.
     const docusignFindings = result.apps.find((a) => a.appId === docusign.appId)!;
@@ -259,7 +265,10 @@ describe('scanOktaLog', () => {
     h = await startHarness();
     const { docusign, github, users } = seedDemo(h.sim);
     const seeded = userIds(docusign).length + userIds(github).length;
-    await eventually(() => (h.sim.events().filter((e) => e.outcome?.result === 'FAILURE' && e.eventType.startsWith('application.provision.user.')).length === seeded ? true : undefined), 'the seeded failures');
+    await eventually(
+      () => (h.sim.events().filter((e) => e.outcome?.result === 'FAILURE' && e.eventType.startsWith('application.provision.user.')).length === seeded ? true : undefined),
+      'the seeded failures',
+    );
     await schedule({ maxEvents: 4 });
 
     const scans = [await scan()];
@@ -274,7 +283,7 @@ describe('scanOktaLog', () => {
     await eventually(async () => ((await affectedIds(docusign.appId)).includes(late!) ? true : undefined), 'the late failure to reach the remediation');
   });
 
-  it('a failing scan (the worker\'s Okta token revoked) keeps its cursor, tells the default channels, and says when it recovers', async () => {
+  it("a failing scan (the worker's Okta token revoked) keeps its cursor, tells the default channels, and says when it recovers", async () => {
     const apiToken = () => `00${randomUUID().replace(/-/g, '')}`;
     const valid = apiToken();
     const revoked = apiToken();

@@ -68,7 +68,7 @@ describe('GitHub diagnosis', () => {
     expect(steps).toContain(`reauth-done --app ${github.appId}`);
   });
 
-  it('ranks a person\'s account holding the grant (a guess from its name) below the evidence', async () => {
+  it("ranks a person's account holding the grant (a guess from its name) below the evidence", async () => {
     h = await startWorldHarness({ seed: { githubServiceAccountIsPerson: true }, breakWith: (w) => w.breakGitHub('password_changed') });
     const causes = (await diagnosisOf(h.seeded.github.appId)).diagnosis!.causes;
     expect(causes[0]!.id).toBe('github-token-revoked');
@@ -77,7 +77,7 @@ describe('GitHub diagnosis', () => {
     expect(guess.confidence).toBeLessThan(causes.find((c) => c.id === 'credential-invalid')!.confidence);
   });
 
-  it('takes a 403 with X-GitHub-SSO to the service account\'s own token as decisive', async () => {
+  it("takes a 403 with X-GitHub-SSO to the service account's own token as decisive", async () => {
     h = await startWorldHarness({
       breakWith: (w) => w.breakGitHub('saml_missing'),
       vendors: (w) => {
@@ -91,8 +91,8 @@ describe('GitHub diagnosis', () => {
   });
 });
 
-describe('the pipeline\'s own access is a hint, never a blocking cause', () => {
-  it('DocuSign: an account the pipeline\'s user cannot see does not refuse a correct re-auth', async () => {
+describe("the pipeline's own access is a hint, never a blocking cause", () => {
+  it("DocuSign: an account the pipeline's user cannot see does not refuse a correct re-auth", async () => {
     h = await startWorldHarness({
       breakWith: (w) => {
         w.breakDocuSign('grant_revoked');
@@ -125,7 +125,7 @@ describe('the pipeline\'s own access is a hint, never a blocking cause', () => {
 });
 
 describe('diagnosis without the vendor', () => {
-  it('falls back to Okta\'s side and says which settings would sharpen it', async () => {
+  it("falls back to Okta's side and says which settings would sharpen it", async () => {
     h = await startWorldHarness({ noVendorCredentials: true, breakWith: (w) => w.breakDocuSign('admin_closed') });
     const status = await diagnosisOf(h.seeded.docusign.appId);
     expect(status.diagnosis!.causes[0]!.id).toBe('credential-invalid');
@@ -168,7 +168,7 @@ describe('vendor API failures', () => {
     expect(status.diagnosis!.hints.join('\n')).toMatch(/GitHub refused the pipeline's token \(HTTP 401.*check GITHUB_TOKEN/);
   });
 
-  it('says so when GitHub answers 403 with X-GitHub-SSO: the pipeline\'s token lacks SAML authorization', async () => {
+  it("says so when GitHub answers 403 with X-GitHub-SSO: the pipeline's token lacks SAML authorization", async () => {
     h = await startWorldHarness({
       breakWith: (w) => w.breakGitHub('token_revoked'),
       vendors: (w) => {
@@ -182,7 +182,7 @@ describe('vendor API failures', () => {
 });
 
 describe('a vendor that cannot be checked', () => {
-  it('diagnoses from Okta\'s side, says why, and keeps waiting instead of failing', async () => {
+  it("diagnoses from Okta's side, says why, and keeps waiting instead of failing", async () => {
     h = await startWorldHarness({ breakWith: (w) => w.breakGitHub('not_owner') });
     h.world.github.injectFault({ path: /\/memberships\//, status: 401, count: 1 });
     const status = await diagnosisOf(h.seeded.github.appId);

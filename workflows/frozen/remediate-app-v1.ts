@@ -4,7 +4,20 @@
  * probe and canary push), retry every affected user, optionally confirm with a test user, report.
  * The workflow decides; activities act.
  */
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import * as wf from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../../activities';
@@ -51,7 +64,13 @@ const awaitVendorAccess = (summary: string, input: Parameters<Activities['awaitV
 
 const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['NotificationChannelUnknown', 'NotificationSettingInvalid', 'NotificationRejected'],
+  },
 };
 /** A channel that fails is retried on its own and never holds up the others or the remediation. */
 const { deliverNotice } = proxyActivities<Activities>(NOTIFY_OPTIONS);
@@ -154,9 +173,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
   setHandler(statusQuery, () => state);
   const notAllowed = (by: string) => {
     const allow = policy?.confirmers ?? [];
-    return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase())
-      ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).`
-      : undefined;
+    return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase()) ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).` : undefined;
   };
   /** A signal cannot be refused to its sender: a malformed one changes nothing and is listed in the report. */
   const refuse = (message: string, problem: string) => {
@@ -324,7 +341,12 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       return { ...base, outcome: 'skipped', detail: `Deprovisioning policy is off (report only): remove ${u.login} in ${label} by hand; Okta's deprovision failed at ${u.failedAt}.`, at: now() };
     }
     if (mode === 'ask' && !isApproved(u)) {
-      return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`, at: now() };
+      return {
+        ...base,
+        outcome: 'awaiting_approval',
+        detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${appId} --user ${u.login} --by <your email>`,
+        at: now(),
+      };
     }
     if (patched(PATCHES.approvalsForAwaitingOnly)) approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
     const remove = () => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId, userId: u.userId, login: u.login });
@@ -646,13 +668,14 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     publish();
     const okta = await diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId });
     policy = okta.policy;
-    const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId, credentialFailing: okta.credentialFailing }).catch(
-      (err: unknown): VendorProbe => {
-        // The vendor cannot be checked now: diagnose from Okta's side and say why.
-        if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-        return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
-      },
-    );
+    const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, {
+      appId,
+      credentialFailing: okta.credentialFailing,
+    }).catch((err: unknown): VendorProbe => {
+      // The vendor cannot be checked now: diagnose from Okta's side and say why.
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
+    });
     setDiagnosis(withVendorProbe(okta, probe));
     upsertSearchAttributes([
       { key: OKTA_APP_LABEL, value: okta.app.label },

@@ -32,9 +32,7 @@ const valid = <T>(parsed: Parsed<T>): T => {
 /** Why `by` may not confirm or approve for this app, if they may not. */
 export function notAllowed(r: Remediation, by: string): string | undefined {
   const allow = r.policy?.confirmers ?? [];
-  return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase())
-    ? `${by} is not on the confirmers allow-list of app ${r.appId} (${allow.join(', ')}).`
-    : undefined;
+  return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase()) ? `${by} is not on the confirmers allow-list of app ${r.appId} (${allow.join(', ')}).` : undefined;
 }
 
 export function handleMessages(r: Remediation): void {

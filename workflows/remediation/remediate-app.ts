@@ -54,13 +54,14 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
 async function diagnose(r: Remediation): Promise<boolean> {
   const okta = await despiteOktaOutage(r, () => diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true }));
   r.policy = okta.policy;
-  const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, { appId: r.appId, credentialFailing: okta.credentialFailing }).catch(
-    (err: unknown): VendorProbe => {
-      // The vendor cannot be checked now: diagnose from Okta's side and say why.
-      if (!isActivityFailure(err)) throw err;
-      return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
-    },
-  );
+  const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, {
+    appId: r.appId,
+    credentialFailing: okta.credentialFailing,
+  }).catch((err: unknown): VendorProbe => {
+    // The vendor cannot be checked now: diagnose from Okta's side and say why.
+    if (!isActivityFailure(err)) throw err;
+    return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
+  });
   r.setDiagnosis(withVendorProbe(okta, probe));
   upsertSearchAttributes([
     { key: OKTA_APP_LABEL, value: okta.app.label },

@@ -55,7 +55,15 @@ async function repushDue(r: Remediation, page: string, at: { after?: string; lim
   } catch (err) {
     // Their pushes may already be at Okta: say so, rather than list them as never tried.
     if (isCancellation(err)) {
-      for (const u of due) r.record({ userId: u.userId, login: u.login, kind: 'push', outcome: 'skipped', detail: `Cancelled while its re-push was in flight: Okta may still apply it; check ${u.login}'s syncState in Okta.`, at: now() });
+      for (const u of due)
+        r.record({
+          userId: u.userId,
+          login: u.login,
+          kind: 'push',
+          outcome: 'skipped',
+          detail: `Cancelled while its re-push was in flight: Okta may still apply it; check ${u.login}'s syncState in Okta.`,
+          at: now(),
+        });
       throw err;
     }
     if (!isActivityFailure(err)) throw err;

@@ -18,7 +18,12 @@ async function deprovision(r: Remediation, u: AffectedUser): Promise<UserResult>
     return { ...base, outcome: 'skipped', detail: `Deprovisioning policy is off (report only): remove ${u.login} in ${label} by hand; Okta's deprovision failed at ${u.failedAt}.`, at: now() };
   }
   if (mode === 'ask' && !r.approved.has(u.login.toLowerCase())) {
-    return { ...base, outcome: 'awaiting_approval', detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${r.appId} --user ${u.login} --by <your email>`, at: now() };
+    return {
+      ...base,
+      outcome: 'awaiting_approval',
+      detail: `Needs approval to remove ${u.login} in ${label}: npx okta-remediate approve-deprovision --app ${r.appId} --user ${u.login} --by <your email>`,
+      at: now(),
+    };
   }
   r.approved.delete(u.login.toLowerCase()); // one approval, one removal: a later failure asks again
   try {

@@ -54,7 +54,9 @@ export function createRemediation(input: RemediationInput) {
     const listed = (list: AffectedUser[]) => (all ? list : list.filter((u) => results.get(userKey(u))?.outcome !== 'succeeded').slice(0, LISTED_USERS));
     const ordered = [...queue.deprovision, ...queue.push].map((k) => users.get(k)!);
     const handled = [...users.values()].filter((u) => !queue[u.kind].has(userKey(u)));
-    const affected = all ? [...users.values()].sort((a, b) => Number(a.kind === 'push') - Number(b.kind === 'push')) : listed([...handled.filter((u) => u.kind === 'deprovision'), ...ordered, ...handled.filter((u) => u.kind === 'push')]);
+    const affected = all
+      ? [...users.values()].sort((a, b) => Number(a.kind === 'push') - Number(b.kind === 'push'))
+      : listed([...handled.filter((u) => u.kind === 'deprovision'), ...ordered, ...handled.filter((u) => u.kind === 'push')]);
     const withResult = affected.map((u) => results.get(userKey(u))).filter((x): x is UserResult => !!x);
     const view: RemediationStatus = { ...state, affected, results: withResult };
     if (state.diagnosis) view.diagnosis = { ...state.diagnosis, affected: state.diagnosis.affected.slice(0, DIAGNOSIS_LISTED) };

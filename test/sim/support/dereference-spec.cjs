@@ -72,8 +72,7 @@ function encodeShared(root) {
     }
     return copy(node);
   };
-  const copy = (node) =>
-    Array.isArray(node) ? node.map(encode) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, encode(v)]));
+  const copy = (node) => (Array.isArray(node) ? node.map(encode) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, encode(v)])));
   return { root: copy(root), shared };
 }
 

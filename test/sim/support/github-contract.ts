@@ -22,9 +22,7 @@ export class GitHubContract extends Contract {
     super(api, {
       vendor: 'GitHub',
       usualError: (pathname) =>
-        SCIM_PATH.test(pathname)
-          ? { schema: schemas['scim-error'], mediaTypes: ['application/scim+json', 'application/json'] }
-          : { schema: schemas['basic-error'], mediaTypes: ['application/json'] },
+        SCIM_PATH.test(pathname) ? { schema: schemas['scim-error'], mediaTypes: ['application/scim+json', 'application/json'] } : { schema: schemas['basic-error'], mediaTypes: ['application/json'] },
       // x-rate-limit-reset is `integer` with `format: timestamp`, a format only GitHub knows.
       extraFormats: ['timestamp'],
     });
