@@ -150,6 +150,9 @@ export function noticeContent(n: Notice): NoticeContent {
   return isScanNotice(n) ? scanNoticeContent(n) : remediationContent(n);
 }
 
+/** Where each service says it is down. */
+const STATUS_PAGES: Record<string, string> = { Okta: 'https://status.okta.com', GitHub: 'https://www.githubstatus.com', DocuSign: 'https://status.docusign.com' };
+
 function remediationContent(n: RemediationNotice): NoticeContent {
   const s = n.status;
   const d = s.diagnosis;
@@ -281,7 +284,7 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         subject: `Paused: ${o?.service ?? 'a service'} is unavailable, the remediation of ${label} waits`,
         headline: `${o?.service ?? 'A service'} has not been answering since ${o?.since ?? 'just now'} (${o?.reason ?? 'errors'}). The remediation of ${appRef} pauses and resumes by itself when it answers again; nobody is counted as failed for it.`,
         facts: resultCount(s) > 0 ? outcomeFacts(s) : failureFacts(s, label),
-        steps: [`Nothing to do unless it lasts: check ${o?.service === 'Okta' ? 'https://status.okta.com' : "the service's status page"} and the worker's network.`],
+        steps: [`Nothing to do unless it lasts: check ${STATUS_PAGES[o?.service ?? ''] ?? "the service's status page"} and the worker's network.`],
         command: { intro: 'To follow it', line: statusCommand(s.appId) },
         users: openUserLists(s, label),
       };

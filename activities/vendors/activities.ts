@@ -102,6 +102,18 @@ export function createVendorActivities(deps: VendorActivityDeps) {
       return withPerson(input, (module, ctx, email) => module.removePerson(ctx, { login: input.login, email }));
     },
 
+    /** Whether the app's vendor answers at all, for the checks of a paused phase; any answer counts. */
+    async vendorAnswers(input: { appId: string }): Promise<{ answers: boolean; detail: string }> {
+      const { ctx, module } = await context(input.appId, false);
+      try {
+        await module.answers(ctx);
+        return { answers: true, detail: `${ctx.app.vendor} answered` };
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type?.endsWith('Unavailable')) return { answers: false, detail: err.message };
+        return { answers: true, detail: `${ctx.app.vendor} answered: ${(err as Error).message}` };
+      }
+    },
+
     /** Polls the vendor until the person is (or is no longer) active there, or the time is up. */
     async awaitVendorAccess(input: PersonInput & { active: boolean }): Promise<VendorAccount> {
       const deadline = Date.now() + deps.sync.timeoutMs;

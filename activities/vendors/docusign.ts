@@ -254,6 +254,15 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
 
   return {
     probe,
+    async answers(ctx) {
+      if (!creds) return;
+      const env = creds.environments.find((e) => e.environment === target(ctx).environment) ?? creds.environments[0]!;
+      try {
+        await session(env); // a token and the userinfo: DocuSign's account server answers
+      } catch (err) {
+        if (!(err instanceof CredentialRefused)) throw err; // a refusal is an answer
+      }
+    },
     async findPerson(ctx, person) {
       const { account, email, user } = await personIn(ctx, person);
       return stateOf(user, email, account.accountId);

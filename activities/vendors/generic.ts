@@ -17,6 +17,9 @@ export const genericVendor: VendorModule = {
   async findPerson(ctx) {
     throw new VendorNotConfigured(`${ctx.app.label} has no vendor module, so the pipeline cannot look people up there.`);
   },
+  async answers() {
+    // No vendor calls to make: nothing to wait for.
+  },
   async removePerson(ctx) {
     throw new VendorNotConfigured(`${ctx.app.label} has no vendor module: remove the person in ${ctx.app.label} by hand.`);
   },

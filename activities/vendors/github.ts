@@ -281,6 +281,15 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
 
   return {
     probe,
+    async answers() {
+      if (!octokit) return;
+      try {
+        await octokit.request('GET /rate_limit'); // free: it counts against no rate limit
+      } catch (err) {
+        const code = status(err);
+        if (!code || code >= 500) throw vendorFailure('GitHub', 'checking that GitHub answers', err, SETTINGS);
+      }
+    },
     async findPerson(ctx, person) {
       const { org, user } = await scimUser(ctx, person);
       return stateOf(org, person.login, user);

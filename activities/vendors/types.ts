@@ -30,6 +30,8 @@ export interface VendorModule {
   findPerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
   /** Removes the person's access; idempotent (removing someone already gone is a success). */
   removePerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
+  /** One light call, for the checks of a phase paused by an outage: throws `<Vendor>Unavailable` when the vendor does not answer. */
+  answers(ctx: VendorContext): Promise<void>;
 }
 
 /** Thrown when a vendor module cannot act for want of a credential or setting: not retryable. */

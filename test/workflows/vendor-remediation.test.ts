@@ -44,6 +44,22 @@ describe('verification with the vendor', () => {
 });
 
 describe('deprovisioning policy', () => {
+  it('auto, while GitHub is down: the removal pauses until GitHub answers, then removes the leaver', async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakGitHub('token_revoked') });
+    const { github } = h.seeded;
+    const leaver = loginOf(github.deprovisionFailed[0]!);
+    // GitHub's SCIM API and its rate-limit endpoint (the check) answer 503 for a while: the
+    // removal's own attempts, then about ten checks.
+    h.world.github.injectFault({ path: /^\/(scim|rate_limit)/, status: 503, count: 14 });
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId, outageCheckSeconds: 0.1 });
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth', 60_000);
+    expect(waiting.results.find((r) => r.kind === 'deprovision')).toMatchObject({ login: leaver, outcome: 'succeeded' });
+    expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
+    const paused = waiting.notifications.find((n) => n.kind === 'service_unavailable');
+    expect(paused).toBeDefined();
+    expect(await historyText(h.client, remediationWorkflowId(github.appId))).toContain('Outage: does GitHub answer? (check');
+  });
+
   it('auto: removes people at the vendor at once, confirms it, and records how long they kept access', async () => {
     h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakGitHub('token_revoked') });
     const { github } = h.seeded;

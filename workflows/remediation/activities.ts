@@ -40,12 +40,15 @@ type Input<K extends keyof Activities> = Parameters<Activities[K]>[0];
 export const diagnoseApp = (summary: string, input: Input<'diagnoseApp'>) => quick.diagnoseApp.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const affectedUsersPage = (summary: string, input: Input<'affectedUsersPage'>) => quick.affectedUsersPage.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const probeVendor = (summary: string, input: Input<'probeVendor'>) => quick.probeVendor.executeWithOptions({ ...PROBE, summary }, [input]);
-export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK, summary }, [input]);
+export const removeVendorAccess = (summary: string, input: Input<'removeVendorAccess'>) => quick.removeVendorAccess.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
 export const repushUser = (summary: string, input: Input<'repushUser'>) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const listAppUsersPage = (summary: string, input: Input<'listAppUsersPage'>) => quick.listAppUsersPage.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const repushPage = (summary: string, input: Input<'repushPage'>) => polling.repushPage.executeWithOptions({ ...POLLING_PAUSABLE, summary }, [input]);
-export const oktaAnswers = (summary: string, input: Input<'oktaAnswers'>) => quick.oktaAnswers.executeWithOptions({ ...QUICK, retry: { ...retry, maximumAttempts: 2 }, summary }, [input]);
+/** The checks of a paused phase: a check that fails counts as no answer, and the next one comes on the timer. */
+const CHECK: ActivityOptions = { ...QUICK, retry: { ...retry, maximumAttempts: 2 } };
+export const oktaAnswers = (summary: string, input: Input<'oktaAnswers'>) => quick.oktaAnswers.executeWithOptions({ ...CHECK, summary }, [input]);
+export const vendorAnswers = (summary: string, input: Input<'vendorAnswers'>) => quick.vendorAnswers.executeWithOptions({ ...CHECK, summary }, [input]);
 export const assignTestUser = (summary: string, input: Input<'assignTestUser'>) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const unassignTestUser = (summary: string, input: Input<'unassignTestUser'>) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const awaitVendorAccess = (summary: string, input: Input<'awaitVendorAccess'>) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);

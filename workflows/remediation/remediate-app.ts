@@ -14,7 +14,7 @@ import { awaitVerifiedReauth } from './await-reauth';
 import { finish } from './finish';
 import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
-import { despiteOktaOutage } from './outage';
+import { despiteOutage } from './outage';
 import { work } from './retry';
 import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';
@@ -52,7 +52,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
 
 /** Reads Okta and probes the vendor; false when there is nothing to remediate. */
 async function diagnose(r: Remediation): Promise<boolean> {
-  const okta = await despiteOktaOutage(r, () => diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true }));
+  const okta = await despiteOutage(r, () => diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true }));
   r.policy = okta.policy;
   const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, {
     appId: r.appId,
@@ -71,7 +71,7 @@ async function diagnose(r: Remediation): Promise<boolean> {
   // A big app's affected users come a page at a time: no payload grows with the app's size.
   for (let next = okta.affectedNext, n = 2; next; n++) {
     const after = next;
-    const page = await despiteOktaOutage(r, () => affectedUsersPage(`Diagnose: affected users, page ${n}`, { appId: r.appId, window: okta.window, after }));
+    const page = await despiteOutage(r, () => affectedUsersPage(`Diagnose: affected users, page ${n}`, { appId: r.appId, window: okta.window, after }));
     r.addAffected(page.users);
     next = page.next;
   }

@@ -7,7 +7,7 @@
 import { isCancellation } from '@temporalio/workflow';
 import type { AffectedUser } from '../../domain/types';
 import { failureMessage, isActivityFailure, listAppUsersPage, repushPage } from './activities';
-import { despiteOktaOutage } from './outage';
+import { despiteOutage } from './outage';
 import { now, userKey, type Remediation } from './state';
 
 /** App users per page: a page's results (about 40 KB) keep a page of the run's history under gRPC's 4 MB. */
@@ -20,7 +20,7 @@ export async function repushInPages(r: Remediation): Promise<void> {
   const limit = Math.min(Math.max(1, Math.floor(r.input.retryPageSize ?? RETRY_PAGE_SIZE)), RETRY_PAGE_SIZE);
   let after: string | undefined;
   for (let n = 1; ; n++) {
-    const page = await despiteOktaOutage(r, () => listAppUsersPage(`Retry: read app users, page ${n}`, { appId, after, limit }));
+    const page = await despiteOutage(r, () => listAppUsersPage(`Retry: read app users, page ${n}`, { appId, after, limit }));
     const due: AffectedUser[] = [];
     for (const u of page.users) {
       const key = userKey({ kind: 'push', userId: u.userId });
@@ -45,7 +45,7 @@ export async function repushInPages(r: Remediation): Promise<void> {
 async function repushDue(r: Remediation, page: string, at: { after?: string; limit: number }, due: AffectedUser[]): Promise<void> {
   for (const u of due) r.inFlight.add(userKey(u));
   try {
-    const { results } = await despiteOktaOutage(r, () => repushPage(`Retry: re-push ${due.length} users of ${page}`, { appId: r.appId, ...at, userIds: due.map((u) => u.userId) }));
+    const { results } = await despiteOutage(r, () => repushPage(`Retry: re-push ${due.length} users of ${page}`, { appId: r.appId, ...at, userIds: due.map((u) => u.userId) }));
     const byId = new Map(results.map((x) => [x.userId, x]));
     for (const u of due) {
       const result = byId.get(u.userId);

@@ -6,7 +6,7 @@ import { ApplicationFailure, CancellationScope, CancelledFailure, isCancellation
 import { formatDuration } from '../../domain/report';
 import type { AffectedUser, FailureKind, UserResult } from '../../domain/types';
 import { failureMessage, isActivityFailure, removeVendorAccess, repushUser } from './activities';
-import { despiteOktaOutage } from './outage';
+import { despiteOutage } from './outage';
 import { now, userKey, type Remediation } from './state';
 
 /** A failed deprovision: Okta has nothing left to push, so access ends at the vendor, per policy. */
@@ -29,7 +29,8 @@ async function deprovision(r: Remediation, u: AffectedUser): Promise<UserResult>
   try {
     // Once started, a removal finishes even if the remediation is cancelled: its real outcome is
     // recorded instead of a guess (the activity is short and idempotent).
-    const after = await CancellationScope.nonCancellable(() => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId: r.appId, userId: u.userId, login: u.login }));
+    // A vendor outage pauses the phase between attempts (a pause can be cancelled, a removal cannot).
+    const after = await despiteOutage(r, () => CancellationScope.nonCancellable(() => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId: r.appId, userId: u.userId, login: u.login })));
     if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
     const exposureMs = Date.now() - new Date(u.failedAt).getTime();
     return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
@@ -44,7 +45,7 @@ async function handle(r: Remediation, u: AffectedUser): Promise<UserResult> {
   if (u.kind === 'deprovision') return deprovision(r, u);
   try {
     // Its own retries are long (20 attempts): one round, then a pause if Okta is down.
-    return await despiteOktaOutage(r, () => repushUser(`Re-push ${u.login} from Okta`, { appId: r.appId, user: u }), 1);
+    return await despiteOutage(r, () => repushUser(`Re-push ${u.login} from Okta`, { appId: r.appId, user: u }), 1);
   } catch (err) {
     if (!isActivityFailure(err)) throw err;
     return { userId: u.userId, login: u.login, kind: u.kind, outcome: 'still_failing', detail: `Gave up after repeated errors: ${failureMessage(err)}`, at: now() };
