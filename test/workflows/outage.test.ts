@@ -7,6 +7,7 @@ import { remediationWorkflowId } from '../../domain/messages';
 import { countResults, renderText } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
+import { recordHistory, recording } from '../replay/record';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -43,4 +44,5 @@ it('pauses the retry while Okta answers 503 to everything, says so, and resumes 
   expect(done.outage).toBeUndefined();
   expect(countResults(done, 'push')).toMatchObject({ succeeded: docusign.pushFailed.length, still_failing: 0 });
   for (const userId of docusign.pushFailed) expect(h.sim.appUser(docusign.appId, userId)?.syncState).toBe('SYNCHRONIZED');
+  if (recording) await recordHistory(h.client, remediationWorkflowId(docusign.appId), 'okta-outage');
 }, 180_000);
