@@ -89,7 +89,9 @@ export async function startOrJoinRemediation(client: Client, taskQueue: string, 
   const latest = await latestRun(client, appId);
   let fresh = users;
   if (latest && latest.status !== 'RUNNING') {
-    const closed = latest.status === 'COMPLETED' ? ((await latest.handle.result()) as RemediationStatus) : undefined;
+    const result = latest.status === 'COMPLETED' ? ((await latest.handle.result()) as RemediationStatus) : undefined;
+    // A big remediation's result names only its first users: its full report says whom it handled.
+    const closed = result?.tally ? (await fullRemediationStatus(client, appId)).status : result;
     fresh = notHandledBy(closed, users);
     if (fresh.length === 0) return { workflowId: latest.handle.workflowId, runId: latest.runId, action: 'handled' };
   }

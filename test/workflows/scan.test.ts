@@ -229,6 +229,29 @@ describe('scanOktaLog', () => {
     await eventually(async () => ((await affectedIds(docusign.appId)).includes(newcomer) ? true : undefined), 'the newcomer in the new remediation');
   });
 
+  it('remembers every user a big completed remediation handled, not only those its result names', async () => {
+    h = await startHarness();
+    const appId = h.sim.addApp({ name: 'docusign', label: 'DocuSign' });
+    h.sim.breakCredential(appId);
+    const ids = Array.from({ length: 150 }, (_, i) => h.sim.addUser({ login: `big${i}@example.com`, firstName: 'Big', lastName: String(i) }));
+    for (const id of ids) h.sim.assignUser(appId, id);
+    await schedule();
+    const first = (await scan()).apps.find((a) => a.appId === appId)!.remediation!;
+    await h.waitForPhase(appId, 'awaiting_reauth');
+    h.sim.reauthenticate(appId, { login: 'admin@example.com' });
+    await reportReauth(h.client, appId, 'admin@example.com');
+    const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(appId)).result();
+    expect(report.tally?.outcomes.push.succeeded).toBe(150);
+    expect(report.results.length).toBeLessThan(150); // a bounded result: the full report pages
+
+    await h.client.schedule.getHandle(scanScheduleId(h.taskQueue)).delete();
+    await schedule();
+    const reread = (await scan()).apps.find((a) => a.appId === appId)!;
+    expect(reread.pushes).toBe(150);
+    expect(reread.remediation).toEqual({ workflowId: first.workflowId, runId: first.runId, action: 'handled' });
+    expect(await remediationRuns(appId)).toEqual([first.runId]);
+  });
+
   it('never skips a gap longer than the lookback: a scan after days away reads on from where the last one stopped', async () => {
     h = await startHarness();
     const { docusign, users } = seedDemo(h.sim);
