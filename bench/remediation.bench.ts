@@ -6,20 +6,14 @@
  * Temporal's payload and history limits. Prints its figures, then one JSON line, last.
  * The old positional form (`npm run bench -- 500 4`) still works.
  */
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { Command, InvalidArgumentError } from 'commander';
-import { createOktaClient, DEFAULT_OKTA_PACING } from '../activities/okta/client';
+import { Command } from 'commander';
+import { DEFAULT_OKTA_PACING } from '../activities/okta/client';
 import { reportReauth, startRemediation } from '../client/remediations';
 import type { RemediationStatus } from '../domain/types';
-import { PAYLOAD_BOUND, startDevServer } from '../scripts/dev-server';
-import { OktaSim } from '../sim/okta';
 import { remediationWorkflowId, statusQuery } from '../domain/messages';
-import { parseAppConfig } from '../config/app-config';
-import { createRemediationWorker } from '../worker/worker';
 import { countResults } from '../domain/report';
 import { fetchHistoryInPages, largestPayloadBytes } from './payloads';
+import { positive, printFigures, startBenchWorld } from './setup';
 
 interface Options {
   users: number;
@@ -27,12 +21,6 @@ interface Options {
   concurrency: number;
   latencyMs: number;
 }
-
-const positive = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
-  return n;
-};
 
 function parseOptions(argv: string[]): Options {
   const program = new Command('bench')
@@ -50,38 +38,11 @@ function parseOptions(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND });
-  const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate }, latencyMs: o.latencyMs });
-  await sim.start();
+  const { sim, client, taskQueue, peakRssMb, stop } = await startBenchWorld(o);
   const appId = sim.addApp({ name: 'docusign', label: 'DocuSign' });
   const ids = Array.from({ length: o.users }, (_, i) => sim.addUser({ login: `user${i}@example.com`, firstName: 'User', lastName: String(i) }));
   sim.breakCredential(appId);
   for (const id of ids) sim.assignUser(appId, id);
-
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-  const connection = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const taskQueue = `bench-${randomUUID()}`;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-  const okta = createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 });
-  const worker = await createRemediationWorker({
-    connection,
-    taskQueue,
-    workflowBundle: { code },
-    deps: {
-      okta,
-      orgUrl: sim.url,
-      appConfig: parseAppConfig({ defaults: { wait: { autoDetect: false } } }),
-      vendors: {},
-      lookbackHours: 24,
-      sync: { timeoutMs: 30_000, pollMs: 50 },
-      temporal: { client, taskQueue },
-      notifyLog: () => undefined,
-    },
-  });
-  const running = worker.run();
   try {
     const t0 = Date.now();
     await startRemediation(client, taskQueue, { appId, retryConcurrency: o.concurrency });
@@ -113,16 +74,11 @@ async function main(): Promise<void> {
       okta429: sim.throttledCount,
       maxHistoryEvents: history.events?.length ?? 0,
       maxPayloadBytes: largestPayloadBytes(history),
-      peakWorkerRssMb: Math.round(peakRss / 2 ** 20),
+      peakWorkerRssMb: peakRssMb(),
     };
-    for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(18)} ${value}`);
-    console.log(JSON.stringify(figures));
+    printFigures(figures);
   } finally {
-    clearInterval(sampler);
-    worker.shutdown();
-    await running;
-    await sim.stop();
-    await server.stop();
+    await stop();
   }
 }
 
