@@ -21,6 +21,9 @@ export async function createRemediationWorker(opts: RemediationWorkerOptions): P
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
     interceptors: { activity: [keepAlive] },
+    // Heartbeats reach the server every 10 s, not every 24 s (80% of the 30-s timeout): a busy
+    // machine that delays one by seconds does not time a healthy activity out.
+    maxHeartbeatThrottleInterval: '10 seconds',
     ...(opts.limits
       ? {
           shutdownGraceTime: opts.limits.shutdownGraceMs,
