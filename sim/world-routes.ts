@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { notFound, validationFailed } from './okta/errors';
 import type { ProvisioningEventType } from './okta/log-events';
-import type { Route, RouteContext } from './okta/router';
+import type { Route, RouteContext } from './okta/server';
 import type { OktaSim } from './okta/sim';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, type DocuSignCause, type GitHubCause, type SeededWorld, type WorldHealth } from './shared-world/types';
 

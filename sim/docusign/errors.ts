@@ -3,32 +3,33 @@
  * account server (OAuth) answers `{ error, error_description }`. Codes and messages are DocuSign's
  * where known; the few guesses are marked.
  */
+import { HttpError } from '../http/reply';
 
-export class RestError extends Error {
+export class RestError extends HttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly errorCode: string,
     message: string,
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(status, message, headers);
   }
 
-  body(): { errorCode: string; message: string } {
+  override body(): { errorCode: string; message: string } {
     return { errorCode: this.errorCode, message: this.message };
   }
 }
 
-export class OAuthError extends Error {
+export class OAuthError extends HttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: string,
     readonly description?: string,
   ) {
-    super(description ? `${error}: ${description}` : error);
+    super(status, description ? `${error}: ${description}` : error);
   }
 
-  body(): { error: string; error_description?: string } {
+  override body(): { error: string; error_description?: string } {
     return this.description === undefined ? { error: this.error } : { error: this.error, error_description: this.description };
   }
 }

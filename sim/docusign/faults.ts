@@ -1,7 +1,5 @@
 /** The failures the DocuSign simulator can play on request; a 429 may say when its budget resets. */
-import type { Fault } from '../faults';
-
-export { FaultInjector } from '../faults';
+import type { Fault } from '../http/faults';
 
 export type FaultStatus = 401 | 429 | 500 | 503;
 

@@ -3,7 +3,8 @@
  * POST /oauth/token for the JWT grant and GET /oauth/userinfo.
  */
 import { OAuthError } from './errors';
-import { bearer, type Reply, type SimRequest } from './http';
+import type { Reply } from '../http/reply';
+import { bearer, type SimRequest } from '../http/request';
 import { decodeJwt, verifyRs256 } from './jwt';
 import { baseUriFor, renderUserInfo } from './render';
 import type { World } from './world';
@@ -21,7 +22,7 @@ export interface OAuthDeps {
  * documents them at https://developers.docusign.com/platform/auth/reference/ (the contract test
  * checks them against a schema written from those pages).
  */
-export const OAUTH_ROUTES: ReadonlyArray<{ method: string; path: string; handler: (deps: OAuthDeps, req: SimRequest) => Reply }> = [
+export const OAUTH_ROUTES: ReadonlyArray<{ method: string; path: string; handler: (deps: OAuthDeps, req: SimRequest, body: Buffer) => Reply }> = [
   { method: 'POST', path: '/oauth/token', handler: token },
   { method: 'GET', path: '/oauth/userinfo', handler: userinfo },
 ];
@@ -32,8 +33,8 @@ const SKEW_SECONDS = 300;
 const REQUIRED_SCOPES = ['signature', 'impersonation'];
 
 /** The JWT grant, checked in the order DocuSign reports problems: who signed, with what, for whom. */
-export function token(deps: OAuthDeps, req: SimRequest): Reply {
-  const form = new URLSearchParams(req.body.toString('utf8'));
+export function token(deps: OAuthDeps, _req: SimRequest, body: Buffer): Reply {
+  const form = new URLSearchParams(body.toString('utf8'));
   // DocuSign's own (odd) answer to an unsupported grant type.
   if (form.get('grant_type') !== JWT_BEARER) throw new OAuthError(400, 'invalid_grant', 'unsupported_grant_type');
   const assertion = form.get('assertion');

@@ -4,7 +4,9 @@
  * Order of checks per request: route, bearer token, account + rate limit, membership, permissions.
  */
 import { burstLimitExceeded, hourlyLimitExceeded, invalidParameter, invalidRequestBody, invalidToken, lacksMembership, lacksPermissions, resourceNotFound, RestError } from './errors';
-import { bearer, jsonBody, type Reply, type SimRequest } from './http';
+import type { Reply } from '../http/reply';
+import { bearer, jsonBody, type SimRequest } from '../http/request';
+import { matchRoute } from '../http/router';
 import type { AccountRateLimiter } from './rate-limit';
 import { renderAccountInformation, renderClosedUser, renderUser } from './render';
 import type { World } from './world';
@@ -22,7 +24,7 @@ interface Caller {
   account: Account;
 }
 
-type Handler = (deps: RestDeps, caller: Caller, req: SimRequest) => Reply;
+type Handler = (deps: RestDeps, caller: Caller, req: SimRequest, body: Buffer) => Reply;
 
 /** Where the eSignature REST API is served; the description's paths are relative to it (its basePath). */
 export const REST_BASE_PATH = '/restapi';
@@ -41,13 +43,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'DELETE', template: '/v2.1/accounts/{accountId}/users', handler: closeUsers },
 ];
 
-/** A template's regex: `{accountId}` captures one segment; a trailing slash is tolerated. */
-const PATTERNS = new Map(REST_ROUTES.map((r) => [r, new RegExp(`^${REST_BASE_PATH}${r.template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}/?$`)]));
+/** The routes at their full paths; DocuSign tolerates a trailing slash. */
+const TABLE = REST_ROUTES.map((r) => ({ ...r, template: `${REST_BASE_PATH}${r.template}` }));
 
-export function handleRest(deps: RestDeps, req: SimRequest): Reply {
-  const route = REST_ROUTES.map((r) => ({ r, m: PATTERNS.get(r)!.exec(req.path) })).find(({ r, m }) => m && r.method === req.method);
-  const accountSegment = route?.m?.[1];
-  if (!route || accountSegment === undefined) throw resourceNotFound();
+export function handleRest(deps: RestDeps, req: SimRequest, body: Buffer): Reply {
+  // An account id that is not valid percent-encoding names no account: kept as sent, it gets USER_LACKS_MEMBERSHIP below.
+  const match = matchRoute(TABLE, req.method, req.path, { trailingSlash: true, keepUndecodable: true });
+  if (match.kind !== 'found') throw resourceNotFound();
 
   const presented = bearer(req.headers);
   const issued = presented ? deps.world.token(presented) : undefined;
@@ -55,13 +57,7 @@ export function handleRest(deps: RestDeps, req: SimRequest): Reply {
   const identity = issued && issued.environment === deps.environment ? deps.world.identity(issued.userId) : undefined;
   if (!identity) throw invalidToken();
 
-  let accountId: string;
-  try {
-    accountId = decodeURIComponent(accountSegment);
-  } catch {
-    throw lacksMembership();
-  }
-  const account = deps.world.findAccount(accountId);
+  const account = deps.world.findAccount(match.params.accountId ?? '');
   // An account of the other environment does not exist here: the caller cannot be a member of it.
   if (!account || account.environment !== deps.environment) throw lacksMembership();
 
@@ -72,7 +68,7 @@ export function handleRest(deps: RestDeps, req: SimRequest): Reply {
   try {
     const membership = deps.world.membership(account.accountId, identity.userId);
     if (!membership || membership.status !== 'active') throw lacksMembership();
-    const reply = route.r.handler(deps, { identity, membership, account }, req);
+    const reply = match.route.handler(deps, { identity, membership, account }, req, body);
     return { ...reply, headers: { ...limit.headers, ...reply.headers } };
   } catch (err) {
     // Every answer about a counted request carries the account's budget, errors included.
@@ -129,15 +125,9 @@ function listUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
 }
 
 /** UsersApi._delete: closes each listed member (users are never deleted); per-user errors inline. */
-function closeUsers(deps: RestDeps, caller: Caller, req: SimRequest): Reply {
+function closeUsers(deps: RestDeps, caller: Caller, _req: SimRequest, body: Buffer): Reply {
   if (!caller.membership.isAdmin) throw lacksPermissions();
-  let body: unknown;
-  try {
-    body = jsonBody(req.body);
-  } catch {
-    throw invalidRequestBody();
-  }
-  const users = (body as { users?: unknown } | undefined)?.users;
+  const users = (jsonBody(body, invalidRequestBody) as { users?: unknown } | undefined)?.users;
   if (!Array.isArray(users) || users.length === 0) throw invalidRequestBody();
 
   const results = users.map((entry: unknown) => {

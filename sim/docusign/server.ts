@@ -4,11 +4,14 @@
  * (OAuth only) and `localhost:PORT` the REST host. A client that sends REST calls to its OAuth host
  * (or the reverse) gets a 404 saying so, instead of silently working only in the simulator.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
+import type { FaultInjector } from '../http/faults';
+import { replyOf, type Reply } from '../http/reply';
+import { BodyTooLarge, type SimRequest } from '../http/request';
+import { matchRoute } from '../http/router';
+import { createHandler } from '../http/server';
 import { OAuthError, hourlyLimitExceeded, invalidToken, RestError, serviceUnavailable, unspecifiedError } from './errors';
-import type { FaultInjector, FaultSpec } from './faults';
-import { BodyTooLarge, readBody, send, type Reply, type SimRequest } from './http';
-import { sendFailed } from '../listen';
+import type { FaultSpec } from './faults';
 import { traceToken } from './ids';
 import { OAUTH_ROUTES, type OAuthDeps } from './oauth-routes';
 import { handleRest, type RestDeps } from './rest-routes';
@@ -29,34 +32,34 @@ export interface EnvironmentDeps extends OAuthDeps, RestDeps {
   record: (r: RecordedRequest) => void;
 }
 
-export function createEnvironmentHandler(deps: EnvironmentDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    const mine = deps.endpoints(deps.environment);
-    const host = hostKind(req.headers.host, mine);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'https://sim.invalid');
+const OAUTH_TABLE = OAUTH_ROUTES.map((r) => ({ ...r, template: r.path }));
 
-    const answer = async (): Promise<Reply> => {
+export function environmentHandler(deps: EnvironmentDeps): RequestListener {
+  const mine = (): Endpoints => deps.endpoints(deps.environment);
+  return createHandler<{ host?: HostKind }>({
+    name: 'docusign-sim',
+    open: (req) => ({ host: hostKind(req.headers.host, mine()) }),
+    answer: async (req, { host }) => {
       if (!host) {
-        return {
-          status: 421,
-          body: { errorCode: 'MISDIRECTED_REQUEST', message: `This port serves ${mine.oauthHost} (OAuth) and ${new URL(mine.baseUri).host} (REST); got Host ${req.headers.host}.` },
-        };
+        const message = `This port serves ${mine().oauthHost} (OAuth) and ${new URL(mine().baseUri).host} (REST); got Host ${req.headers.host}.`;
+        return { status: 421, body: { errorCode: 'MISDIRECTED_REQUEST', message } };
       }
-      const fault = deps.faults.take(method, url.pathname);
-      if (fault) return faultReply(deps, host, fault, url.pathname);
-      const simReq: SimRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: await readBody(req) };
-      return host === 'oauth' ? oauth(deps, simReq, mine) : handleRest(deps, simReq);
-    };
-
-    answer()
-      .catch((err: unknown) => errorReply(host ?? 'rest', err))
-      .then((reply) => {
-        deps.record({ environment: deps.environment, host: host ?? 'rest', method, path: url.pathname, status: reply.status });
-        send(res, host === 'rest' ? { ...reply, headers: { 'X-DocuSign-TraceToken': traceToken(), ...reply.headers } } : reply);
-      })
-      .catch((err: unknown) => sendFailed(res, 'docusign-sim', err));
-  };
+      const fault = deps.faults.take(req.method, req.path);
+      if (fault) return faultReply(deps, host, fault, req.path);
+      // Read before routing: an oversized body is refused whatever the path.
+      const body = await req.body();
+      return host === 'oauth' ? oauth(deps, req, body, mine()) : handleRest(deps, req, body);
+    },
+    fallbackError: (err, { host }) => {
+      if (err instanceof BodyTooLarge) return host === 'oauth' ? new OAuthError(413, 'invalid_request', err.message) : new RestError(413, 'INVALID_REQUEST_BODY', err.message);
+      return host === 'oauth' ? new OAuthError(500, 'server_error') : unspecifiedError();
+    },
+    finish: (reply, req, { host }) => {
+      deps.record({ environment: deps.environment, host: host ?? 'rest', method: req.method, path: req.path, status: reply.status });
+      const trace: Record<string, string> = host === 'rest' ? { 'X-DocuSign-TraceToken': traceToken() } : {};
+      return { ...reply, headers: { 'Cache-Control': 'no-cache', ...trace, ...reply.headers }, contentType: 'application/json; charset=utf-8' };
+    },
+  });
 }
 
 function hostKind(hostHeader: string | undefined, mine: Endpoints): HostKind | undefined {
@@ -65,22 +68,11 @@ function hostKind(hostHeader: string | undefined, mine: Endpoints): HostKind | u
   return undefined;
 }
 
-function oauth(deps: OAuthDeps, req: SimRequest, mine: Endpoints): Reply {
-  const route = OAUTH_ROUTES.find((r) => r.method === req.method && r.path === req.path);
-  if (route) return route.handler(deps, req);
+function oauth(deps: OAuthDeps, req: SimRequest, body: Buffer, mine: Endpoints): Reply {
+  const match = matchRoute(OAUTH_TABLE, req.method, req.path);
+  if (match.kind === 'found') return match.route.handler(deps, req, body);
   const hint = req.path.startsWith('/restapi') ? ` The eSignature REST API is at ${mine.restBaseUrl}, not on the OAuth host.` : '';
   return { status: 404, body: { error: 'not_found', error_description: `No ${req.method} ${req.path} on the account server.${hint}` } };
-}
-
-function errorReply(host: HostKind, err: unknown): Reply {
-  if (err instanceof RestError) return { status: err.status, body: err.body(), headers: err.headers };
-  if (err instanceof OAuthError) return { status: err.status, body: err.body() };
-  if (err instanceof BodyTooLarge) {
-    return host === 'oauth' ? { status: 413, body: { error: 'invalid_request', error_description: err.message } } : { status: 413, body: { errorCode: 'INVALID_REQUEST_BODY', message: err.message } };
-  }
-  // A simulator bug: answer as DocuSign would to a server fault, and leave the cause where a developer looks.
-  console.error('docusign-sim: unexpected error', err);
-  return host === 'oauth' ? { status: 500, body: { error: 'server_error' } } : { status: 500, body: unspecifiedError().body() };
 }
 
 /**
@@ -88,7 +80,7 @@ function errorReply(host: HostKind, err: unknown): Reply {
  * every error DocuSign documents is (the eSignature description declares `errorDetails`, the
  * account server answers OAuth errors); neither documents another body for a 503.
  */
-function faultReply(deps: RestDeps, host: HostKind, fault: Pick<FaultSpec, 'status' | 'resetInMs'>, path: string): Reply {
+function faultReply(deps: RestDeps, host: HostKind, fault: FaultSpec, path: string): Reply {
   const { status } = fault;
   if (host === 'oauth') {
     // `temporarily_unavailable` is OAuth's registered error for an overloaded or down server (RFC 6749 §4.1.2.1).
@@ -96,14 +88,14 @@ function faultReply(deps: RestDeps, host: HostKind, fault: Pick<FaultSpec, 'stat
       status === 401 ? (path.endsWith('/userinfo') ? 'invalid_token' : 'invalid_client') : status === 429 ? 'too_many_requests' : status === 503 ? 'temporarily_unavailable' : 'server_error';
     return { status, body: { error, error_description: 'injected fault' } };
   }
-  if (status === 503) return errorReply(host, serviceUnavailable());
-  if (status === 401) return errorReply(host, invalidToken());
+  if (status === 503) return replyOf(serviceUnavailable());
+  if (status === 401) return replyOf(invalidToken());
   if (status === 429) {
     const hour = 3_600_000;
     const limit = deps.limiter.limits.hourly;
     const resetAt = fault.resetInMs !== undefined ? Math.ceil((Date.now() + fault.resetInMs) / 1000) * 1000 : Math.floor(Date.now() / hour) * hour + hour;
     const headers = { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt / 1000) };
-    return errorReply(host, hourlyLimitExceeded(limit, headers));
+    return replyOf(hourlyLimitExceeded(limit, headers));
   }
-  return errorReply(host, unspecifiedError());
+  return replyOf(unspecifiedError());
 }

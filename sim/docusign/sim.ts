@@ -5,13 +5,14 @@
  */
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { close, listen } from '../listen';
+import { FaultInjector } from '../http/faults';
+import { close, listen } from '../http/listen';
 import { ensureSimCertificates } from '../tls/ca';
 import { simCaTrustProblem } from '../tls/trust';
-import { FaultInjector, type FaultSpec } from './faults';
+import type { FaultSpec } from './faults';
 import { assessOktaIntegration, type OktaIntegrationConfig, type OktaIntegrationHealth, type OktaIntegrationState } from './okta-integration';
 import { AccountRateLimiter } from './rate-limit';
-import { createEnvironmentHandler, type RecordedRequest } from './server';
+import { environmentHandler, type RecordedRequest } from './server';
 import { ENVIRONMENTS, type AccountUser, type Endpoints, type Environment } from './types';
 import { World, type AccountSeed, type IntegrationKeyOptions, type UserSeed } from './world';
 
@@ -78,7 +79,7 @@ export class DocuSignSim {
       for (const environment of ENVIRONMENTS) {
         const server = createServer(
           credentials,
-          createEnvironmentHandler({
+          environmentHandler({
             world: this.world,
             environment,
             endpoints: (env) => this.endpoints(env),

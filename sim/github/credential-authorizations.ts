@@ -7,7 +7,8 @@
 import { samlBlocks } from './access';
 import { GitHubError, notFound, samlRequired } from './errors';
 import { paginate } from './paging';
-import type { Reply, Route, RouteContext } from './router';
+import type { Reply } from '../http/reply';
+import type { Route, RouteContext } from './server';
 import { requireCaller } from './rest-routes';
 import { grants } from './scopes';
 import type { SamlAuthorization, TokenRecord, UserRecord } from './world';

@@ -4,6 +4,7 @@
  * `application/scim+json`. Handlers throw these; the server turns them into responses, and every
  * error of a SCIM route into a SCIM error (`scimShaped`).
  */
+import { HttpError } from '../http/reply';
 import { authorizationRequest, requestId } from './ids';
 
 export const DOCS = 'https://docs.github.com/rest';
@@ -27,35 +28,35 @@ export interface ScimErrorBody {
   documentation_url: string;
 }
 
-export class GitHubError extends Error {
+export class GitHubError extends HttpError {
   constructor(
-    readonly status: number,
+    status: number,
     message: string,
     readonly documentationUrl: string = DOCS,
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(status, message, headers);
     this.name = 'GitHubError';
   }
 
-  body(): RestErrorBody {
+  override body(): RestErrorBody {
     return { message: this.message, documentation_url: this.documentationUrl, status: String(this.status) };
   }
 }
 
-export class ScimError extends Error {
+export class ScimError extends HttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly detail: string,
     readonly scimType?: string,
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
     readonly documentationUrl: string = SCIM_DOCS,
   ) {
-    super(detail);
+    super(status, detail, headers);
     this.name = 'ScimError';
   }
 
-  body(): ScimErrorBody {
+  override body(): ScimErrorBody {
     return {
       schemas: [SCIM_ERROR_SCHEMA],
       status: this.status,

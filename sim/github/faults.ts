@@ -1,6 +1,5 @@
 /** The failures the GitHub simulator can play on request. */
-import type { Fault } from '../faults';
+import type { Fault } from '../http/faults';
 
-export { FaultInjector } from '../faults';
 export type FaultStatus = 401 | 403 | 429 | 500 | 502 | 503;
 export type FaultSpec = Fault<FaultStatus>;

@@ -7,7 +7,8 @@
  * sends it under API version 2022-11-28.
  */
 import type { RateLimitState } from './rate-limit';
-import type { Reply, Route, RouteContext } from './router';
+import type { Reply } from '../http/reply';
+import type { Route, RouteContext } from './server';
 
 /** GitHub's search budget per minute: 30 with a token, 10 without (https://docs.github.com/enterprise-cloud@latest/rest/search/search#rate-limit). */
 const SEARCH_LIMIT = { token: 30, anonymous: 10 };

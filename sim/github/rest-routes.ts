@@ -2,7 +2,7 @@
 import { MEMBERSHIP_SCOPES, samlBlocks } from './access';
 import { notFound, requiresAuthentication, samlRequired } from './errors';
 import { authenticatedUser, membership, publicUser } from './render';
-import type { Caller, Route, RouteContext } from './router';
+import type { Caller, Route, RouteContext } from './server';
 import { grants, grantsAny } from './scopes';
 
 const USER_DOCS = 'https://docs.github.com/rest/users/users#get-the-authenticated-user';

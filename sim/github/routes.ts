@@ -2,7 +2,7 @@
 import { credentialAuthorizationRoutes } from './credential-authorizations';
 import { rateLimitRoutes } from './rate-limit-route';
 import { restRoutes } from './rest-routes';
-import type { Route } from './router';
+import type { Route } from './server';
 import { scimRoutes } from './scim-routes';
 
 export function allRoutes(): Route[] {

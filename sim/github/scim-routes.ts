@@ -7,7 +7,7 @@ import { scimDenial, SCIM_SCOPES } from './access';
 import { samlRequired, ScimError } from './errors';
 import { deprovision } from './provisioning';
 import { scimList, scimUser } from './render';
-import type { Route, RouteContext } from './router';
+import type { Route, RouteContext } from './server';
 import { parseScimFilter, type ScimIdentity } from './scim';
 import { requireCaller } from './rest-routes';
 import type { OrgRecord } from './world';

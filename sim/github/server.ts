@@ -1,21 +1,54 @@
 /**
- * The HTTP pipeline in front of the routes, in the order GitHub applies it: credentials, the
- * hourly rate limit, account suspension, injected faults, then the endpoint. Every response
- * carries the x-ratelimit-* headers of the budget it was charged to (a token's `core` or `scim`
- * one, an anonymous caller's per-IP one) and, for token requests, X-OAuth-Scopes /
- * X-Accepted-OAuth-Scopes. Every error of a SCIM route is a SCIM error.
+ * GitHub's pipeline, in the order GitHub applies it: credentials, the hourly rate limit, account
+ * suspension, injected faults, then the endpoint. Every response carries the x-ratelimit-* headers
+ * of the budget it was charged to (a token's `core` or `scim` one, an anonymous caller's per-IP
+ * one) and, for token requests, X-OAuth-Scopes / X-Accepted-OAuth-Scopes. Every error of a SCIM
+ * route is a SCIM error.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accountSuspended, badCredentials, GitHubError, notFound, primaryRateLimit, ScimError, scimShaped, secondaryRateLimit, serverError, utcStamp } from './errors';
-import type { FaultInjector, FaultSpec } from './faults';
+import type { RequestListener } from 'node:http';
+import type { FaultInjector } from '../http/faults';
+import type { Reply } from '../http/reply';
+import { matchRoute } from '../http/router';
+import { createHandler } from '../http/server';
+import { accountSuspended, badCredentials, GitHubError, notFound, primaryRateLimit, scimShaped, secondaryRateLimit, serverError, utcStamp } from './errors';
+import type { FaultSpec } from './faults';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState, RateResource } from './rate-limit';
-import { matchRoute, type Caller, type Reply, type Route } from './router';
 import { scopeHeader } from './scopes';
-import type { World } from './world';
+import type { TokenRecord, UserRecord, World } from './world';
 
 /** GitHub's budget for anonymous requests, per client IP. */
 const ANONYMOUS_LIMIT = 60;
+
+/** The authenticated caller; absent for anonymous requests. */
+export interface Caller {
+  token: TokenRecord;
+  user: UserRecord;
+}
+
+export interface RouteContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The simulator's base URL, for links. */
+  base: string;
+  caller?: Caller;
+  world: World;
+  /** The caller's budgets, uncounted; anonymous callers have no SCIM budget (SCIM needs a token). */
+  rateLimits: () => Partial<Record<RateResource, RateLimitState>>;
+}
+
+/** A route at GitHub's path template (`/users/{username}`). GitHub answers a wrong method with 404, so there is no 405. */
+export interface Route {
+  method: 'GET' | 'DELETE';
+  template: string;
+  /** The X-Accepted-OAuth-Scopes header: scopes any one of which lets a token call this route. */
+  acceptedScopes: readonly string[];
+  /** SCIM routes answer `application/scim+json`, errors included, and are charged to the `scim` budget. */
+  scim: boolean;
+  /** Not charged to any budget (GET /rate_limit). */
+  uncounted?: boolean;
+  handler: (ctx: RouteContext) => Reply;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -39,80 +72,63 @@ export interface PipelineDeps {
 
 type Principal = { kind: 'anonymous' } | { kind: 'bad' } | { kind: 'suspended'; caller: Caller } | { kind: 'user'; caller: Caller };
 
-export function createHandler(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    // Nothing here reads a body; drain it so keep-alive connections stay usable.
-    req.resume();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://sim.invalid');
-    const path = url.pathname;
-    const match = matchRoute(deps.routes, method, path);
-    const principal = authenticate(deps.world, req.headers.authorization);
-    const caller = principal.kind === 'user' || principal.kind === 'suspended' ? principal.caller : undefined;
-    // What credential_accessed_at reports in the org's credential authorizations.
-    if (caller) caller.token.lastUsedAt = new Date();
+export function gitHubHandler(deps: PipelineDeps): RequestListener {
+  return createHandler({
+    name: 'github-sim',
+    open: (req) => {
+      const found = matchRoute(deps.routes, req.method, req.path);
+      const match = found.kind === 'found' ? found : undefined;
+      const principal = authenticate(deps.world, req.headers.authorization);
+      const caller = principal.kind === 'user' || principal.kind === 'suspended' ? principal.caller : undefined;
+      // What credential_accessed_at reports in the org's credential authorizations.
+      if (caller) caller.token.lastUsedAt = new Date();
 
-    // A token has a budget per resource; an anonymous caller one per IP (SCIM needs a token anyway).
-    const budget = (resource: RateResource): { key: string; limit: number } =>
-      caller ? { key: `${resource} token:${caller.token.value}`, limit: deps.rateLimits[resource] } : { key: `core ip:${req.socket.remoteAddress ?? ''}`, limit: ANONYMOUS_LIMIT };
-    const resource: RateResource = caller && match?.route.scim ? 'scim' : 'core';
-    const charged = budget(resource);
-    // GET /rate_limit answers even with the budget spent: GitHub does not count it.
-    const limit = match?.route.uncounted ? { ...deps.limiter.peek(charged.key, charged.limit), allowed: true } : deps.limiter.take(charged.key, charged.limit);
-    const peek = (r: RateResource): RateLimitState => deps.limiter.peek(budget(r).key, budget(r).limit);
-    const rateLimits = (): Partial<Record<RateResource, RateLimitState>> => (caller ? { core: peek('core'), scim: peek('scim') } : { core: peek('core') });
+      // A token has a budget per resource; an anonymous caller one per IP (SCIM needs a token anyway).
+      const budget = (resource: RateResource): { key: string; limit: number } =>
+        caller ? { key: `${resource} token:${caller.token.value}`, limit: deps.rateLimits[resource] } : { key: `core ip:${req.remoteAddress}`, limit: ANONYMOUS_LIMIT };
+      const resource: RateResource = caller && match?.route.scim ? 'scim' : 'core';
+      const charged = budget(resource);
+      // GET /rate_limit answers even with the budget spent: GitHub does not count it.
+      const limit = match?.route.uncounted ? { ...deps.limiter.peek(charged.key, charged.limit), allowed: true } : deps.limiter.take(charged.key, charged.limit);
+      const peek = (r: RateResource): RateLimitState => deps.limiter.peek(budget(r).key, budget(r).limit);
+      const rateLimits = (): Partial<Record<RateResource, RateLimitState>> => (caller ? { core: peek('core'), scim: peek('scim') } : { core: peek('core') });
 
-    const headers: Record<string, string> = {
-      'X-GitHub-Api-Version-Selected': '2022-11-28',
-      'X-GitHub-Media-Type': 'github.v3; format=json',
-      'X-GitHub-Request-Id': requestId(),
-      'X-RateLimit-Limit': String(limit.limit),
-      'X-RateLimit-Remaining': String(limit.remaining),
-      'X-RateLimit-Reset': String(limit.reset),
-      'X-RateLimit-Used': String(limit.used),
-      'X-RateLimit-Resource': resource,
-    };
-    if (caller) {
-      headers['X-OAuth-Scopes'] = scopeHeader(caller.token.scopes);
-      headers['X-Accepted-OAuth-Scopes'] = scopeHeader(match?.route.acceptedScopes ?? []);
-      if (caller.token.expiresAt) headers['GitHub-Authentication-Token-Expiration'] = utcStamp(caller.token.expiresAt);
-    }
-
-    const answer = (): Reply => {
-      if (principal.kind === 'bad') throw badCredentials();
-      if (!limit.allowed) {
-        throw primaryRateLimit(deps.rateLimitStatus, caller ? { userId: caller.user.id } : { ip: req.socket.remoteAddress ?? '' });
+      const headers: Record<string, string> = {
+        'X-GitHub-Api-Version-Selected': '2022-11-28',
+        'X-GitHub-Media-Type': 'github.v3; format=json',
+        'X-GitHub-Request-Id': requestId(),
+        'X-RateLimit-Limit': String(limit.limit),
+        'X-RateLimit-Remaining': String(limit.remaining),
+        'X-RateLimit-Reset': String(limit.reset),
+        'X-RateLimit-Used': String(limit.used),
+        'X-RateLimit-Resource': resource,
+      };
+      if (caller) {
+        headers['X-OAuth-Scopes'] = scopeHeader(caller.token.scopes);
+        headers['X-Accepted-OAuth-Scopes'] = scopeHeader(match?.route.acceptedScopes ?? []);
+        if (caller.token.expiresAt) headers['GitHub-Authentication-Token-Expiration'] = utcStamp(caller.token.expiresAt);
       }
+      return { match, principal, caller, limit, rateLimits, headers };
+    },
+    answer: (req, { match, principal, caller, limit, rateLimits }) => {
+      if (principal.kind === 'bad') throw badCredentials();
+      if (!limit.allowed) throw primaryRateLimit(deps.rateLimitStatus, caller ? { userId: caller.user.id } : { ip: req.remoteAddress });
       if (principal.kind === 'suspended') throw accountSuspended();
-      const fault = deps.faults.take(method, path)?.status;
+      const fault = deps.faults.take(req.method, req.path)?.status;
       if (fault === 401) throw badCredentials();
       if (fault === 403 || fault === 429) throw secondaryRateLimit(fault);
       if (fault) throw serverError(fault);
       if (!match) throw notFound();
-      return match.route.handler({ params: match.params, query: url.searchParams, base: deps.base(), caller, world: deps.world, rateLimits });
-    };
-
-    let reply: Reply;
-    let contentType = match?.route.scim ? 'application/scim+json' : 'application/json; charset=utf-8';
-    try {
-      reply = answer();
-    } catch (err) {
-      let e: GitHubError | ScimError;
-      if (err instanceof ScimError || err instanceof GitHubError) {
-        e = err;
-      } else {
-        // A simulator bug: answer like GitHub would, and leave the cause where a developer looks.
-        console.error('github-sim: unexpected error', err);
-        e = serverError(500);
-      }
-      // Credentials, SSO, rate limits and faults on a SCIM route: SCIM's error shape too (see scimShaped).
-      if (match?.route.scim && e instanceof GitHubError) e = scimShaped(e);
-      if (e instanceof GitHubError) contentType = 'application/json; charset=utf-8';
-      reply = { status: e.status, body: e.body(), headers: e.headers };
-    }
-    deps.record({ method, path, status: reply.status, ...(caller ? { login: caller.user.login } : {}) });
-    send(res, reply, { ...headers, ...reply.headers }, contentType);
-  };
+      return match.route.handler({ params: match.params, query: req.query, base: deps.base(), caller, world: deps.world, rateLimits });
+    },
+    fallbackError: () => serverError(500),
+    // Credentials, SSO, rate limits and faults on a SCIM route: SCIM's error shape too (see scimShaped).
+    reshapeError: (err, { match }) => (match?.route.scim && err instanceof GitHubError ? scimShaped(err) : err),
+    finish: (reply, req, { match, caller, headers }) => {
+      deps.record({ method: req.method, path: req.path, status: reply.status, ...(caller ? { login: caller.user.login } : {}) });
+      return { ...reply, headers: { ...headers, ...reply.headers }, contentType: match?.route.scim ? 'application/scim+json' : 'application/json; charset=utf-8' };
+    },
+  });
 }
 
 function authenticate(world: World, header: string | undefined): Principal {
@@ -123,12 +139,4 @@ function authenticate(world: World, header: string | undefined): Principal {
   if (check.kind === 'invalid') return { kind: 'bad' };
   const caller = { token: check.token, user: check.user };
   return check.kind === 'suspended' ? { kind: 'suspended', caller } : { kind: 'user', caller };
-}
-
-function send(res: ServerResponse, reply: Reply, headers: Record<string, string>, contentType: string): void {
-  if (reply.body === undefined) {
-    res.writeHead(reply.status, headers).end();
-    return;
-  }
-  res.writeHead(reply.status, { ...headers, 'Content-Type': contentType }).end(JSON.stringify(reply.body));
 }

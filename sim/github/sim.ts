@@ -5,15 +5,17 @@
  * @octokit/rest pointed at `sim.url`.
  */
 import { createServer, type Server } from 'node:http';
-import { close, listen } from '../listen';
-import { FaultInjector, type FaultSpec } from './faults';
+import { FaultInjector } from '../http/faults';
+import { close, listen } from '../http/listen';
+import { countRequests, type RequestFilter } from '../http/request-log';
+import type { FaultSpec } from './faults';
 import { configureIntegration, integrationHealth, type IntegrationHealth, type OktaIntegration, type OktaIntegrationConfig } from './integration';
 import { deprovision, provision } from './provisioning';
 import { RateLimiter } from './rate-limit';
 import { scimUser, type ScimUserResource } from './render';
 import { allRoutes } from './routes';
 import type { ScimSeed } from './scim';
-import { createHandler, type RecordedRequest } from './server';
+import { gitHubHandler, type RecordedRequest } from './server';
 import { World, type Membership, type MembershipState, type OrgRole, type OrgSeed, type TokenOptions, type UserSeed } from './world';
 
 export interface GitHubSimOptions {
@@ -66,7 +68,7 @@ export class GitHubSim {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.server) throw new Error('GitHubSim is already started');
     const server = createServer(
-      createHandler({
+      gitHubHandler({
         routes: allRoutes(),
         world: this.world,
         limiter: this.limiter,
@@ -219,13 +221,7 @@ export class GitHubSim {
     return [...this.log];
   }
 
-  requestCount(filter: { method?: string; path?: RegExp } = {}): number {
-    const method = filter.method?.toUpperCase();
-    return this.log.filter((r) => {
-      if (method && r.method !== method) return false;
-      if (!filter.path) return true;
-      filter.path.lastIndex = 0;
-      return filter.path.test(r.path);
-    }).length;
+  requestCount(filter?: RequestFilter): number {
+    return countRequests(this.log, filter);
   }
 }

@@ -6,7 +6,7 @@
 import { validationFailed } from './errors';
 import type { AdminRef, Org } from './org';
 import { renderAppUser } from './render';
-import type { Route, RouteContext } from './router';
+import type { Route, RouteContext } from './server';
 
 export interface SimState {
   apps: Array<{

@@ -1,20 +1,21 @@
 /** Okta-shaped errors. Thrown by the org model and the routes; the server turns them into responses. */
+import { HttpError } from '../http/reply';
 import { errorId } from './ids';
 import type { OktaErrorBody } from './types';
 
-export class OktaError extends Error {
+export class OktaError extends HttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly errorCode: string,
     readonly errorSummary: string,
     readonly errorCauses: string[] = [],
   ) {
     // The causes too: a thrown OktaError (the simulator's own API) should say what was wrong.
-    super(`${status} ${errorCode} ${errorSummary}${errorCauses.length > 0 ? ` (${errorCauses.join('; ')})` : ''}`);
+    super(status, `${status} ${errorCode} ${errorSummary}${errorCauses.length > 0 ? ` (${errorCauses.join('; ')})` : ''}`);
     this.name = 'OktaError';
   }
 
-  body(): OktaErrorBody {
+  override body(): OktaErrorBody {
     return {
       errorCode: this.errorCode,
       errorSummary: this.errorSummary,

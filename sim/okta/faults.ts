@@ -1,6 +1,5 @@
 /** The failures the Okta simulator can play on request. */
-import type { Fault } from '../faults';
+import type { Fault } from '../http/faults';
 
-export { FaultInjector } from '../faults';
 export type FaultStatus = 429 | 500 | 502 | 503;
 export type FaultSpec = Fault<FaultStatus>;

@@ -4,7 +4,7 @@ import { FilterSyntaxError, parseFilter, type Predicate } from './filter';
 import type { Org, PushUpdate } from './org';
 import { links, pageAfter, parseLimit } from './pagination';
 import { renderApp, renderAppUser, renderConnection, renderProvisioningFeature, renderUser } from './render';
-import type { Route, RouteContext } from './router';
+import type { Route, RouteContext } from './server';
 
 /** The properties Okta lets `filter` use on the app list, plus label and signOnMode. */
 const APP_FILTER_ROOTS: ReadonlySet<string> = new Set(['id', 'name', 'label', 'status', 'signOnMode', 'credentials', 'settings']);

@@ -3,17 +3,18 @@
  * CLI's admin endpoints seed and steer it; the pipeline talks to it with the real Okta SDK.
  */
 import { createServer, type Server } from 'node:http';
-import { close, listen } from '../listen';
+import { FaultInjector } from '../http/faults';
+import { close, listen } from '../http/listen';
+import { countRequests, type RequestFilter } from '../http/request-log';
 import { adminRoutes } from './admin-routes';
-import { FaultInjector, type FaultSpec } from './faults';
+import type { FaultSpec } from './faults';
 import { hex } from './ids';
 import { provisioningEvent, signInEvent, type ProvisioningEventType } from './log-events';
 import { oktaRoutes } from './okta-routes';
 import { Org, type AdminRef, type AppSeed, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
-import type { Route } from './router';
-import { createHandler } from './server';
+import { oktaHandler, type Route } from './server';
 import type { AppUser, LogEvent } from './types';
 import type { VendorLink } from './vendor-link';
 
@@ -61,7 +62,7 @@ export class OktaSim {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.server) throw new Error('OktaSim is already started');
     const server = createServer(
-      createHandler({
+      oktaHandler({
         routes: [...oktaRoutes(this.org, this.orgName), ...adminRoutes(this.org), ...this.mounted],
         limiter: this.limiter,
         faults: this.faults,
@@ -197,13 +198,7 @@ export class OktaSim {
     return this.throttledAnswers;
   }
 
-  requestCount(filter: { method?: string; path?: RegExp } = {}): number {
-    const method = filter.method?.toUpperCase();
-    return this.requests.filter((r) => {
-      if (method && r.method !== method) return false;
-      if (!filter.path) return true;
-      filter.path.lastIndex = 0;
-      return filter.path.test(r.path);
-    }).length;
+  requestCount(filter?: RequestFilter): number {
+    return countRequests(this.requests, filter);
   }
 }

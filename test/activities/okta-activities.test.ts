@@ -154,6 +154,9 @@ describe('Okta activities', () => {
     const first = Date.now();
     await eventually(() => Date.now() > first, 'the clock to move on, so the two re-auths are ordered');
     sim.reauthenticate(quiet, { login: 'admin@example.com' });
+    // Okta's `until` is exclusive: read from a later millisecond than the newest event's.
+    const second = Date.now();
+    await eventually(() => Date.now() > second, 'the clock to move on past the second re-auth');
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const audit = await readOktaActivity(deps().okta, quiet, since, new Date(), 1);
     expect(audit.changes.map((c) => c.actor)).toEqual(['admin@example.com']);

@@ -24,7 +24,7 @@ export class FaultInjector<F extends Fault> {
 
   /** The fault this request must fail with, using up one occurrence of the first matching one. */
   take(method: string, path: string): F | undefined {
-    const i = this.pending.findIndex((f) => (!f.method || f.method === method) && matches(f.path, path));
+    const i = this.pending.findIndex((f) => (!f.method || f.method === method) && pathMatches(f.path, path));
     const f = this.pending[i];
     if (!f) return undefined;
     if (f.skip) {
@@ -41,7 +41,7 @@ export class FaultInjector<F extends Fault> {
   }
 }
 
-function matches(re: RegExp, path: string): boolean {
+export function pathMatches(re: RegExp, path: string): boolean {
   // A /g or /y regex keeps lastIndex between test() calls; reset it so every request is judged alike.
   re.lastIndex = 0;
   return re.test(path);

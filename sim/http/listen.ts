@@ -1,5 +1,5 @@
 /** Starting and stopping a simulator's HTTP(S) server on loopback, the same way for all of them. */
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves to `scheme://host:port`. */
@@ -22,10 +22,4 @@ export function close(server: Server): Promise<void> {
     server.close((err) => (err ? reject(err) : resolve()));
     server.closeAllConnections();
   });
-}
-
-/** A reply that could not be sent (a simulator bug, or a client gone): said where a developer looks, the connection dropped. */
-export function sendFailed(res: ServerResponse, simulator: string, err: unknown): void {
-  console.error(`${simulator}: could not answer`, err);
-  res.destroy();
 }
