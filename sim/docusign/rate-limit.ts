@@ -4,6 +4,8 @@
  * them, so one limiter per account, not per token.
  */
 
+import { Windows } from '../http/windows';
+
 export interface RateLimits {
   /** Requests per clock hour per account; DocuSign's default is 3000. */
   hourly: number;
@@ -18,29 +20,23 @@ export interface RateLimitVerdict {
   headers: Record<string, string>;
 }
 
-const HOUR_MS = 3_600_000;
-const BURST_MS = 30_000;
-
-interface Window {
-  start: number;
-  count: number;
-}
-
 export class AccountRateLimiter {
-  private readonly hourly = new Map<string, Window>();
-  private readonly burst = new Map<string, Window>();
+  private readonly hourly = new Windows(3_600_000, 'on-the-clock');
+  private readonly burst = new Windows(30_000, 'on-the-clock');
 
   constructor(readonly limits: RateLimits) {}
 
   /** Counts one request against the account's budgets. */
   take(accountKey: string, now = Date.now()): RateLimitVerdict {
-    const hour = count(this.hourly, accountKey, Math.floor(now / HOUR_MS) * HOUR_MS);
-    const burst = count(this.burst, accountKey, Math.floor(now / BURST_MS) * BURST_MS);
+    const hour = this.hourly.at(accountKey, now);
+    const burst = this.burst.at(accountKey, now);
+    hour.count += 1;
+    burst.count += 1;
     const headers = {
       'X-RateLimit-Limit': String(this.limits.hourly),
       'X-RateLimit-Remaining': String(Math.max(0, this.limits.hourly - hour.count)),
       // Epoch seconds of the next top of the hour, when the hourly count starts again.
-      'X-RateLimit-Reset': String((hour.start + HOUR_MS) / 1000),
+      'X-RateLimit-Reset': String(hour.end / 1000),
       'X-BurstLimit-Limit': String(this.limits.burst),
       'X-BurstLimit-Remaining': String(Math.max(0, this.limits.burst - burst.count)),
     };
@@ -48,14 +44,4 @@ export class AccountRateLimiter {
     if (burst.count > this.limits.burst) return { allowed: false, exceeded: 'burst', headers };
     return { allowed: true, headers };
   }
-}
-
-function count(windows: Map<string, Window>, key: string, start: number): Window {
-  let w = windows.get(key);
-  if (!w || w.start !== start) {
-    w = { start, count: 0 };
-    windows.set(key, w);
-  }
-  w.count += 1;
-  return w;
 }

@@ -6,6 +6,8 @@
  * description, contracts/github/).
  */
 
+import { Windows } from '../http/windows';
+
 /** The buckets the simulator meters: `core` for the REST API, `scim` for organization SCIM. */
 export type RateResource = 'core' | 'scim';
 
@@ -18,31 +20,20 @@ export interface RateLimitState {
   allowed: boolean;
 }
 
-const HOUR_MS = 3_600_000;
-
 export class RateLimiter {
-  private readonly windows = new Map<string, { used: number; resetAt: number }>();
+  private readonly windows = new Windows(3_600_000);
 
   /** Counts one request against `key`. A refused request is not counted: used stays at the limit. */
   take(key: string, limit: number, now = Date.now()): RateLimitState {
-    const w = this.window(key, now);
-    const allowed = w.used < limit;
-    if (allowed) w.used += 1;
-    return { limit, remaining: limit - w.used, used: w.used, reset: Math.ceil(w.resetAt / 1000), allowed };
+    const w = this.windows.at(key, now);
+    const allowed = w.count < limit;
+    if (allowed) w.count += 1;
+    return { limit, remaining: limit - w.count, used: w.count, reset: Math.ceil(w.end / 1000), allowed };
   }
 
   /** The budget of `key` without counting a request (what GET /rate_limit shows). */
   peek(key: string, limit: number, now = Date.now()): RateLimitState {
-    const w = this.window(key, now);
-    return { limit, remaining: Math.max(0, limit - w.used), used: w.used, reset: Math.ceil(w.resetAt / 1000), allowed: w.used < limit };
-  }
-
-  private window(key: string, now: number): { used: number; resetAt: number } {
-    let w = this.windows.get(key);
-    if (!w || now >= w.resetAt) {
-      w = { used: 0, resetAt: now + HOUR_MS };
-      this.windows.set(key, w);
-    }
-    return w;
+    const w = this.windows.at(key, now);
+    return { limit, remaining: Math.max(0, limit - w.count), used: w.count, reset: Math.ceil(w.end / 1000), allowed: w.count < limit };
   }
 }

@@ -7,6 +7,8 @@
  * - every answer carries the bucket's X-Rate-Limit-Limit / -Remaining / -Reset (epoch seconds).
  */
 
+import { Windows } from '../http/windows';
+
 export interface BucketRule {
   /** The family as Okta's rate-limit dashboard names it. */
   name: string;
@@ -46,24 +48,17 @@ function bucketRules(limit: number, logsLimit: number): BucketRule[] {
   ];
 }
 
-interface Window {
-  total: number;
-  byToken: Map<string, number>;
-  resetAt: number;
-}
-
 export class RateLimiter {
   private readonly rules: BucketRule[];
-  private readonly windowMs: number;
   private readonly tokenShare: number;
   readonly concurrency: number;
   private readonly limit: number;
-  private readonly windows = new Map<string, Window>();
+  private readonly windows: Windows;
   private inFlight = 0;
 
   constructor(opts: RateLimitOptions = {}) {
     this.limit = opts.limit ?? 600;
-    this.windowMs = opts.windowMs ?? 60_000;
+    this.windows = new Windows(opts.windowMs ?? 60_000);
     this.tokenShare = opts.tokenShare ?? 0.5;
     this.concurrency = opts.concurrency ?? 75;
     this.rules = bucketRules(this.limit, opts.logsLimit ?? Math.min(this.limit, 120));
@@ -83,20 +78,16 @@ export class RateLimiter {
    */
   take(path: string, token: string, now = Date.now()): RateLimitState {
     const bucket = this.bucketOf(path);
-    let w = this.windows.get(bucket.name);
-    if (!w || now >= w.resetAt) {
-      w = { total: 0, byToken: new Map(), resetAt: now + this.windowMs };
-      this.windows.set(bucket.name, w);
-    }
+    const w = this.windows.at(bucket.name, now);
     this.inFlight += 1;
-    const mine = w.byToken.get(token) ?? 0;
+    const mine = w.by.get(token) ?? 0;
     const share = Math.max(1, Math.floor(bucket.limit * this.tokenShare));
-    const refused: RateLimitState['refused'] = this.inFlight > this.concurrency ? 'concurrency' : w.total >= bucket.limit ? 'bucket' : mine >= share ? 'token_share' : undefined;
+    const refused: RateLimitState['refused'] = this.inFlight > this.concurrency ? 'concurrency' : w.count >= bucket.limit ? 'bucket' : mine >= share ? 'token_share' : undefined;
     if (!refused) {
-      w.total += 1;
-      w.byToken.set(token, mine + 1);
+      w.count += 1;
+      w.by.set(token, mine + 1);
     }
-    return { limit: bucket.limit, remaining: Math.max(0, bucket.limit - w.total), reset: Math.ceil(w.resetAt / 1000), allowed: !refused, refused };
+    return { limit: bucket.limit, remaining: Math.max(0, bucket.limit - w.count), reset: Math.ceil(w.end / 1000), allowed: !refused, refused };
   }
 
   release(): void {
