@@ -24,6 +24,12 @@ const orgUrl = z
   )
   .transform((v) => v.replace(/\/+$/, ''));
 
+/**
+ * Remediations a worker keeps in memory between their tasks. A waiting one is evicted past this
+ * and replayed from its (short) history at its next timer or message, so a thousand waiting
+ * remediations fit well under 1 GB (bench:awaiting).
+ */
+export const MAX_CACHED_WORKFLOWS = 200;
 const count = (fallback: number) => z.coerce.number().int({ error: 'must be a whole number' }).min(2, { error: 'must be at least 2' }).max(1000, { error: 'must be at most 1000' }).default(fallback);
 const seconds = (fallback: number) => z.coerce.number().positive({ error: 'must be a positive number of seconds' }).default(fallback);
 
@@ -61,6 +67,7 @@ const workerEnvSchema = z
     OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: seconds(60),
     OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: count(20),
     OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS: count(10),
+    OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS: count(MAX_CACHED_WORKFLOWS),
     OKTA_REMEDIATION_METRICS_ADDRESS: z
       .string()
       .regex(/^[\w.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, { error: 'must be host:port, e.g. 0.0.0.0:9464' })
@@ -107,6 +114,13 @@ const workerEnvSchema = z
         message: `(${env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS}) must be at most ${MAX_SYNC_TIMEOUT_SECONDS}: each re-push and test-user step waits that long inside an activity limited to ${POLLING_ACTIVITY_TIMEOUT_MS / 60_000} minutes, and would always time out`,
       });
     }
+    if (env.OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS < env.OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS'],
+        message: `(${env.OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS}) must be at least OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS (${env.OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS}): each workflow task runs on a cached workflow`,
+      });
+    }
     if (env.OKTA_REMEDIATION_SYNC_POLL_SECONDS >= env.OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -145,7 +159,7 @@ export interface WorkerConfig {
   lookbackHours: number;
   sync: { timeoutMs: number; pollMs: number };
   /** How the worker process runs: shutdown grace, concurrency, where metrics are served. */
-  process: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; metricsAddress?: string };
+  process: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number; metricsAddress?: string };
 }
 
 /** One line per problem, naming the setting: "OKTA_ORG_URL must use https ...". */
@@ -197,6 +211,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       shutdownGraceMs: e.OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS * 1000,
       maxConcurrentActivities: e.OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS,
       metricsAddress: e.OKTA_REMEDIATION_METRICS_ADDRESS,
     },
   };

@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { keepAlive } from '../activities/keep-alive';
+import { MAX_CACHED_WORKFLOWS } from '../config/worker-config';
 
 export interface RemediationWorkerOptions {
   connection: NativeConnection;
@@ -11,7 +12,7 @@ export interface RemediationWorkerOptions {
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Graceful shutdown and concurrency limits (the SDK's defaults when absent). */
-  limits?: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  limits?: { shutdownGraceMs: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number };
 }
 
 export async function createRemediationWorker(opts: RemediationWorkerOptions): Promise<Worker> {
@@ -31,6 +32,7 @@ export async function createRemediationWorker(opts: RemediationWorkerOptions): P
           maxConcurrentWorkflowTaskExecutions: opts.limits.maxConcurrentWorkflowTasks,
         }
       : {}),
+    maxCachedWorkflows: opts.limits?.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

@@ -185,6 +185,11 @@ const settingCases: SettingCase[] = [
   ],
   ['a shutdown grace in words', { OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS: 'a minute' }, /OKTA_REMEDIATION_SHUTDOWN_GRACE_SECONDS/],
   ['one activity at a time', { OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES: '1' }, /OKTA_REMEDIATION_MAX_CONCURRENT_ACTIVITIES must be at least 2/],
+  [
+    'a workflow cache smaller than the workflow tasks it must hold',
+    { OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS: '5' },
+    /OKTA_REMEDIATION_MAX_CACHED_WORKFLOWS \(5\) must be at least OKTA_REMEDIATION_MAX_CONCURRENT_WORKFLOW_TASKS \(10\)/,
+  ],
   ['a metrics address without a port', { OKTA_REMEDIATION_METRICS_ADDRESS: '0.0.0.0' }, /OKTA_REMEDIATION_METRICS_ADDRESS must be host:port/],
   ['a zero lookback', { OKTA_REMEDIATION_LOOKBACK_HOURS: '0' }, /OKTA_REMEDIATION_LOOKBACK_HOURS must be a positive number of hours/],
   ['a task queue with spaces', { OKTA_REMEDIATION_TASK_QUEUE: 'a b' }, /OKTA_REMEDIATION_TASK_QUEUE must be letters/],
