@@ -21,10 +21,10 @@ export interface BenchWorld {
   stop(): Promise<void>;
 }
 
-export async function startBenchWorld(o: { oktaRate: number; latencyMs: number }): Promise<BenchWorld> {
+export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; oktaLogsRate?: number }): Promise<BenchWorld> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND });
-  const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate }, latencyMs: o.latencyMs });
+  const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate, logsLimit: o.oktaLogsRate }, latencyMs: o.latencyMs });
   await sim.start();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
