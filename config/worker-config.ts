@@ -26,8 +26,8 @@ const orgUrl = z
 
 /**
  * Remediations a worker keeps in memory between their tasks. A waiting one is evicted past this
- * and replayed from its (short) history at its next timer or message, so a thousand waiting
- * remediations fit well under 1 GB (bench:awaiting).
+ * and replayed from its (short) history at its next timer or message, so a worker's memory does
+ * not grow with the remediations waiting on it (bench:awaiting measures it).
  */
 export const MAX_CACHED_WORKFLOWS = 200;
 const count = (fallback: number) => z.coerce.number().int({ error: 'must be a whole number' }).min(2, { error: 'must be at least 2' }).max(1000, { error: 'must be at most 1000' }).default(fallback);
