@@ -67,6 +67,9 @@ export interface RepushPageDeps {
 
 const time = (d: Date | string | undefined) => (d ? new Date(d).getTime() : 0);
 
+/** How Okta names an app user for the report: the app's username, else the user id. */
+const loginOf = (u: AppUserLike) => u.credentials?.userName ?? u.id!;
+
 export function createPageRepush(deps: RepushPageDeps) {
   const { okta } = deps;
   const now = deps.now ?? (() => new Date());
@@ -87,9 +90,7 @@ export function createPageRepush(deps: RepushPageDeps) {
   /** One page of the app's users, each with its syncState: one request for up to 500 users. */
   async function listAppUsersPage(input: Omit<RepushPageInput, 'userIds'>): Promise<AppUsersPage> {
     const page = await readPage(input);
-    const users = page.users
-      .filter((u) => u.id)
-      .map((u) => ({ userId: u.id!, login: u.credentials?.userName ?? u.id!, syncState: u.syncState, ...(u.lastSync ? { lastSync: new Date(u.lastSync).toISOString() } : {}) }));
+    const users = page.users.filter((u) => u.id).map((u) => ({ userId: u.id!, login: loginOf(u), syncState: u.syncState, ...(u.lastSync ? { lastSync: new Date(u.lastSync).toISOString() } : {}) }));
     return { users, next: page.next };
   }
 
@@ -101,7 +102,7 @@ export function createPageRepush(deps: RepushPageDeps) {
     // A user the remediation asked for is pushed unless Okta already shows them synchronized.
     const due = (u: AppUserLike) => (wanted ? wanted.has(u.id!) && u.syncState !== 'SYNCHRONIZED' : u.syncState === 'ERROR');
     const failing = first.users.filter((u) => u.id && (due(u) || progress.pushedAt[u.id]));
-    const logins = new Map(failing.map((u) => [u.id!, u.credentials?.userName ?? u.id!]));
+    const logins = new Map(failing.map((u) => [u.id!, loginOf(u)]));
     const results = new Map<string, UserResult>();
     const done = (userId: string, outcome: UserResult['outcome'], detail: string, syncState?: string) =>
       results.set(userId, { userId, login: logins.get(userId) ?? userId, kind: 'push', outcome, detail, syncState, at: now().toISOString() });
@@ -162,7 +163,7 @@ export function createPageRepush(deps: RepushPageDeps) {
     const synced = first.users.filter((u) => wanted?.has(u.id!) && !failing.includes(u));
     const already = synced.map((u): UserResult => ({
       userId: u.id!,
-      login: u.credentials?.userName ?? u.id!,
+      login: loginOf(u),
       kind: 'push',
       outcome: 'succeeded',
       detail: `Already synchronized at ${new Date(u.lastSync ?? now()).toISOString()}.`,
