@@ -86,6 +86,28 @@ export const affectedUserSchema = z.strictObject(
 );
 export const addFailedUsersArgsSchema = z.strictObject({ users: z.array(z.unknown(), { error: 'must be a list of users' }) }, { error: 'must be an object such as {"users":[...]}' });
 
+/** The retry child's page report: internal, but a signal anyone may send, so checked as any other. */
+const pagedUser = z.strictObject({ userId: oktaId, login: required(TEXT_LIMITS.login, 'an Okta login') });
+export const retryPageArgsSchema = z.strictObject({
+  page: z.number().int().positive(),
+  results: z.array(
+    z.strictObject({
+      userId: oktaId,
+      login: required(TEXT_LIMITS.login, 'an Okta login'),
+      kind: z.literal('push'),
+      outcome: z.enum(['succeeded', 'still_failing', 'skipped']),
+      detail: text(TEXT_LIMITS.reason, 'what was observed'),
+      syncState: z.string().max(40).optional(),
+      at: isoTime,
+    }),
+  ),
+  synchronized: z.array(pagedUser.extend({ lastSync: isoTime.optional() })),
+  cancelled: z.array(pagedUser).optional(),
+});
+export const retryOutageArgsSchema = z.strictObject({
+  outage: z.strictObject({ service: z.enum(['Okta', 'GitHub', 'DocuSign']), since: isoTime, reason: text(TEXT_LIMITS.reason, 'why'), checks: z.number().int().nonnegative() }).optional(),
+});
+
 /** `"by" must name who acts ...`: the first problem, naming its field. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;

@@ -1,6 +1,6 @@
 /** The remediation workflow's messages: what the CLI, scripts and `temporal workflow signal` may send. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AffectedUser, RemediationStatus, UserReportPage } from './types';
+import type { AffectedUser, Outage, RemediationStatus, UserReportPage, UserResult } from './types';
 
 /** The remediation workflow's input: what a client starts it with. */
 export interface RemediationInput {
@@ -11,6 +11,8 @@ export interface RemediationInput {
   retryPageSize?: number;
   /** Seconds between checks of Okta while an outage pauses the phase (default 60). */
   outageCheckSeconds?: number;
+  /** History events after which a run of the paged retry continues as new (default 5,000). */
+  retryRunEvents?: number;
 }
 
 /** The remediation workflow's signature, for typed client handles. */
@@ -96,3 +98,43 @@ export const TASK_QUEUE_DEFAULT = 'okta-remediation';
 export function remediationWorkflowId(appId: string): string {
   return `okta-remediation-${appId}`;
 }
+
+/**
+ * The paged retry runs as a child workflow of the remediation (its history grows with the app;
+ * it continues as new, the remediation's does not) and tells the remediation each page's
+ * outcome and any outage by the signals below.
+ */
+export const REPUSH_PAGES_WORKFLOW_TYPE = 'repushAppPages';
+
+export function repushPagesWorkflowId(appId: string): string {
+  return `${remediationWorkflowId(appId)}-retry`;
+}
+
+export interface RepushPagesInput {
+  appId: string;
+  /** The next page's cursor (Okta's `after`); none for the first page. */
+  after?: string;
+  /** The next page's number, from 1. */
+  page: number;
+  limit: number;
+  outageCheckSeconds?: number;
+  /** History events after which this run continues as new. */
+  runEvents: number;
+}
+
+/** A page the retry went through: outcomes of its re-pushes, and who Okta showed synchronized. */
+export interface RetryPageArgs {
+  page: number;
+  results: UserResult[];
+  /** App users of the page Okta showed SYNCHRONIZED, not pushed: affected ones are settled by their lastSync. */
+  synchronized: { userId: string; login: string; lastSync?: string }[];
+  /** Re-pushes in flight when the retry was cancelled: Okta may still apply them. */
+  cancelled?: { userId: string; login: string }[];
+}
+export const retryPageSignal = defineSignal<[RetryPageArgs]>('retryPage');
+
+export interface RetryOutageArgs {
+  /** The outage the retry paused for; none once the service answers again. */
+  outage?: Outage;
+}
+export const retryOutageSignal = defineSignal<[RetryOutageArgs]>('retryOutage');

@@ -11,7 +11,7 @@ import { reportReauth, startRemediation } from '../../client/remediations';
 import { freePort } from '../../scripts/dev-server';
 import { OktaSim } from '../../sim/okta';
 import { seedDemo } from '../../sim/seed';
-import { remediationWorkflowId, statusQuery } from '../../domain/messages';
+import { remediationWorkflowId, repushPagesWorkflowId, statusQuery } from '../../domain/messages';
 import { startWorkerProcess, type RunningCli } from '../support/cli';
 import { clearTaskQueue, eventually, temporalAddress } from '../support/harness';
 
@@ -74,13 +74,14 @@ it('serves SDK metrics, and on SIGTERM lets the re-push in flight finish before 
   expect(outcome?.activityTaskCompletedEventAttributes).toBeTruthy();
 }, 120_000);
 
-type KillCase = [phase: string, activity: string, sim: { syncDelayMs?: number; latencyMs?: number }];
+/** The workflow whose history holds the activity: the remediation, or its paged retry's child. */
+type KillCase = [phase: string, activity: string, runsIn: (appId: string) => string, sim: { syncDelayMs?: number; latencyMs?: number }];
 it.each<KillCase>([
-  ['the diagnosis', 'diagnoseApp', { latencyMs: 400 }], // each Okta read is slow: the diagnosis takes seconds
-  ['the re-push of a page', 'repushPage', { syncDelayMs: 3_000 }], // pushes stay in flight for seconds
+  ['the diagnosis', 'diagnoseApp', remediationWorkflowId, { latencyMs: 400 }], // each Okta read is slow: the diagnosis takes seconds
+  ['the re-push of a page', 'repushPage', repushPagesWorkflowId, { syncDelayMs: 3_000 }], // pushes stay in flight for seconds
 ])(
   'after kill -9 during %s, a new worker takes it over at the heartbeat timeout and every user is re-pushed',
-  async (...[, activity, simOptions]: KillCase) => {
+  async (...[, activity, runsIn, simOptions]: KillCase) => {
     sim = new OktaSim(simOptions);
     await sim.start();
     const { docusign } = seedDemo(sim);
@@ -90,8 +91,9 @@ it.each<KillCase>([
 
     await startRemediation(client, taskQueue, { appId: docusign.appId });
     const handle = client.workflow.getHandle(remediationWorkflowId(docusign.appId));
+    const runner = client.workflow.getHandle(runsIn(docusign.appId));
     const inFlight = async () => {
-      const { raw } = await handle.describe();
+      const { raw } = await runner.describe().catch(() => ({ raw: { pendingActivities: [] } })); // the child starts with the retry
       return raw.pendingActivities?.some((a) => a.activityType?.name === activity && a.lastStartedTime && (a.attempt ?? 1) === 1) ? true : undefined;
     };
     const reauthenticated = (async () => {
@@ -110,7 +112,7 @@ it.each<KillCase>([
     expect(countResults(result).still_failing).toBe(0);
     expect(countResults(result, 'push').succeeded).toBe(docusign.pushFailed.length);
     // The lost attempt ended by its heartbeat timeout (30 s), not its start-to-close (minutes).
-    const events = (await handle.fetchHistory()).events ?? [];
+    const events = (await runner.fetchHistory()).events ?? [];
     const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => String(e.eventId)));
     const started = events.find((e) => scheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
     expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(2);

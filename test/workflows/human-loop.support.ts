@@ -85,11 +85,13 @@ export function timersOf(events: Events): HistoryTimer[] {
 }
 
 /** Event ids of the updates the workflow accepted, and of the signals it received. */
+/** The messages people and scripts sent (signals from the remediation's own retry child are not theirs). */
 export function messagesOf(events: Events): { updatesAccepted: number[]; updatesCompleted: number[]; signals: string[] } {
+  const fromOutside = (e: Events[number]) => (e.workflowExecutionSignaledEventAttributes?.externalWorkflowExecution ? [] : [e]);
   return {
     updatesAccepted: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => Number(e.eventId)),
     updatesCompleted: events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).map((e) => Number(e.eventId)),
-    signals: events.flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : [])),
+    signals: events.flatMap(fromOutside).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : [])),
   };
 }
 

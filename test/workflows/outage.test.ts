@@ -3,7 +3,7 @@
  * 30 checks of Okta: at the production default of one check a minute, 30 minutes.
  */
 import { reportReauth, startRemediation } from '../../client/remediations';
-import { remediationWorkflowId } from '../../domain/messages';
+import { remediationWorkflowId, repushPagesWorkflowId } from '../../domain/messages';
 import { countResults, renderText } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
@@ -44,5 +44,8 @@ it('pauses the retry while Okta answers 503 to everything, says so, and resumes 
   expect(done.outage).toBeUndefined();
   expect(countResults(done, 'push')).toMatchObject({ succeeded: docusign.pushFailed.length, still_failing: 0 });
   for (const userId of docusign.pushFailed) expect(h.sim.appUser(docusign.appId, userId)?.syncState).toBe('SYNCHRONIZED');
-  if (recording) await recordHistory(h.client, remediationWorkflowId(docusign.appId), 'okta-outage');
+  if (recording) {
+    await recordHistory(h.client, remediationWorkflowId(docusign.appId), 'okta-outage');
+    await recordHistory(h.client, repushPagesWorkflowId(docusign.appId), 'okta-outage-retry-child');
+  }
 }, 180_000);

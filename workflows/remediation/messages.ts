@@ -35,14 +35,16 @@ export function notAllowed(r: Remediation, by: string): string | undefined {
   return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase()) ? `${by} is not on the confirmers allow-list of app ${r.appId} (${allow.join(', ')}).` : undefined;
 }
 
+/** A signal cannot be refused to its sender: a malformed one changes nothing and is listed in the report. */
+export function refuseSignal(r: Remediation, message: string, problem: string): void {
+  log.warn(`Refused ${message}: ${problem}`, { appId: r.appId });
+  r.state.refusedMessages = [...(r.state.refusedMessages ?? []), { message, problem, at: now() }].slice(-MAX_REFUSED);
+  r.publish();
+}
+
 export function handleMessages(r: Remediation): void {
   const { state, appId } = r;
-  /** A signal cannot be refused to its sender: a malformed one changes nothing and is listed in the report. */
-  const refuse = (message: string, problem: string) => {
-    log.warn(`Refused ${message}: ${problem}`, { appId });
-    state.refusedMessages = [...(state.refusedMessages ?? []), { message, problem, at: now() }].slice(-MAX_REFUSED);
-    r.publish();
-  };
+  const refuse = (message: string, problem: string) => refuseSignal(r, message, problem);
   const awaitingReauth = () => {
     if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
   };

@@ -9,6 +9,7 @@
 import { ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
 import { failureMessage, isActivityFailure, oktaAnswers, vendorAnswers } from './activities';
 import { notify } from './notify';
+import type { Outage } from '../../domain/types';
 import { now, type Remediation } from './state';
 
 /** Rounds of a call's own retries while the service answers the check: about the attempts one call had before. */
@@ -24,10 +25,41 @@ function unavailableService(err: unknown): string | undefined {
   return service && SERVICES.includes(service) ? service : undefined;
 }
 
+/**
+ * Where an outage is told and kept: the remediation itself, or its retry's child workflow, which
+ * tells the remediation by signal (repush-child.ts).
+ */
+export interface OutageHost {
+  appId: string;
+  checkEverySeconds?: number;
+  current(): Outage | undefined;
+  /** The phase paused (`first`), or a later check still got no answer. */
+  paused(outage: Outage, first: boolean): void | Promise<void>;
+  resumed(): void | Promise<void>;
+}
+
+/** The remediation as its own outage host: the status, the Web UI and a notice say so. */
+export function remediationOutageHost(r: Remediation): OutageHost {
+  return {
+    appId: r.appId,
+    checkEverySeconds: r.input.outageCheckSeconds,
+    current: () => r.state.outage,
+    paused(outage, first) {
+      r.state.outage = { ...outage };
+      r.publish();
+      if (first) notify(r, 'service_unavailable');
+    },
+    resumed() {
+      r.state.outage = undefined;
+      r.publish();
+    },
+  };
+}
+
 /** One check; a check that itself fails is no answer. */
-async function answers(r: Remediation, service: string, summary: string): Promise<{ answers: boolean; detail: string }> {
+async function answers(appId: string, service: string, summary: string): Promise<{ answers: boolean; detail: string }> {
   const check = service === 'Okta' ? oktaAnswers : vendorAnswers;
-  return check(summary, { appId: r.appId }).catch((err: unknown) => {
+  return check(summary, { appId }).catch((err: unknown) => {
     if (!isActivityFailure(err)) throw err;
     return { answers: false, detail: failureMessage(err) };
   });
@@ -38,45 +70,46 @@ async function answers(r: Remediation, service: string, summary: string): Promis
  * failures are the caller's. `rounds`: how many times the call's own retries run out before a
  * failure while the service answers is the caller's (one for calls that already retry for long).
  */
-export async function despiteOutage<T>(r: Remediation, call: () => Promise<T>, rounds = ROUNDS_WHILE_ANSWERING): Promise<T> {
+export function despiteOutage<T>(r: Remediation, call: () => Promise<T>, rounds = ROUNDS_WHILE_ANSWERING): Promise<T> {
+  return despiteOutageOn(remediationOutageHost(r), call, rounds);
+}
+
+export async function despiteOutageOn<T>(host: OutageHost, call: () => Promise<T>, rounds = ROUNDS_WHILE_ANSWERING): Promise<T> {
   for (let round = 1; ; round++) {
     try {
       return await call();
     } catch (err) {
       const service = unavailableService(err);
       if (!service) throw err;
-      if (!r.state.outage) {
+      if (!host.current()) {
         // The service answers: the failure is this call's, and its retries are limited as ever.
-        const check = await answers(r, service, `Outage: does ${service} answer?`);
+        const check = await answers(host.appId, service, `Outage: does ${service} answer?`);
         if (check.answers && round < rounds) continue;
         if (check.answers) throw err;
       }
-      await pausedUntilAnswered(r, service, failureMessage(err));
+      await pausedUntilAnswered(host, service, failureMessage(err));
     }
   }
 }
 
 /** The first lane to meet the outage checks the service on a timer; the others wait for it to end. */
-async function pausedUntilAnswered(r: Remediation, service: string, reason: string): Promise<void> {
-  if (r.state.outage) {
-    await condition(() => !r.state.outage);
+async function pausedUntilAnswered(host: OutageHost, service: string, reason: string): Promise<void> {
+  if (host.current()) {
+    await condition(() => !host.current());
     return;
   }
-  const outage = { service, since: now(), reason, checks: 0 };
-  r.state.outage = outage;
-  log.warn(`${service} is not answering: the phase pauses`, { appId: r.appId, reason });
-  r.publish();
-  notify(r, 'service_unavailable');
-  const every = Math.max(0.1, r.input.outageCheckSeconds ?? CHECK_EVERY_SECONDS) * 1000;
+  const outage: Outage = { service, since: now(), reason, checks: 0 };
+  log.warn(`${service} is not answering: the phase pauses`, { appId: host.appId, reason });
+  await host.paused(outage, true);
+  const every = Math.max(0.1, host.checkEverySeconds ?? CHECK_EVERY_SECONDS) * 1000;
   for (;;) {
     await sleep(every);
-    const check = await answers(r, service, `Outage: does ${service} answer? (check ${outage.checks + 1})`);
+    const check = await answers(host.appId, service, `Outage: does ${service} answer? (check ${outage.checks + 1})`);
     outage.checks++;
     if (check.answers) break;
     outage.reason = check.detail;
-    r.publish();
+    await host.paused(outage, false);
   }
-  log.info(`${service} answers again: the phase resumes`, { appId: r.appId, since: outage.since, checks: outage.checks });
-  r.state.outage = undefined;
-  r.publish();
+  log.info(`${service} answers again: the phase resumes`, { appId: host.appId, since: outage.since, checks: outage.checks });
+  await host.resumed();
 }

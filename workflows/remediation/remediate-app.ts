@@ -4,7 +4,7 @@
  * retry every affected user (pushes a page of app users at a time) → confirm with a test user → report. Each phase lives in its own file
  * beside this one; the workflow decides, activities act.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { withVendorProbe } from '../../domain/diagnosis';
 import type { RemediationInput } from '../../domain/messages';
 import type { RemediationStatus, VendorProbe } from '../../domain/types';
@@ -16,9 +16,16 @@ import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
 import { despiteOutage } from './outage';
 import { work } from './retry';
+import { repushInChild } from './repush-child';
 import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';
 import { confirmWithTestUser } from './test-user';
+
+/**
+ * Behaviour changes guarded for replay (see the README's "Upgrading"): before it, the paged retry
+ * ran in the remediation's own history; a run that reached the retry then replays that way.
+ */
+const RETRY_IN_CHILD = 'retry-in-child-workflow';
 
 /** The workflow type since the release of 2026-12-05; `remediateApp` (workflows/frozen/) finishes the runs started before it. */
 export async function remediateAppV2(input: RemediationInput): Promise<RemediationStatus> {
@@ -38,7 +45,9 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
     r.enter('retrying');
     await work(r, ['deprovision']);
-    await repushInPages(r);
+    // The pages run in a child workflow that continues as new: this run's history stays bounded.
+    if (patched(RETRY_IN_CHILD)) await repushInChild(r);
+    else await repushInPages(r);
     // Whoever the pages did not settle (moved, unassigned, joined meanwhile), one by one.
     await work(r, ['deprovision', 'push']);
     if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);

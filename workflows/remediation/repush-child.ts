@@ -1,0 +1,134 @@
+/**
+ * The paged retry as a child workflow: the part of a remediation whose history grows with the
+ * app (a few events a page) runs on its own and continues as new every few thousand events, so no
+ * run's history grows with the number of users. It pushes the users Okta shows in ERROR, a page
+ * at a time, and tells the remediation each page's outcome by signal; the remediation keeps every
+ * user and result, decides who is affected, and retries whoever a page did not settle one by one.
+ */
+import { CancellationScope, continueAsNew, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import { retryOutageArgsSchema, retryPageArgsSchema, parseMessage } from '../../domain/message-input';
+import { repushPagesWorkflowId, retryOutageSignal, retryPageSignal, type RepushPagesInput, type RetryPageArgs } from '../../domain/messages';
+import type { Outage, UserResult } from '../../domain/types';
+import { failureMessage, isActivityFailure, listAppUsersPage, repushPage } from './activities';
+import { refuseSignal } from './messages';
+import { despiteOutageOn, remediationOutageHost, type OutageHost } from './outage';
+import { RETRY_PAGE_SIZE } from './retry-pages';
+import { now, userKey, type Remediation } from './state';
+
+/** A run of the retry continues as new past this many events: about 300 pages, far under Temporal's 51,200. */
+export const RETRY_RUN_EVENTS = 5_000;
+
+const time = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
+
+export async function repushAppPages(input: RepushPagesInput): Promise<{ pages: number }> {
+  const parentRun = workflowInfo().parent;
+  if (!parentRun) throw ApplicationFailure.nonRetryable('repushAppPages runs only as the child of a remediation.', 'NotAChildWorkflow');
+  const remediation = getExternalWorkflowHandle(parentRun.workflowId);
+  const tell = (page: RetryPageArgs) => remediation.signal(retryPageSignal, page);
+  let outage: Outage | undefined;
+  const host: OutageHost = {
+    appId: input.appId,
+    checkEverySeconds: input.outageCheckSeconds,
+    current: () => outage,
+    paused: async (o) => {
+      outage = { ...o };
+      await remediation.signal(retryOutageSignal, { outage });
+    },
+    resumed: async () => {
+      outage = undefined;
+      await remediation.signal(retryOutageSignal, {});
+    },
+  };
+  const { appId, limit } = input;
+  let { after, page } = input;
+  for (;;) {
+    const read = await despiteOutageOn(host, () => listAppUsersPage(`Retry: read app users, page ${page}`, { appId, after, limit }));
+    const failing = read.users.filter((u) => u.syncState === 'ERROR');
+    const synchronized = read.users.filter((u) => u.syncState === 'SYNCHRONIZED').map(({ userId, login, lastSync }) => ({ userId, login, ...(lastSync ? { lastSync } : {}) }));
+    let results: UserResult[] = [];
+    if (failing.length > 0) {
+      try {
+        const pushed = await despiteOutageOn(host, () => repushPage(`Retry: re-push ${failing.length} users of page ${page}`, { appId, after, limit, userIds: failing.map((u) => u.userId) }));
+        results = pushed.results;
+      } catch (err) {
+        if (isCancellation(err)) {
+          // Their pushes may already be at Okta: the remediation says so, rather than list them as never tried.
+          const cancelled = failing.map(({ userId, login }) => ({ userId, login }));
+          await CancellationScope.nonCancellable(() => tell({ page, results: [], synchronized, cancelled }));
+          throw err;
+        }
+        if (!isActivityFailure(err)) throw err;
+        const detail = `Gave up after repeated errors: ${failureMessage(err)}`;
+        results = failing.map(({ userId, login }) => ({ userId, login, kind: 'push', outcome: 'still_failing', detail, at: now() }));
+      }
+    }
+    // Awaited: every page's signal is in the remediation's history before this child completes.
+    await tell({ page, results, synchronized });
+    if (!read.next) return { pages: page };
+    after = read.next;
+    page++;
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= input.runEvents) await continueAsNew<typeof repushAppPages>({ ...input, after, page });
+  }
+}
+
+/** The remediation's side: runs the child and applies each page it reports. */
+export async function repushInChild(r: Remediation): Promise<void> {
+  let running = true;
+  const outageHost = remediationOutageHost(r);
+  setHandler(retryPageSignal, (raw) => {
+    const parsed = parseMessage(retryPageArgsSchema, raw);
+    if (!parsed.ok) return refuseSignal(r, 'retryPage', parsed.problem);
+    if (!running) return refuseSignal(r, 'retryPage', 'no paged retry is running');
+    applyPage(r, parsed.value);
+  });
+  setHandler(retryOutageSignal, (raw) => {
+    const parsed = parseMessage(retryOutageArgsSchema, raw);
+    if (!parsed.ok) return refuseSignal(r, 'retryOutage', parsed.problem);
+    if (!running) return refuseSignal(r, 'retryOutage', 'no paged retry is running');
+    const { outage } = parsed.value;
+    if (outage) void outageHost.paused(outage, !r.state.outage);
+    else if (r.state.outage) void outageHost.resumed();
+  });
+  const limit = Math.min(Math.max(1, Math.floor(r.input.retryPageSize ?? RETRY_PAGE_SIZE)), RETRY_PAGE_SIZE);
+  const runEvents = Math.max(20, Math.floor(r.input.retryRunEvents ?? RETRY_RUN_EVENTS));
+  try {
+    await executeChild(repushAppPages, {
+      workflowId: repushPagesWorkflowId(r.appId),
+      args: [{ appId: r.appId, page: 1, limit, outageCheckSeconds: r.input.outageCheckSeconds, runEvents }],
+    });
+  } finally {
+    running = false;
+    if (r.state.outage) void outageHost.resumed();
+  }
+}
+
+/** One page's outcomes: results are recorded, newly failing users join, synchronized affected users are settled. */
+function applyPage(r: Remediation, p: RetryPageArgs): void {
+  for (const s of p.synchronized) {
+    const key = userKey({ kind: 'push', userId: s.userId });
+    const user = r.isQueued(key) ? r.user(key) : undefined;
+    if (user && s.lastSync && time(s.lastSync) >= time(user.failedAt)) {
+      r.record({ userId: s.userId, login: user.login, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${s.lastSync}.`, syncState: 'SYNCHRONIZED', at: now() });
+    }
+  }
+  for (const x of p.results) r.record({ ...x, login: joined(r, x) });
+  for (const c of p.cancelled ?? []) {
+    const login = joined(r, c);
+    r.record({
+      userId: c.userId,
+      login,
+      kind: 'push',
+      outcome: 'skipped',
+      detail: `Cancelled while its re-push was in flight: Okta may still apply it; check ${login}'s syncState in Okta.`,
+      at: now(),
+    });
+  }
+}
+
+/** The remediation's login for a user the retry pushed; one who failed since the diagnosis joins the affected users. */
+function joined(r: Remediation, u: { userId: string; login: string }): string {
+  const key = userKey({ kind: 'push', userId: u.userId });
+  if (!r.user(key)) r.addAffected([{ userId: u.userId, login: u.login, displayName: u.login, kind: 'push', failedAt: now(), reason: 'Okta showed the app user in syncState ERROR during the retry.' }]);
+  return r.user(key)!.login;
+}
