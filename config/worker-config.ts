@@ -88,6 +88,9 @@ const workerEnvSchema = z
       .default('account-d.docusign.com'),
     GITHUB_TOKEN: z.string().min(1).optional(),
     GITHUB_API_URL: z.url({ error: 'must be a URL such as https://api.github.com' }).default('https://api.github.com'),
+    // The worker's shares of the vendors' hourly rate limits.
+    DOCUSIGN_RATE_SHARE: z.coerce.number().gt(0, { error: 'must be more than 0 (a share such as 0.5)' }).max(1, { error: 'must be at most 1 (all of the limit)' }).default(0.5),
+    GITHUB_RATE_SHARE: z.coerce.number().gt(0, { error: 'must be more than 0 (a share such as 0.5)' }).max(1, { error: 'must be at most 1 (all of the limit)' }).default(0.5),
   })
   .superRefine((env, ctx) => {
     const oauth = env.OKTA_CLIENT_ID || env.OKTA_PRIVATE_KEY || env.OKTA_PRIVATE_KEY_FILE;
@@ -148,8 +151,8 @@ export interface DocuSignEnvironmentCredential {
 }
 
 export interface VendorCredentials {
-  docusign?: { integrationKey: string; privateKey: string; environments: DocuSignEnvironmentCredential[] };
-  github?: { apiUrl: string; token: string };
+  docusign?: { integrationKey: string; privateKey: string; environments: DocuSignEnvironmentCredential[]; pacing?: { share: number } };
+  github?: { apiUrl: string; token: string; pacing?: { share: number } };
 }
 
 export interface WorkerConfig {
@@ -193,9 +196,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       integrationKey: e.DOCUSIGN_INTEGRATION_KEY,
       privateKey: e.DOCUSIGN_PRIVATE_KEY ?? readPrivateKey(e.DOCUSIGN_PRIVATE_KEY_FILE!, 'DOCUSIGN_PRIVATE_KEY_FILE'),
       environments,
+      pacing: { share: e.DOCUSIGN_RATE_SHARE },
     };
   }
-  if (e.GITHUB_TOKEN) vendors.github = { apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''), token: e.GITHUB_TOKEN };
+  if (e.GITHUB_TOKEN) vendors.github = { apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''), token: e.GITHUB_TOKEN, pacing: { share: e.GITHUB_RATE_SHARE } };
   return {
     okta: {
       orgUrl: e.OKTA_ORG_URL,

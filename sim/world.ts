@@ -23,6 +23,8 @@ export interface SimWorldOptions {
   syncDelayMs?: number;
   /** The Okta simulator's port (default a free one), API token (default a random one) and rate limits. */
   okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions };
+  /** DocuSign's hourly API limit per account (default DocuSign's 3,000). */
+  docusign?: { hourlyRateLimit?: number };
   /**
    * Default true: refuse to start unless this process trusts the simulator CA. Pass false when
    * the clients run in other processes (`sim serve`), which then need NODE_EXTRA_CA_CERTS.
@@ -55,7 +57,7 @@ export class SimWorld {
   /** Starts OktaSim, DocuSignSim and GitHubSim on loopback, with the vendors' companies (not yet Okta's apps: see seed). */
   static async start(opts: SimWorldOptions = {}): Promise<SimWorld> {
     const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken, rateLimit: opts.okta?.rateLimit });
-    const docusign = new DocuSignSim({ environment: 'production', requireTrustedCa: opts.requireTrustedCa ?? true });
+    const docusign = new DocuSignSim({ environment: 'production', requireTrustedCa: opts.requireTrustedCa ?? true, hourlyRateLimit: opts.docusign?.hourlyRateLimit });
     const github = new GitHubSim();
     try {
       let world: SimWorld | undefined;

@@ -6,15 +6,15 @@
 import { Client } from '@okta/okta-sdk-nodejs';
 import type { WorkerConfig } from '../../config/worker-config';
 import { PacedRequestExecutor } from './paced-executor';
-import { OktaRateBudget } from './rate-budget';
+import { RateBudget } from '../rate-budget';
 
-export type OktaClient = Client & { rateBudget: OktaRateBudget };
+export type OktaClient = Client & { rateBudget: RateBudget };
 
 /** A token's default share of each bucket (Okta's principal rate limit), and requests in flight. */
 export const DEFAULT_OKTA_PACING = { share: 0.5, concurrency: 20 };
 
 export function createOktaClient(okta: Pick<WorkerConfig['okta'], 'orgUrl' | 'auth' | 'requestTimeoutMs'> & { pacing?: WorkerConfig['okta']['pacing'] }): OktaClient {
-  const rateBudget = new OktaRateBudget(okta.pacing ?? DEFAULT_OKTA_PACING);
+  const rateBudget = new RateBudget(okta.pacing ?? DEFAULT_OKTA_PACING);
   const requestExecutor = new PacedRequestExecutor(rateBudget, okta.requestTimeoutMs);
   const common = { orgUrl: okta.orgUrl, requestExecutor, cacheMiddleware: null } as const;
   const client =

@@ -4,7 +4,13 @@
  * reset and is sent again here, so it never spends one of a user's attempts.
  */
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
-import { oktaBucketOf, type OktaRateBudget } from './rate-budget';
+import type { RateBudget } from '../rate-budget';
+
+/** Okta's rate-limit families (see docs/simulators.md): an app user's GET and POST share `/api/v1/apps`. */
+export function oktaBucketOf(pathname: string): string {
+  const m = /^\/api\/v1\/[^/?]+/.exec(pathname);
+  return m ? m[0] : pathname;
+}
 
 /** Past this many 429s in a row the answer goes back to the caller (Temporal's retry takes over). */
 const MAX_THROTTLED_RESENDS = 5;
@@ -14,7 +20,7 @@ type SdkResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 export class PacedRequestExecutor extends RequestExecutor {
   constructor(
-    private readonly budget: OktaRateBudget,
+    private readonly budget: RateBudget,
     private readonly requestTimeoutMs: number,
   ) {
     super();

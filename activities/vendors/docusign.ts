@@ -5,6 +5,7 @@
 import { ApiClient, UsersApi } from 'docusign-esign';
 import type { StepValues, VendorProbe } from '../../domain/types';
 import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../config/worker-config';
+import { RateBudget, VENDOR_PACING } from '../rate-budget';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
@@ -32,7 +33,25 @@ interface DocuSignUser {
 
 class CredentialRefused extends Error {}
 
+type Callback<T> = (err: unknown, data?: T, response?: { status?: number; headers?: Record<string, unknown> }) => void;
+const headersOf = (h: Record<string, unknown> | undefined) => ({ get: (name: string) => (h?.[name] === undefined ? null : String(h[name])) });
+
 export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
+  // One budget per worker process for each account's hourly limit (X-RateLimit-*), which every
+  // integration of the account spends (Okta's own provisioning too).
+  const budget = new RateBudget({ ...VENDOR_PACING, ...creds?.pacing });
+  /** One eSignature REST call (the client's callback form hands over the answer's headers), paced by the account's budget. */
+  async function paced<T>(accountId: string, call: (done: Callback<T>) => void): Promise<T> {
+    await budget.acquire(accountId);
+    return new Promise<T>((resolve, reject) =>
+      call((err, data, response) => {
+        const answer = response ?? (err as { response?: { status?: number; headers?: Record<string, unknown> } } | undefined)?.response;
+        budget.release(accountId, headersOf(answer?.headers), answer?.status ?? 0);
+        if (err) reject(err);
+        else resolve(data as T);
+      }),
+    );
+  }
   /** The settings behind one environment's session: the second (demo) one has its own user. */
   const userSettingOf = (env: DocuSignEnvironmentCredential) => (env === creds?.environments[0] ? 'DOCUSIGN_USER_ID' : 'DOCUSIGN_DEMO_USER_ID');
   const settingsFor = (env: DocuSignEnvironmentCredential) => SETTINGS.replace('DOCUSIGN_USER_ID', userSettingOf(env));
@@ -69,7 +88,7 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     client.setBasePath(`${account.baseUri}/restapi`);
     client.addDefaultHeader('Authorization', `Bearer ${s.token}`);
     try {
-      const res = (await new UsersApi(client).list(account.accountId, { email })) as { users?: DocuSignUser[] };
+      const res = await paced<{ users?: DocuSignUser[] }>(account.accountId, (done) => void new UsersApi(client).list(account.accountId, { email }, done));
       return (res.users ?? []).filter((u) => u.email?.toLowerCase() === email.toLowerCase());
     } catch (err) {
       const f = httpFailure(err);
@@ -274,7 +293,7 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
         client.setBasePath(`${account.baseUri}/restapi`);
         client.addDefaultHeader('Authorization', `Bearer ${s.token}`);
         try {
-          await new UsersApi(client)._delete(account.accountId, { userInfoList: { users: [{ userId: user.userId }] } });
+          await paced(account.accountId, (done) => void new UsersApi(client)._delete(account.accountId, { userInfoList: { users: [{ userId: user.userId }] } }, done));
         } catch (err) {
           const f = httpFailure(err);
           if (isAccessDenied(f))

@@ -4,6 +4,7 @@
  * status and the vendor's own error code travel: request objects carry Authorization headers.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { BudgetSpent } from '../rate-budget';
 
 export const VENDOR_ACCESS_DENIED = 'VendorAccessDenied';
 
@@ -42,7 +43,8 @@ function retryDelayMs(f: HttpFailure, now: Date): number | undefined {
   const retryAfter = Number(f.headers['retry-after']);
   if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
   const reset = Number(f.headers['x-ratelimit-reset']);
-  if (Number.isFinite(reset) && reset > 0) return Math.min(Math.max(reset * 1000 - now.getTime(), 250), 60_000);
+  // Up to an hour: GitHub's and DocuSign's windows are hourly.
+  if (Number.isFinite(reset) && reset > 0) return Math.min(Math.max(reset * 1000 - now.getTime(), 250), 3_600_000);
   return undefined;
 }
 
@@ -56,6 +58,9 @@ export function isAccessDenied(f: HttpFailure): boolean {
 }
 
 export function vendorFailure(vendor: string, what: string, err: unknown, settings: string, now = new Date()): ApplicationFailure {
+  // Nothing was sent: the worker's share of the vendor's limit is spent until its reset.
+  if (err instanceof BudgetSpent)
+    return ApplicationFailure.create({ message: `${what}: ${err.message}; tried again then`, type: `${vendor}RateLimited`, nextRetryDelay: Math.max(250, err.resetAtMs - now.getTime()) });
   const f = httpFailure(err);
   if (f.status === 429 || (f.status === 403 && /rate limit/i.test(f.message ?? ''))) {
     return ApplicationFailure.create({ message: `${what}: rate limited by ${vendor}; retrying`, type: `${vendor}RateLimited`, nextRetryDelay: retryDelayMs(f, now) });

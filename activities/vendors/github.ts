@@ -6,7 +6,9 @@
 import { Octokit } from '@octokit/rest';
 import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
 import type { VendorCredentials } from '../../config/worker-config';
+import { RateBudget, VENDOR_PACING } from '../rate-budget';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
+import { paceOctokit } from './paced-octokit';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
 const SETTINGS = 'GITHUB_TOKEN (an owner of the organization, with read:org; admin:org to remove people)';
@@ -38,6 +40,8 @@ const SAML_TOLERANCE_MS = 15 * 60_000;
 
 export function createGitHubVendor(creds: VendorCredentials['github']): VendorModule {
   const octokit = creds ? new Octokit({ auth: creds.token, baseUrl: creds.apiUrl, userAgent: 'okta-remediation' }) : undefined;
+  // One budget per worker process: every activity's calls share the token's hourly limit.
+  if (octokit) paceOctokit(octokit, new RateBudget({ ...VENDOR_PACING, ...creds!.pacing }));
 
   function target(ctx: VendorContext) {
     const g = ctx.settings.github;

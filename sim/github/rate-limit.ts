@@ -21,7 +21,12 @@ export interface RateLimitState {
 }
 
 export class RateLimiter {
-  private readonly windows = new Windows(3_600_000);
+  private readonly windows: Windows;
+
+  constructor(windowMs = 3_600_000) {
+    if (!(Number.isInteger(windowMs) && windowMs >= 100)) throw new Error(`rateWindowMs must be a whole number of milliseconds, at least 100, got ${windowMs}`);
+    this.windows = new Windows(windowMs);
+  }
 
   /** Counts one request against `key`. A refused request is not counted: used stays at the limit. */
   take(key: string, limit: number, now = Date.now()): RateLimitState {

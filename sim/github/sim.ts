@@ -28,6 +28,8 @@ export interface GitHubSimOptions {
   scimRateLimit?: number;
   /** GitHub answers an exhausted primary limit with 403 or 429; default 403, the usual one. */
   rateLimitStatus?: 403 | 429;
+  /** The primary limit's window: GitHub's hour by default; tests of pacing scale it down. */
+  rateWindowMs?: number;
 }
 
 /** A read-only view of an account, for assertions (the API never reveals `serviceAccount`). */
@@ -43,7 +45,7 @@ export interface UserView {
 export class GitHubSim {
   private readonly world = new World();
   private readonly faults = new FaultInjector<FaultSpec>();
-  private readonly limiter = new RateLimiter();
+  private readonly limiter: RateLimiter;
   private readonly log: RecordedRequest[] = [];
   private readonly rateLimit: number;
   private readonly scimRateLimit: number;
@@ -62,6 +64,7 @@ export class GitHubSim {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
     this.rateLimitStatus = opts.rateLimitStatus ?? 403;
+    this.limiter = new RateLimiter(opts.rateWindowMs);
   }
 
   /** Listens on `host:port` (port 0 picks a free one) and resolves to the base URL (Octokit's baseUrl). */

@@ -1,7 +1,7 @@
 /**
  * Recording replay histories: each release adds its own files and never rewrites an earlier one,
  * so the suite keeps checking that runs started on every earlier release still replay.
- * `RECORD_REPLAY_HISTORIES=1 npx jest test/replay test/workflows/edge-cases.test.ts test/workflows/outage.test.ts test/workflows/continue-as-new.test.ts test/workflows/scan.test.ts` records this
+ * `RECORD_REPLAY_HISTORIES=1 npx jest test/replay test/workflows/edge-cases.test.ts test/workflows/outage.test.ts test/workflows/continue-as-new.test.ts test/workflows/vendor-remediation.test.ts test/workflows/scan.test.ts` records this
  * release's; bump RELEASE first when the workflow code changed.
  */
 import { existsSync, writeFileSync } from 'node:fs';

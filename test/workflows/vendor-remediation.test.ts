@@ -6,6 +6,7 @@ import { approveDeprovision, reportReauth, startRemediation } from '../../client
 import type { RemediationStatus } from '../../domain/types';
 import { remediationWorkflowId } from '../../domain/messages';
 import { capturedLogs } from '../support/log-capture';
+import { recordHistory, recording } from '../replay/record';
 import { eventually, historyText } from '../support/harness';
 import { startWorldHarness, type WorldHarness } from '../support/world-harness';
 
@@ -58,6 +59,20 @@ describe('deprovisioning policy', () => {
     const paused = waiting.notifications.find((n) => n.kind === 'service_unavailable');
     expect(paused).toBeDefined();
     expect(await historyText(h.client, remediationWorkflowId(github.appId))).toContain('Outage: does GitHub answer? (check');
+  });
+
+  it("auto, while GitHub rate-limits the pipeline for longer than a call's attempts: the removal waits, is made again, and removes the leaver", async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakGitHub('token_revoked') });
+    const { github } = h.seeded;
+    const leaver = loginOf(github.deprovisionFailed[0]!);
+    // GitHub's secondary limit (429, Retry-After 1 s) on every SCIM call: more than one call's 3 attempts.
+    h.world.github.injectFault({ path: /^\/scim/, status: 429, count: 5 });
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth', 60_000);
+    expect(waiting.results.find((r) => r.kind === 'deprovision')).toMatchObject({ login: leaver, outcome: 'succeeded' });
+    expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
+    expect(h.world.github.requests().filter((r) => r.status === 429)).toHaveLength(5);
+    if (recording) await recordHistory(h.client, remediationWorkflowId(github.appId), 'github-rate-limited-removal');
   });
 
   it('auto: removes people at the vendor at once, confirms it, and records how long they kept access', async () => {

@@ -1,8 +1,11 @@
 /**
- * One Okta rate budget per worker process, shared by every activity. It learns each bucket's
- * limit, remaining and reset from the X-Rate-Limit-* headers of every answer, spends at most its
- * share of each bucket (a token gets 50% by default) and keeps at most `concurrency` requests in
- * flight. A request waits for budget instead of failing: a 429 is a failure of this pacing.
+ * One rate budget per service per worker process, shared by every activity. It learns each
+ * bucket's limit, remaining and reset from the rate-limit headers of every answer (Okta's
+ * X-Rate-Limit-*, GitHub's and DocuSign's X-RateLimit-*), spends at most its share of each bucket
+ * (an Okta token gets 50% by default) and keeps at most `concurrency` requests in flight. A
+ * request waits for budget instead of failing: a 429 is a failure of this pacing. A wait longer
+ * than `maxWaitMs` (a vendor's hourly window) is not spent inside an activity: `acquire` throws
+ * BudgetSpent, and the call is tried again on a durable timer at the reset.
  */
 
 export interface RateBudgetOptions {
@@ -10,6 +13,27 @@ export interface RateBudgetOptions {
   share: number;
   /** Requests in flight at once, across every bucket. */
   concurrency: number;
+  /** The headers' prefix: `x-rate-limit` (Okta, the default) or `x-ratelimit` (GitHub, DocuSign). */
+  headerPrefix?: 'x-rate-limit' | 'x-ratelimit';
+  /** The longest wait spent inside a call; none: any. */
+  maxWaitMs?: number;
+}
+
+/**
+ * The vendors' budgets (hourly windows): a share of the limit (GitHub's is shared by all of a
+ * user's tokens, DocuSign's by every integration of the account), a few requests at once
+ * (GitHub's secondary limits punish more), and waits of up to 20 s inside a call.
+ */
+export const VENDOR_PACING = { share: 0.5, concurrency: 4, maxWaitMs: 20_000, headerPrefix: 'x-ratelimit' } as const;
+
+/** The budget of a bucket is spent until `resetAtMs`, too far off to wait for inside a call. */
+export class BudgetSpent extends Error {
+  constructor(
+    readonly bucket: string,
+    readonly resetAtMs: number,
+  ) {
+    super(`the worker's share of the ${bucket} rate limit is spent until ${new Date(resetAtMs).toISOString()}`);
+  }
 }
 
 export interface RateBudgetStats {
@@ -25,7 +49,7 @@ interface Bucket {
   limit?: number;
   /** The org-wide remaining, as last seen in this window. */
   remaining?: number;
-  /** By the worker's clock, converted from Okta's X-Rate-Limit-Reset and Date. */
+  /** By the worker's clock, converted from the service's reset header and Date. */
   resetAtMs: number;
   resetEpoch: number;
   /** Requests this worker sent in the current window. */
@@ -35,13 +59,7 @@ interface Bucket {
   inFlight: number;
 }
 
-/** Okta's rate-limit families (see docs/simulators.md): an app user's GET and POST share `/api/v1/apps`. */
-export function oktaBucketOf(pathname: string): string {
-  const m = /^\/api\/v1\/[^/?]+/.exec(pathname);
-  return m ? m[0] : pathname;
-}
-
-export class OktaRateBudget {
+export class RateBudget {
   readonly stats: RateBudgetStats = { requests: 0, throttled: 0, waitedMs: 0 };
   private readonly buckets = new Map<string, Bucket>();
   private inFlight = 0;
@@ -50,7 +68,10 @@ export class OktaRateBudget {
   constructor(readonly options: RateBudgetOptions) {
     if (!(options.share > 0 && options.share <= 1)) throw new Error(`share must be in (0, 1], got ${options.share}`);
     if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
+    this.prefix = options.headerPrefix ?? 'x-rate-limit';
   }
+
+  private readonly prefix: string;
 
   /** Waits until `bucket` has budget and a slot is free, then takes both. */
   async acquire(bucket: string): Promise<void> {
@@ -58,6 +79,7 @@ export class OktaRateBudget {
     for (;;) {
       const waitMs = this.waitFor(bucket, Date.now());
       if (waitMs === 0) break;
+      if (this.options.maxWaitMs !== undefined && waitMs > this.options.maxWaitMs) throw new BudgetSpent(bucket, Date.now() + waitMs);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(waitMs, 1000));
         function done() {
@@ -81,25 +103,28 @@ export class OktaRateBudget {
     b.inFlight = Math.max(0, b.inFlight - 1);
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (status === 429) this.stats.throttled += 1;
-    const limit = Number(headers.get('x-rate-limit-limit'));
-    const remaining = Number(headers.get('x-rate-limit-remaining'));
-    const reset = Number(headers.get('x-rate-limit-reset'));
+    const limit = Number(headers.get(`${this.prefix}-limit`));
+    const remaining = Number(headers.get(`${this.prefix}-remaining`));
+    const reset = Number(headers.get(`${this.prefix}-reset`));
     if (Number.isFinite(limit) && limit > 0) b.limit = limit;
+    // A Retry-After (GitHub's secondary limits) says when to try again; else the window's reset does.
+    const retryAfterMs = Number(headers.get('retry-after')) * 1000;
+    if (status === 429 && retryAfterMs > 0) b.blockedUntilMs = Math.max(b.blockedUntilMs, receivedAt + retryAfterMs);
     if (Number.isFinite(reset) && reset > 0) {
-      // Okta's reset is by Okta's clock: measure it from the answer's Date, not from ours.
+      // The reset is by the service's clock: measure it from the answer's Date, not from ours.
       const date = Date.parse(headers.get('date') ?? '');
       const resetAtMs = receivedAt + (reset * 1000 - (Number.isNaN(date) ? receivedAt : date));
-      if (status === 429) b.blockedUntilMs = Math.max(b.blockedUntilMs, resetAtMs);
+      if (status === 429 && !retryAfterMs) b.blockedUntilMs = Math.max(b.blockedUntilMs, resetAtMs);
       // A later reset still ahead is a new window; a stale answer from the last one is not.
       if (reset > b.resetEpoch && resetAtMs > receivedAt) {
-        // Okta rolled over before we did: only requests still in flight count against it so far.
+        // The service rolled over before we did: only requests still in flight count against it so far.
         if (b.resetEpoch !== 0) b.spent = b.inFlight;
         b.resetEpoch = reset;
         b.resetAtMs = resetAtMs;
         b.remaining = undefined;
       }
     }
-    if (reset === b.resetEpoch && Number.isFinite(remaining) && headers.get('x-rate-limit-remaining') !== null) {
+    if (reset === b.resetEpoch && Number.isFinite(remaining) && headers.get(`${this.prefix}-remaining`) !== null) {
       b.remaining = b.remaining === undefined ? remaining : Math.min(b.remaining, remaining);
     }
     const waiting = this.wake;
