@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     while ((awaiting = await awaitingCount()) < o.remediations) await new Promise((r) => setTimeout(r, 1_000));
     const elapsedMs = Date.now() - t0;
     const peak = peakRssMb();
-    printFigures({ remediations: o.remediations, awaiting, elapsedMs, peakWorkerRssMb: peak, limitMb: LIMIT_MB, rssRatio: Math.round((peak / LIMIT_MB) * 1000) / 1000 });
+    printFigures({ remediations: o.remediations, awaiting, elapsedMs, peakWorkerRssMb: peak, limitMb: LIMIT_MB, rssRatio: peak === undefined ? null : Math.round((peak / LIMIT_MB) * 1000) / 1000 });
     await Promise.all(appIds.map((appId) => client.workflow.getHandle(remediationWorkflowId(appId)).terminate('benchmark over')));
   } finally {
     await stop();

@@ -1,63 +1,87 @@
 /**
  * What every benchmark runs on: a real dev server (refusing payloads over the project's bound), the
- * simulated Okta org at a given rate, and one worker in this process, whose peak memory is sampled.
+ * simulated Okta org at a given rate, and one worker, `npm run worker` as production runs it, in a
+ * process of its own: its peak memory is the worker's alone, read from the kernel (VmHWM).
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createOktaClient } from '../activities/okta/client';
-import { parseAppConfig } from '../config/app-config';
 import { PAYLOAD_BOUND, startDevServer } from '../scripts/dev-server';
 import { OktaSim } from '../sim/okta';
-import { createRemediationWorker } from '../worker/worker';
 
 export interface BenchWorld {
   sim: OktaSim;
   client: Client;
   taskQueue: string;
-  /** The process's peak resident memory so far, in MB: the worker's, with the simulator's. */
-  peakRssMb(): number;
+  /** The worker process's peak resident memory so far, in MB (Linux: /proc; elsewhere undefined). */
+  peakRssMb(): number | undefined;
   stop(): Promise<void>;
 }
 
+/** Peak resident memory of a process, in MB, as the kernel counts it. */
+function peakRssOf(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; oktaLogsRate?: number }): Promise<BenchWorld> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND });
   const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate, logsLimit: o.oktaLogsRate }, latencyMs: o.latencyMs });
   await sim.start();
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-  const connection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const taskQueue = `bench-${randomUUID()}`;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-  const okta = createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 10_000 });
-  const worker = await createRemediationWorker({
-    connection,
-    taskQueue,
-    workflowBundle: { code },
-    deps: {
-      okta,
-      orgUrl: sim.url,
-      appConfig: parseAppConfig({ defaults: { wait: { autoDetect: false } } }),
-      vendors: {},
-      lookbackHours: 24,
-      sync: { timeoutMs: 30_000, pollMs: 50 },
-      temporal: { client, taskQueue },
-      notifyLog: () => undefined,
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-bench-'));
+  const config = path.join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ defaults: { wait: { autoDetect: false } } }));
+  // `node --import tsx`: one process (the tsx CLI would run the worker in a second one).
+  const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../worker/main.ts')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      OKTA_ORG_URL: sim.url,
+      OKTA_API_TOKEN: sim.apiToken,
+      TEMPORAL_ADDRESS: server.address,
+      OKTA_REMEDIATION_TASK_QUEUE: taskQueue,
+      OKTA_REMEDIATION_CONFIG: config,
+      OKTA_REMEDIATION_LOOKBACK_HOURS: '24',
+      OKTA_REMEDIATION_SYNC_POLL_SECONDS: '0.05',
+      OKTA_REMEDIATION_SYNC_TIMEOUT_SECONDS: '30',
+      OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS: '10',
     },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const running = worker.run();
+  // Its logs are kept (the last few KB) for an early exit only: the figures come last.
+  let logs = '';
+  worker.stderr.on('data', (d: Buffer) => (logs = (logs + d.toString()).slice(-8_000)));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // Notices go to its stdout: read all of it, or the pipe fills and the worker blocks.
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    worker.stdout.on('data', (d: Buffer) => {
+      if (out.length < 10_000) out += d.toString();
+      if (/Worker polling task queue/.test(out)) resolve();
+    });
+    void exited.then(() => reject(new Error(`The worker exited before it polled: ${out}${logs}`)));
+  });
+  let peak: number | undefined;
   return {
     sim,
     client,
     taskQueue,
-    peakRssMb: () => Math.round(peakRss / 2 ** 20),
+    peakRssMb: () => (peak = peakRssOf(worker.pid!) ?? peak),
     async stop() {
-      clearInterval(sampler);
-      worker.shutdown();
-      await running;
+      peak = peakRssOf(worker.pid!) ?? peak;
+      worker.kill('SIGTERM'); // drains, as in production
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
       await sim.stop();
       await server.stop();
     },
