@@ -64,14 +64,13 @@ export class RateBudget {
   private readonly buckets = new Map<string, Bucket>();
   private inFlight = 0;
   private wake: Array<() => void> = [];
+  private readonly prefix: string;
 
   constructor(readonly options: RateBudgetOptions) {
     if (!(options.share > 0 && options.share <= 1)) throw new Error(`share must be in (0, 1], got ${options.share}`);
     if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
     this.prefix = options.headerPrefix ?? 'x-rate-limit';
   }
-
-  private readonly prefix: string;
 
   /** Waits until `bucket` has budget and a slot is free, then takes both. */
   async acquire(bucket: string): Promise<void> {

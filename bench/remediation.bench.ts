@@ -75,6 +75,8 @@ async function main(): Promise<void> {
       requestsPerUser: Math.round((oktaRequests / o.users) * 100) / 100,
       okta429: sim.throttledCount,
       retryRuns: histories.length - 1,
+      // The remediation's own run keeps every user's result; its retry's runs continue as new.
+      remediationHistoryEvents: histories[0]!.events?.length ?? 0,
       maxHistoryEvents: Math.max(...histories.map((h) => h.events?.length ?? 0)),
       maxPayloadBytes: Math.max(...histories.map(largestPayloadBytes)),
       peakWorkerRssMb: peakRssMb(),

@@ -45,7 +45,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
     r.enter('retrying');
     await work(r, ['deprovision']);
-    // The pages run in a child workflow that continues as new: this run's history stays bounded.
+    // The pages run in a child workflow that continues as new: this run gets a signal a page.
     if (patched(RETRY_IN_CHILD)) await repushInChild(r);
     else await repushInPages(r);
     // Whoever the pages did not settle (moved, unassigned, joined meanwhile), one by one.

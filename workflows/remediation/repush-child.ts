@@ -1,11 +1,12 @@
 /**
- * The paged retry as a child workflow: the part of a remediation whose history grows with the
- * app (a few events a page) runs on its own and continues as new every few thousand events, so no
- * run's history grows with the number of users. It pushes the users Okta shows in ERROR, a page
- * at a time, and tells the remediation each page's outcome by signal; the remediation keeps every
- * user and result, decides who is affected, and retries whoever a page did not settle one by one.
+ * The paged retry as a child workflow: the part of a remediation whose history grows fastest
+ * with the app (a page's reads, pushes and results) runs on its own and continues as new, and
+ * the remediation's own run gets one signal a page. The child pushes the users Okta shows in
+ * ERROR, a page at a time, and tells the remediation each page's outcome; the remediation keeps
+ * every user and result, decides who is affected, and retries whoever a page did not settle one
+ * by one.
  */
-import { CancellationScope, continueAsNew, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, continueAsNew, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import { retryOutageArgsSchema, retryPageArgsSchema, parseMessage } from '../../domain/message-input';
 import { repushPagesWorkflowId, retryOutageSignal, retryPageSignal, type RepushPagesInput, type RetryPageArgs } from '../../domain/messages';
 import type { Outage, UserResult } from '../../domain/types';
@@ -15,7 +16,7 @@ import { despiteOutageOn, remediationOutageHost, type OutageHost } from './outag
 import { RETRY_PAGE_SIZE } from './retry-pages';
 import { now, userKey, type Remediation } from './state';
 
-/** A run of the retry continues as new past this many events: about 300 pages, far under Temporal's 51,200. */
+/** A run of the retry continues as new past this many events, or sooner when the server suggests it (past 4 MB of history: about 60 pages). */
 export const RETRY_RUN_EVENTS = 5_000;
 
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
