@@ -26,6 +26,9 @@ export interface RateBudgetOptions {
  */
 export const VENDOR_PACING = { share: 0.5, concurrency: 4, maxWaitMs: 20_000, headerPrefix: 'x-ratelimit' } as const;
 
+/** A plain header record (Octokit's, axios') as the budget reads headers. */
+export const headersOf = (h: Record<string, unknown> | undefined) => ({ get: (name: string) => (h?.[name] === undefined ? null : String(h[name])) });
+
 /** The budget of a bucket is spent until `resetAtMs`, too far off to wait for inside a call. */
 export class BudgetSpent extends Error {
   constructor(

@@ -5,7 +5,7 @@
 import { ApiClient, UsersApi } from 'docusign-esign';
 import type { StepValues, VendorProbe } from '../../domain/types';
 import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../config/worker-config';
-import { RateBudget, VENDOR_PACING } from '../rate-budget';
+import { headersOf, RateBudget, VENDOR_PACING } from '../rate-budget';
 import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
@@ -34,7 +34,6 @@ interface DocuSignUser {
 class CredentialRefused extends Error {}
 
 type Callback<T> = (err: unknown, data?: T, response?: { status?: number; headers?: Record<string, unknown> }) => void;
-const headersOf = (h: Record<string, unknown> | undefined) => ({ get: (name: string) => (h?.[name] === undefined ? null : String(h[name])) });
 
 export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
   // One budget per worker process for each account's hourly limit (X-RateLimit-*), which every

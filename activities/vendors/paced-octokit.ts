@@ -5,9 +5,7 @@
  * hourly reset throws BudgetSpent (errors.ts makes it GitHubRateLimited, tried again at the reset).
  */
 import type { Octokit } from '@octokit/rest';
-import type { RateBudget } from '../rate-budget';
-
-const headersOf = (h: Record<string, unknown> | undefined) => ({ get: (name: string) => (h?.[name] === undefined ? null : String(h[name])) });
+import { headersOf, type RateBudget } from '../rate-budget';
 
 /** GitHub answers a spent primary limit with 403 or 429 and remaining 0: both are throttles. */
 const throttled = (status: number, h: Record<string, unknown> | undefined) => status === 429 || (status === 403 && String(h?.['x-ratelimit-remaining']) === '0');

@@ -8,8 +8,8 @@
  */
 import { ApplicationFailure, condition, log, patched, sleep } from '@temporalio/workflow';
 import { failureMessage, isActivityFailure, oktaAnswers, vendorAnswers } from './activities';
-import { notify } from './notify';
 import type { Outage } from '../../domain/types';
+import { notify } from './notify';
 import { now, type Remediation } from './state';
 
 /** Rounds of a call's own retries while the service answers the check: about the attempts one call had before. */
@@ -24,13 +24,15 @@ const SERVICES = ['Okta', 'GitHub', 'DocuSign'];
  */
 const RATE_LIMIT_WAITS = 'vendor-rate-limit-waits';
 
+/** The type an activity gave its failure ('' for anything else). */
+const failureType = (err: unknown) => (isActivityFailure(err) && err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '');
+
 /** A vendor's limit (or the worker's share of it) is spent: the call's attempts already waited for its reset. */
-const rateLimited = (err: unknown) => isActivityFailure(err) && err.cause instanceof ApplicationFailure && /^(GitHub|DocuSign)RateLimited$/.test(err.cause.type ?? '');
+const rateLimited = (err: unknown) => /^(GitHub|DocuSign)RateLimited$/.test(failureType(err));
 
 /** The service a failure says did not answer (activities type it `<Service>Unavailable`), if any. */
 function unavailableService(err: unknown): string | undefined {
-  if (!isActivityFailure(err) || !(err.cause instanceof ApplicationFailure)) return undefined;
-  const service = /^(\w+)Unavailable$/.exec(err.cause.type ?? '')?.[1];
+  const service = /^(\w+)Unavailable$/.exec(failureType(err))?.[1];
   return service && SERVICES.includes(service) ? service : undefined;
 }
 

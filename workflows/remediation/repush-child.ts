@@ -13,13 +13,11 @@ import type { Outage, UserResult } from '../../domain/types';
 import { failureMessage, isActivityFailure, listAppUsersPage, repushPage } from './activities';
 import { refuseSignal } from './messages';
 import { despiteOutageOn, remediationOutageHost, type OutageHost } from './outage';
-import { RETRY_PAGE_SIZE } from './retry-pages';
-import { now, userKey, type Remediation } from './state';
+import { joinedLogin, retryPageLimit, settledBySync } from './retry-pages';
+import { now, type Remediation } from './state';
 
 /** A run of the retry continues as new past this many events, or sooner when the server suggests it (past 4 MB of history: about 60 pages). */
 export const RETRY_RUN_EVENTS = 5_000;
-
-const time = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
 
 export async function repushAppPages(input: RepushPagesInput): Promise<{ pages: number }> {
   const parentRun = workflowInfo().parent;
@@ -91,7 +89,7 @@ export async function repushInChild(r: Remediation): Promise<void> {
     if (outage) void outageHost.paused(outage, !r.state.outage);
     else if (r.state.outage) void outageHost.resumed();
   });
-  const limit = Math.min(Math.max(1, Math.floor(r.input.retryPageSize ?? RETRY_PAGE_SIZE)), RETRY_PAGE_SIZE);
+  const limit = retryPageLimit(r);
   const runEvents = Math.max(20, Math.floor(r.input.retryRunEvents ?? RETRY_RUN_EVENTS));
   try {
     await executeChild(repushAppPages, {
@@ -106,16 +104,10 @@ export async function repushInChild(r: Remediation): Promise<void> {
 
 /** One page's outcomes: results are recorded, newly failing users join, synchronized affected users are settled. */
 function applyPage(r: Remediation, p: RetryPageArgs): void {
-  for (const s of p.synchronized) {
-    const key = userKey({ kind: 'push', userId: s.userId });
-    const user = r.isQueued(key) ? r.user(key) : undefined;
-    if (user && s.lastSync && time(s.lastSync) >= time(user.failedAt)) {
-      r.record({ userId: s.userId, login: user.login, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${s.lastSync}.`, syncState: 'SYNCHRONIZED', at: now() });
-    }
-  }
-  for (const x of p.results) r.record({ ...x, login: joined(r, x) });
+  for (const s of p.synchronized) settledBySync(r, s);
+  for (const x of p.results) r.record({ ...x, login: joinedLogin(r, x) });
   for (const c of p.cancelled ?? []) {
-    const login = joined(r, c);
+    const login = joinedLogin(r, c);
     r.record({
       userId: c.userId,
       login,
@@ -125,11 +117,4 @@ function applyPage(r: Remediation, p: RetryPageArgs): void {
       at: now(),
     });
   }
-}
-
-/** The remediation's login for a user the retry pushed; one who failed since the diagnosis joins the affected users. */
-function joined(r: Remediation, u: { userId: string; login: string }): string {
-  const key = userKey({ kind: 'push', userId: u.userId });
-  if (!r.user(key)) r.addAffected([{ userId: u.userId, login: u.login, displayName: u.login, kind: 'push', failedAt: now(), reason: 'Okta showed the app user in syncState ERROR during the retry.' }]);
-  return r.user(key)!.login;
 }

@@ -15,25 +15,37 @@ export const RETRY_PAGE_SIZE = 100;
 
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
 
+/** App users per page for this remediation: its input's, at most RETRY_PAGE_SIZE. */
+export const retryPageLimit = (r: Remediation) => Math.min(Math.max(1, Math.floor(r.input.retryPageSize ?? RETRY_PAGE_SIZE)), RETRY_PAGE_SIZE);
+
+/** The remediation's login for an app user in ERROR; one who failed since the diagnosis joins the affected users. */
+export function joinedLogin(r: Remediation, u: { userId: string; login: string }): string {
+  const key = userKey({ kind: 'push', userId: u.userId });
+  if (!r.user(key)) r.addAffected([{ userId: u.userId, login: u.login, displayName: u.login, kind: 'push', failedAt: now(), reason: 'Okta showed the app user in syncState ERROR during the retry.' }]);
+  return r.user(key)!.login;
+}
+
+/** Settles a queued affected user whom Okta synchronized since their failure; false when that is not so. */
+export function settledBySync(r: Remediation, u: { userId: string; lastSync?: string }): boolean {
+  const key = userKey({ kind: 'push', userId: u.userId });
+  const user = r.isQueued(key) ? r.user(key) : undefined;
+  if (!user || !u.lastSync || time(u.lastSync) < time(user.failedAt)) return false;
+  r.record({ userId: u.userId, login: user.login, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${u.lastSync}.`, syncState: 'SYNCHRONIZED', at: now() });
+  return true;
+}
+
 export async function repushInPages(r: Remediation): Promise<void> {
   const { appId } = r;
-  const limit = Math.min(Math.max(1, Math.floor(r.input.retryPageSize ?? RETRY_PAGE_SIZE)), RETRY_PAGE_SIZE);
+  const limit = retryPageLimit(r);
   let after: string | undefined;
   for (let n = 1; ; n++) {
     const page = await despiteOutage(r, () => listAppUsersPage(`Retry: read app users, page ${n}`, { appId, after, limit }));
     const due: AffectedUser[] = [];
     for (const u of page.users) {
       const key = userKey({ kind: 'push', userId: u.userId });
-      if (!r.user(key) && u.syncState === 'ERROR') {
-        // Failed since the diagnosis: one more affected user.
-        r.addAffected([{ userId: u.userId, login: u.login, displayName: u.login, kind: 'push', failedAt: now(), reason: 'Okta showed the app user in syncState ERROR during the retry.' }]);
-      }
-      const user = r.isQueued(key) ? r.user(key) : undefined;
-      if (!user) continue;
-      if (u.syncState === 'SYNCHRONIZED' && time(u.lastSync) >= time(user.failedAt)) {
-        r.record({ userId: u.userId, login: user.login, kind: 'push', outcome: 'succeeded', detail: `Already synchronized at ${u.lastSync}.`, syncState: 'SYNCHRONIZED', at: now() });
-        continue;
-      }
+      if (u.syncState === 'ERROR') joinedLogin(r, u);
+      if (!r.isQueued(key)) continue;
+      if (u.syncState === 'SYNCHRONIZED' && settledBySync(r, u)) continue;
       due.push(r.takeKey(key)!);
     }
     if (due.length > 0) await repushDue(r, `page ${n}`, { after, limit }, due);
