@@ -2,6 +2,7 @@
 import { createOktaActivities, type OktaActivityDeps } from './okta/activities';
 import { createAuditActivities } from './okta/audit';
 import { createPageRepush } from './okta/repush-page';
+import { createReauthWatch } from './reauth-watch';
 import { createTestUserActivities } from './okta/test-user';
 import { createNotificationActivities } from './notifications';
 import { createScanActivities, type ScanActivityDeps } from './scan/activities';
@@ -15,13 +16,16 @@ export type ActivityDeps = OktaActivityDeps &
   };
 
 export function createActivities(deps: ActivityDeps) {
+  const audit = createAuditActivities(deps);
+  const vendors = createVendorActivities(deps);
   return {
     ...createOktaActivities(deps),
     ...createPageRepush(deps),
-    ...createAuditActivities(deps),
+    ...audit,
     ...createNotificationActivities({ channels: deps.appConfig.channels, log: deps.notifyLog }),
     ...createTestUserActivities(deps),
-    ...createVendorActivities(deps),
+    ...vendors,
+    ...createReauthWatch({ ...audit, ...vendors }),
     ...createScanActivities(deps),
   };
 }

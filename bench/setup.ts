@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
 import { PAYLOAD_BOUND, startDevServer } from '../scripts/dev-server';
+import { PROJECT_ROOT } from '../scripts/temporal-cli';
 import { OktaSim } from '../sim/okta';
 
 export interface BenchWorld {
@@ -32,6 +33,14 @@ function peakRssOf(pid: number): number | undefined {
   }
 }
 
+/** `npm run worker`'s node flags and script (its heap bound among them), run by this Node. */
+function workerCommand(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.worker!;
+  const [node, ...args] = script.split(/\s+/);
+  if (node !== 'node') throw new Error(`npm run worker should start with node: ${script}`);
+  return args;
+}
+
 export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; oktaLogsRate?: number }): Promise<BenchWorld> {
   const server = await startDevServer({ dynamicConfig: PAYLOAD_BOUND });
   const sim = new OktaSim({ syncDelayMs: 50, rateLimit: { limit: o.oktaRate, logsLimit: o.oktaLogsRate }, latencyMs: o.latencyMs });
@@ -41,8 +50,8 @@ export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-bench-'));
   const config = path.join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ defaults: { wait: { autoDetect: false } } }));
-  // `node --import tsx`: one process (the tsx CLI would run the worker in a second one).
-  const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../worker/main.ts')], {
+  const worker = spawn(process.execPath, workerCommand(), {
+    cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

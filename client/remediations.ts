@@ -3,7 +3,15 @@
  * failed users, report a re-auth, read status, cancel. Shared by the CLI, the scanner, the demo and
  * the tests.
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { notHandledBy } from '../domain/scan';
 import type { AffectedUser, RemediationStatus, UserReportLine, UserResult } from '../domain/types';
@@ -199,8 +207,12 @@ export async function cancelRemediation(client: Client, appId: string, reason: s
 
 /** The Temporal status of the app's latest remediation (RUNNING, COMPLETED, ...), or "none found". */
 export async function temporalStatusOf(handle: WorkflowHandle, appId: string): Promise<string> {
+  return (await describeRemediation(handle, appId)).status.name;
+}
+
+async function describeRemediation(handle: WorkflowHandle, appId: string): Promise<WorkflowExecutionDescription> {
   try {
-    return (await handle.describe()).status.name;
+    return await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       throw new CliError(`No remediation found for app ${appId}: start one with \`npx okta-remediate start --app ${appId}\`.`, EXIT.noRemediation);
@@ -215,9 +227,20 @@ export async function temporalStatusOf(handle: WorkflowHandle, appId: string): P
  */
 export async function remediationStatus(client: Client, appId: string): Promise<{ status: RemediationStatus; temporalStatus: string }> {
   const handle = client.workflow.getHandle<RemediateApp>(remediationWorkflowId(appId));
-  const temporalStatus = await temporalStatusOf(handle, appId);
+  const description = await describeRemediation(handle, appId);
+  const temporalStatus = description.status.name;
   if (temporalStatus === 'COMPLETED') return { status: await handle.result(), temporalStatus };
-  return { status: await handle.query(statusQuery), temporalStatus };
+  return { status: withPendingChecks(await handle.query(statusQuery), description), temporalStatus };
+}
+
+/**
+ * Auto-detection's checks so far: the server retries its one activity (see await-reauth.ts) and
+ * counts the attempts, which the workflow learns only when a check finds something.
+ */
+function withPendingChecks(status: RemediationStatus, description: WorkflowExecutionDescription): RemediationStatus {
+  const watch = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'reauthEvidence');
+  if (watch && status.wait) status.wait.autoChecks += Math.max(0, (watch.attempt ?? 1) - 1);
+  return status;
 }
 
 /**

@@ -27,9 +27,10 @@ const orgUrl = z
 /**
  * Remediations a worker keeps in memory between their tasks. A waiting one is evicted past this
  * and replayed from its (short) history at its next timer or message, so a worker's memory does
- * not grow with the remediations waiting on it (bench:awaiting measures it).
+ * not grow with the remediations waiting on it. About 2 MB each: 100 fit the worker's 512 MB heap
+ * (`npm run worker`) with room for a 50,000-user remediation (bench:awaiting measures it).
  */
-export const MAX_CACHED_WORKFLOWS = 200;
+export const MAX_CACHED_WORKFLOWS = 100;
 const count = (fallback: number) => z.coerce.number().int({ error: 'must be a whole number' }).min(2, { error: 'must be at least 2' }).max(1000, { error: 'must be at most 1000' }).default(fallback);
 const seconds = (fallback: number) => z.coerce.number().positive({ error: 'must be a positive number of seconds' }).default(fallback);
 

@@ -10,6 +10,7 @@ import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
 import { parseAppConfig } from '../../config/app-config';
 import { reauthCompletedSignal, remediationWorkflowId } from '../../domain/messages';
+import { recordHistory, recording } from '../replay/record';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { historyOf, messagesOf } from './human-loop.support';
 
@@ -28,19 +29,26 @@ describe('auto-detection', () => {
     const { github } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: github.appId });
 
-    // While the credential is still bad, the checks run and find nothing.
-    const checking = await eventually(async () => {
-      const s = await h!.status(github.appId);
-      return s.phase === 'awaiting_reauth' && s.wait!.autoChecks >= 2 ? s : undefined;
-    }, 'two automatic checks');
+    // While the credential is still bad, the checks run and find nothing, and `status` counts them.
+    const handle = h.client.workflow.getHandle(remediationWorkflowId(github.appId));
+    const checksSeen = (n: number) =>
+      eventually(async () => {
+        const { status } = await remediationStatus(h!.client, github.appId);
+        return status.phase === 'awaiting_reauth' && status.wait!.autoChecks >= n ? status : undefined;
+      }, `${n} automatic checks`);
+    const checking = await checksSeen(2);
     expect(checking.reauthClaims).toEqual([]);
+    // A wait of weeks makes thousands of checks: they leave the history as it was.
+    const eventsAfterTwo = (await historyOf(handle)).length;
+    await checksSeen(6);
+    expect((await historyOf(handle)).length).toBe(eventsAfterTwo);
 
     h.sim.reauthenticate(github.appId, { login: ALICE });
-    const handle = h.client.workflow.getHandle(remediationWorkflowId(github.appId));
     const report: RemediationStatus = await handle.result();
 
     expect(report.phase).toBe('completed');
     expect(report.reauthClaims).toHaveLength(1);
+    expect(report.wait!.autoChecks).toBeGreaterThanOrEqual(6);
     const claim = report.reauthClaims[0]!;
     expect(claim).toMatchObject({ by: 'auto-detection', via: 'auto-detection', verified: true });
     expect(claim.note).toMatch(new RegExp(`^Okta shows application\\.lifecycle\\.update by ${ALICE.replace(/\./g, '\\.')} at \\S+$`));
@@ -49,6 +57,7 @@ describe('auto-detection', () => {
     expect(report.results.filter((r) => r.kind === 'push').every((r) => r.outcome === 'succeeded')).toBe(true);
     expect(messagesOf(await historyOf(handle))).toMatchObject({ signals: [], updatesAccepted: [] });
     expect(renderWaitReport(report)).toContain('auto-detection at');
+    if (recording) await recordHistory(h.client, handle.workflowId, 'auto-detected-reauth');
   });
 });
 

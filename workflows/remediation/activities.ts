@@ -52,6 +52,15 @@ export const vendorAnswers = (summary: string, input: Input<'vendorAnswers'>) =>
 export const assignTestUser = (summary: string, input: Input<'assignTestUser'>) => polling.assignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const unassignTestUser = (summary: string, input: Input<'unassignTestUser'>) => polling.unassignTestUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const awaitVendorAccess = (summary: string, input: Input<'awaitVendorAccess'>) => polling.awaitVendorAccess.executeWithOptions({ ...POLLING, summary }, [input]);
+/**
+ * Auto-detection: one activity the server retries at the check interval, with no history event
+ * per check, until a check finds the credential working or the wait cancels it.
+ */
+export const reauthEvidence = (summary: string, input: Input<'reauthEvidence'>, everyMs: number) =>
+  quick.reauthEvidence.executeWithOptions(
+    { ...QUICK, startToCloseTimeout: '2 minutes', retry: { initialInterval: everyMs, backoffCoefficient: 1, maximumInterval: everyMs, maximumAttempts: Number.POSITIVE_INFINITY }, summary },
+    [input],
+  );
 /** A channel that fails is retried on its own and never holds up the others or the remediation. */
 export const deliverNotice = (summary: string, input: Input<'deliverNotice'>) => proxyActivities<Activities>(NOTIFY).deliverNotice.executeWithOptions({ ...NOTIFY, summary }, [input]);
 
