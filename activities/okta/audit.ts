@@ -28,7 +28,9 @@ export async function readOktaActivity(okta: OktaClient, appId: string, since: s
   try {
     const events = await okta.systemLogApi.listLogEvents({
       since,
-      until: now.toISOString(), // bounded: a query without until never ends
+      // Bounded (a query without until never ends); Okta's until is exclusive, so one millisecond
+      // past now keeps an event published in now's own millisecond.
+      until: new Date(now.getTime() + 1).toISOString(),
       filter: AUDIT_FILTER(appId),
       sortOrder: 'DESCENDING',
       limit: 1000,
