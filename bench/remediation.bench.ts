@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- --users N --okta-rate R [--concurrency C]`: a full remediation of an app with
- * N failed users, end to end on a real Temporal dev server and the simulated Okta org (its real
+ * `npm run bench -- --users N --okta-rate R [--concurrency C] [--leavers L]`: a full remediation of
+ * an app with N failed users (and L failed deprovisions, removed before the wait), end to end on a real Temporal dev server and the simulated Okta org (its real
  * rate-limit rules at R requests a minute per bucket), and how close it comes to the limits:
  * the rate-limit bound (the fewest requests the retry needs at the worker's share of R) and
  * Temporal's payload and history limits. Prints its figures, then one JSON line, last.
@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { DEFAULT_OKTA_PACING } from '../activities/okta/client';
 import { reportReauth, startRemediation } from '../client/remediations';
 import type { RemediationStatus } from '../domain/types';
-import { remediationWorkflowId, repushPagesWorkflowId, statusQuery } from '../domain/messages';
+import { remediationWorkflowId, repushPagesWorkflowId, statusQuery, userBatchWorkflowId } from '../domain/messages';
 import { countResults } from '../domain/report';
 import { fetchHistoryInPages, largestPayloadBytes } from './payloads';
 import { positive, printFigures, startBenchWorld } from './setup';
@@ -20,6 +20,7 @@ interface Options {
   oktaRate: number;
   concurrency: number;
   latencyMs: number;
+  leavers: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -28,6 +29,7 @@ function parseOptions(argv: string[]): Options {
     .option('--okta-rate <n>', "requests a minute in each of the simulated org's buckets", positive('--okta-rate'), 6000)
     .option('--concurrency <n>', 'users re-pushed at once', positive('--concurrency'), 4)
     .option('--latency-ms <n>', "the simulated org's answer time", (v) => Number(v), 20)
+    .option('--leavers <n>', 'failed deprovisions on the app (removed at the vendor before the wait)', (v) => Number(v), 0)
     .argument('[users]', 'positional form: users')
     .argument('[concurrency]', 'positional form: concurrency')
     .parse(argv, { from: 'user' });
@@ -41,8 +43,11 @@ async function main(): Promise<void> {
   const { sim, client, taskQueue, peakRssMb, stop } = await startBenchWorld(o);
   const appId = sim.addApp({ name: 'docusign', label: 'DocuSign' });
   const ids = Array.from({ length: o.users }, (_, i) => sim.addUser({ login: `user${i}@example.com`, firstName: 'User', lastName: String(i) }));
+  const leavers = Array.from({ length: o.leavers }, (_, i) => sim.addUser({ login: `leaver${i}@example.com`, firstName: 'Leaver', lastName: String(i) }));
+  for (const id of leavers) sim.assignUser(appId, id);
   sim.breakCredential(appId);
   for (const id of ids) sim.assignUser(appId, id);
+  for (const id of leavers) sim.unassignUser(appId, id);
   try {
     const t0 = Date.now();
     await startRemediation(client, taskQueue, { appId, retryConcurrency: o.concurrency });
@@ -59,14 +64,23 @@ async function main(): Promise<void> {
     // Every run: the remediation's, and each run of its paged retry (a child that continues as new).
     const histories = [await fetchHistoryInPages(client, handle.workflowId)];
     for await (const run of client.workflow.list({ query: `WorkflowId = "${repushPagesWorkflowId(appId)}"` })) histories.push(await fetchHistoryInPages(client, run.workflowId, run.runId));
+    // And each batch of removals and one-by-one re-pushes, a child of its own.
+    let userBatches = 0;
+    for (; ; userBatches++) {
+      const batch = await fetchHistoryInPages(client, userBatchWorkflowId(appId, userBatches + 1)).catch(() => undefined);
+      if (!batch) break;
+      histories.push(batch);
+    }
     // The fewest requests the retry needs is one per user, at the worker's share of the bucket.
     const boundMs = Math.round((o.users / (o.oktaRate * DEFAULT_OKTA_PACING.share)) * 60_000);
     const figures = {
       users: o.users,
       concurrency: o.concurrency,
       oktaRate: o.oktaRate,
-      succeeded: countResults(report).succeeded,
-      stillFailing: countResults(report).still_failing,
+      succeeded: countResults(report, 'push').succeeded,
+      stillFailing: countResults(report, 'push').still_failing,
+      leavers: o.leavers,
+      leaversReported: o.leavers - countResults(report, 'deprovision').pending,
       diagnoseMs,
       elapsedMs,
       boundMs,
@@ -74,7 +88,8 @@ async function main(): Promise<void> {
       oktaRequests,
       requestsPerUser: Math.round((oktaRequests / o.users) * 100) / 100,
       okta429: sim.throttledCount,
-      retryRuns: histories.length - 1,
+      retryRuns: histories.length - 1 - userBatches,
+      userBatches,
       // The remediation's own run keeps every user's result; its retry's runs continue as new.
       remediationHistoryEvents: histories[0]!.events?.length ?? 0,
       maxHistoryEvents: Math.max(...histories.map((h) => h.events?.length ?? 0)),

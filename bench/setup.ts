@@ -49,7 +49,8 @@ export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; 
   const taskQueue = `bench-${randomUUID()}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-bench-'));
   const config = path.join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ defaults: { wait: { autoDetect: false } } }));
+  // Leavers (bench --leavers) are removed at once, as a team that trusts the pipeline would set it.
+  writeFileSync(config, JSON.stringify({ defaults: { wait: { autoDetect: false }, deprovisionPolicy: 'auto' } }));
   const worker = spawn(process.execPath, workerCommand(), {
     cwd: PROJECT_ROOT,
     env: {

@@ -133,6 +133,30 @@ export interface RetryPageArgs {
 }
 export const retryPageSignal = defineSignal<[RetryPageArgs]>('retryPage');
 
+/**
+ * Removals and one-by-one re-pushes run in child workflows of a batch of users each: the
+ * remediation's history grows by a few events a batch, and each batch's payloads stay bounded.
+ */
+export function userBatchWorkflowId(appId: string, batch: number): string {
+  return `${remediationWorkflowId(appId)}-users-${batch}`;
+}
+
+export interface UserBatchInput {
+  appId: string;
+  /** The app's name, for the report's lines. */
+  label: string;
+  /** Users the remediation's policy lets us act on: removals and re-pushes. */
+  users: AffectedUser[];
+  /** Users handled at once. */
+  concurrency: number;
+  outageCheckSeconds?: number;
+}
+
+/** A result for every user the batch handled; one it did not start (cancelled first) has none. */
+export interface UserBatchResult {
+  results: UserResult[];
+}
+
 export interface RetryOutageArgs {
   /** The outage the retry paused for; none once the service answers again. */
   outage?: Outage;

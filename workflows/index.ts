@@ -2,6 +2,8 @@
 export { remediateAppV2 } from './remediation/remediate-app';
 /** The paged retry of a remediation, as its child workflow. */
 export { repushAppPages } from './remediation/repush-child';
+/** Removals and one-by-one re-pushes of a remediation, a batch of users each, as its child workflows. */
+export { handleUserBatch } from './remediation/user-batch-child';
 /** Frozen: finishes the remediations started before remediateAppV2 (see the README's "Upgrading"). */
 export { remediateApp } from './frozen/remediate-app-v1';
 export { scanOktaLog } from './scan';

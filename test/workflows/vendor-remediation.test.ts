@@ -4,7 +4,7 @@
  */
 import { approveDeprovision, reportReauth, startRemediation } from '../../client/remediations';
 import type { RemediationStatus } from '../../domain/types';
-import { remediationWorkflowId } from '../../domain/messages';
+import { remediationWorkflowId, userBatchWorkflowId } from '../../domain/messages';
 import { capturedLogs } from '../support/log-capture';
 import { recordHistory, recording } from '../replay/record';
 import { eventually, historyText } from '../support/harness';
@@ -58,7 +58,8 @@ describe('deprovisioning policy', () => {
     expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
     const paused = waiting.notifications.find((n) => n.kind === 'service_unavailable');
     expect(paused).toBeDefined();
-    expect(await historyText(h.client, remediationWorkflowId(github.appId))).toContain('Outage: does GitHub answer? (check');
+    // The removal and the checks ran in its batch, a child workflow of the remediation.
+    expect(await historyText(h.client, userBatchWorkflowId(github.appId, 1))).toContain('Outage: does GitHub answer? (check');
   });
 
   it("auto, while GitHub rate-limits the pipeline for longer than a call's attempts: the removal waits, is made again, and removes the leaver", async () => {
@@ -72,7 +73,10 @@ describe('deprovisioning policy', () => {
     expect(waiting.results.find((r) => r.kind === 'deprovision')).toMatchObject({ login: leaver, outcome: 'succeeded' });
     expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
     expect(h.world.github.requests().filter((r) => r.status === 429)).toHaveLength(5);
-    if (recording) await recordHistory(h.client, remediationWorkflowId(github.appId), 'github-rate-limited-removal');
+    if (recording) {
+      await recordHistory(h.client, remediationWorkflowId(github.appId), 'github-rate-limited-removal');
+      await recordHistory(h.client, userBatchWorkflowId(github.appId, 1), 'github-rate-limited-removal-batch');
+    }
   });
 
   it('auto: removes people at the vendor at once, confirms it, and records how long they kept access', async () => {

@@ -6,7 +6,7 @@ import { CancellationScope, condition, isCancellation, log, patched, sleep } fro
 import type { RemediationStatus } from '../../domain/types';
 import { isActivityFailure, oktaActivitySince, probeVendor, reauthEvidence } from './activities';
 import { notify } from './notify';
-import { work } from './retry';
+import { work } from './work';
 import { now, type Remediation } from './state';
 import { verify } from './verify';
 

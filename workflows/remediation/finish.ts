@@ -3,7 +3,7 @@ import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { NoticeKind } from '../../domain/notice';
 import type { FailureKind, RemediationStatus } from '../../domain/types';
 import { noticesDelivered, notify } from './notify';
-import { work } from './retry';
+import { work } from './work';
 import { now, type Remediation } from './state';
 
 export async function finish(r: Remediation, phase: 'completed' | 'timed_out', kind: NoticeKind): Promise<RemediationStatus> {

@@ -15,7 +15,7 @@ import { finish } from './finish';
 import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
 import { despiteOutage } from './outage';
-import { work } from './retry';
+import { work } from './work';
 import { repushInChild } from './repush-child';
 import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';

@@ -6,13 +6,14 @@
  * every user and result, decides who is affected, and retries whoever a page did not settle one
  * by one.
  */
-import { ApplicationFailure, CancellationScope, continueAsNew, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import { retryOutageArgsSchema, retryPageArgsSchema, parseMessage } from '../../domain/message-input';
-import { repushPagesWorkflowId, retryOutageSignal, retryPageSignal, type RepushPagesInput, type RetryPageArgs } from '../../domain/messages';
-import type { Outage, UserResult } from '../../domain/types';
+import { CancellationScope, continueAsNew, executeChild, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { retryPageArgsSchema, parseMessage } from '../../domain/message-input';
+import { repushPagesWorkflowId, retryPageSignal, type RepushPagesInput, type RetryPageArgs } from '../../domain/messages';
+import type { UserResult } from '../../domain/types';
 import { failureMessage, isActivityFailure, listAppUsersPage, repushPage } from './activities';
+import { acceptChildOutages, childOutageHost, parentRemediation } from './child-outages';
 import { refuseSignal } from './messages';
-import { despiteOutageOn, remediationOutageHost, type OutageHost } from './outage';
+import { despiteOutageOn } from './outage';
 import { joinedLogin, retryPageLimit, settledBySync } from './retry-pages';
 import { now, type Remediation } from './state';
 
@@ -20,24 +21,9 @@ import { now, type Remediation } from './state';
 export const RETRY_RUN_EVENTS = 5_000;
 
 export async function repushAppPages(input: RepushPagesInput): Promise<{ pages: number }> {
-  const parentRun = workflowInfo().parent;
-  if (!parentRun) throw ApplicationFailure.nonRetryable('repushAppPages runs only as the child of a remediation.', 'NotAChildWorkflow');
-  const remediation = getExternalWorkflowHandle(parentRun.workflowId);
+  const remediation = parentRemediation();
   const tell = (page: RetryPageArgs) => remediation.signal(retryPageSignal, page);
-  let outage: Outage | undefined;
-  const host: OutageHost = {
-    appId: input.appId,
-    checkEverySeconds: input.outageCheckSeconds,
-    current: () => outage,
-    paused: async (o) => {
-      outage = { ...o };
-      await remediation.signal(retryOutageSignal, { outage });
-    },
-    resumed: async () => {
-      outage = undefined;
-      await remediation.signal(retryOutageSignal, {});
-    },
-  };
+  const host = childOutageHost(remediation, input.appId, input.outageCheckSeconds);
   const { appId, limit } = input;
   let { after, page } = input;
   for (;;) {
@@ -74,21 +60,13 @@ export async function repushAppPages(input: RepushPagesInput): Promise<{ pages: 
 /** The remediation's side: runs the child and applies each page it reports. */
 export async function repushInChild(r: Remediation): Promise<void> {
   let running = true;
-  const outageHost = remediationOutageHost(r);
   setHandler(retryPageSignal, (raw) => {
     const parsed = parseMessage(retryPageArgsSchema, raw);
     if (!parsed.ok) return refuseSignal(r, 'retryPage', parsed.problem);
     if (!running) return refuseSignal(r, 'retryPage', 'no paged retry is running');
     applyPage(r, parsed.value);
   });
-  setHandler(retryOutageSignal, (raw) => {
-    const parsed = parseMessage(retryOutageArgsSchema, raw);
-    if (!parsed.ok) return refuseSignal(r, 'retryOutage', parsed.problem);
-    if (!running) return refuseSignal(r, 'retryOutage', 'no paged retry is running');
-    const { outage } = parsed.value;
-    if (outage) void outageHost.paused(outage, !r.state.outage);
-    else if (r.state.outage) void outageHost.resumed();
-  });
+  const childEnded = acceptChildOutages(r);
   const limit = retryPageLimit(r);
   const runEvents = Math.max(20, Math.floor(r.input.retryRunEvents ?? RETRY_RUN_EVENTS));
   try {
@@ -98,7 +76,7 @@ export async function repushInChild(r: Remediation): Promise<void> {
     });
   } finally {
     running = false;
-    if (r.state.outage) void outageHost.resumed();
+    childEnded();
   }
 }
 

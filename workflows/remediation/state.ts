@@ -78,6 +78,10 @@ export function createRemediation(input: RemediationInput) {
     /** Notices under way: the result is final only once they are delivered or given up. */
     notices: [] as Promise<unknown>[],
     snoozes: 0,
+    /** Children that tell their outages by signal (child-outages.ts). */
+    childrenRunning: 0,
+    /** Batches of users handed to child workflows so far: their ids count up. */
+    userBatches: 0,
     view,
     affectedCount: () => users.size,
     earliestFailedAt: () => tally.earliestFailedAt,
