@@ -3,7 +3,7 @@
  * the result, ...): the figure Temporal's 2 MB blob limit applies to, one field at a time.
  */
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -30,15 +30,19 @@ export function largestPayloadBytes(history: History): number {
   return largest;
 }
 
+/** A run's history as the server stores it, in bytes: the figure its 50 MB limit applies to. */
+export const historyBytes = (history: History): number => temporal.api.history.v1.History.encode(history).finish().length;
+
 /**
- * A run's whole history, read 100 events a page: one page of a big run's default size can pass
- * gRPC's 4 MB message limit, where the SDK's fetchHistory fails.
+ * A run's whole history, read 10 batches of events a page (the server counts a page in batches,
+ * and signals that arrive during one workflow task form one): a bigger page of a big run can pass
+ * the client's 4 MB gRPC message limit, where the SDK's fetchHistory fails.
  */
 export async function fetchHistoryInPages(client: Client, workflowId: string, runId?: string): Promise<History> {
   const events: NonNullable<History['events']> = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 100, nextPageToken });
+    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 10, nextPageToken });
     events.push(...(page.history?.events ?? []));
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);

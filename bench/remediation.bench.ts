@@ -10,9 +10,9 @@ import { Command } from 'commander';
 import { DEFAULT_OKTA_PACING } from '../activities/okta/client';
 import { reportReauth, startRemediation } from '../client/remediations';
 import type { RemediationStatus } from '../domain/types';
-import { remediationWorkflowId, repushPagesWorkflowId, statusQuery, userBatchWorkflowId } from '../domain/messages';
+import { checkpointWorkflowId, remediationWorkflowId, repushPagesWorkflowId, statusQuery, userBatchWorkflowId } from '../domain/messages';
 import { countResults } from '../domain/report';
-import { fetchHistoryInPages, largestPayloadBytes } from './payloads';
+import { fetchHistoryInPages, historyBytes, largestPayloadBytes } from './payloads';
 import { positive, printFigures, startBenchWorld } from './setup';
 
 interface Options {
@@ -61,9 +61,21 @@ async function main(): Promise<void> {
     const report = (await handle.result()) as RemediationStatus;
     const elapsedMs = Date.now() - t1;
     const oktaRequests = sim.requestCount() - requestsBefore;
-    // Every run: the remediation's, and each run of its paged retry (a child that continues as new).
-    const histories = [await fetchHistoryInPages(client, handle.workflowId)];
-    for await (const run of client.workflow.list({ query: `WorkflowId = "${repushPagesWorkflowId(appId)}"` })) histories.push(await fetchHistoryInPages(client, run.workflowId, run.runId));
+    // Every run: the remediation's (it continues as new between phases once long, through a
+    // checkpoint workflow), and each run of its paged retry (a child that continues as new).
+    const runsOf = async (workflowId: string) => {
+      const runs = [];
+      for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(await fetchHistoryInPages(client, run.workflowId, run.runId));
+      return runs;
+    };
+    const remediationRuns = await runsOf(handle.workflowId);
+    const retryRuns = await runsOf(repushPagesWorkflowId(appId));
+    const histories = [...remediationRuns, ...retryRuns];
+    for (let n = 1; ; n++) {
+      const checkpoint = await fetchHistoryInPages(client, checkpointWorkflowId(appId, n)).catch(() => undefined);
+      if (!checkpoint) break;
+      histories.push(checkpoint);
+    }
     // And each batch of removals and one-by-one re-pushes, a child of its own.
     let userBatches = 0;
     for (; ; userBatches++) {
@@ -88,11 +100,12 @@ async function main(): Promise<void> {
       oktaRequests,
       requestsPerUser: Math.round((oktaRequests / o.users) * 100) / 100,
       okta429: sim.throttledCount,
-      retryRuns: histories.length - 1 - userBatches,
+      remediationRuns: remediationRuns.length,
+      retryRuns: retryRuns.length,
       userBatches,
-      // The remediation's own run keeps every user's result; its retry's runs continue as new.
-      remediationHistoryEvents: histories[0]!.events?.length ?? 0,
+      remediationHistoryEvents: Math.max(...remediationRuns.map((h) => h.events?.length ?? 0)),
       maxHistoryEvents: Math.max(...histories.map((h) => h.events?.length ?? 0)),
+      maxHistoryBytes: Math.max(...histories.map(historyBytes)),
       maxPayloadBytes: Math.max(...histories.map(largestPayloadBytes)),
       peakWorkerRssMb: peakRssMb(),
     };

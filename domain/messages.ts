@@ -1,6 +1,6 @@
 /** The remediation workflow's messages: what the CLI, scripts and `temporal workflow signal` may send. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AffectedUser, Outage, RemediationStatus, UserReportPage, UserResult } from './types';
+import type { AffectedUser, AppPolicy, Outage, RemediationStatus, UserReportPage, UserResult } from './types';
 
 /** The remediation workflow's input: what a client starts it with. */
 export interface RemediationInput {
@@ -13,6 +13,29 @@ export interface RemediationInput {
   outageCheckSeconds?: number;
   /** History events after which a run of the paged retry continues as new (default 5,000). */
   retryRunEvents?: number;
+  /** History events after which the remediation continues as new at its next phase (default 5,000). */
+  runEvents?: number;
+  /** Set only by continue-as-new: where the next run takes up, and what it carries. */
+  resume?: ResumedRemediation;
+}
+
+/**
+ * What a remediation carries into its next run. The bounded part travels in the input; every
+ * user, with their result, waits in a checkpoint workflow that sends them back to the next run.
+ */
+export interface ResumedRemediation {
+  /** The phase the next run starts at: the wait for a re-auth, or the retry after it. */
+  at: 'reauth' | 'retry';
+  /** The checkpoint workflow's number (its id counts up over the runs). */
+  checkpoint: number;
+  /** Pages the checkpoint holds. */
+  pages: number;
+  state: Omit<RemediationStatus, 'affected' | 'results' | 'tally'>;
+  policy?: AppPolicy;
+  /** Indexes into state.reauthClaims of the claims not yet verified. */
+  unverifiedClaims: number[];
+  snoozes: number;
+  userBatches: number;
 }
 
 /** The remediation workflow's signature, for typed client handles. */
@@ -156,6 +179,35 @@ export interface UserBatchInput {
 export interface UserBatchResult {
   results: UserResult[];
 }
+
+/** The checkpoint of a remediation that continues as new (see ResumedRemediation). */
+export function checkpointWorkflowId(appId: string, n: number): string {
+  return `${remediationWorkflowId(appId)}-checkpoint-${n}`;
+}
+
+export interface CheckpointInput {
+  appId: string;
+  pages: number;
+}
+
+/** A user as the remediation holds them: in the report's order, with the result and the queue. */
+export interface CheckpointEntry {
+  user: AffectedUser;
+  result?: UserResult;
+  /** Still to handle. */
+  queued: boolean;
+  /** Approved for removal at the vendor. */
+  approved?: boolean;
+}
+
+export interface CheckpointPage {
+  index: number;
+  entries: CheckpointEntry[];
+}
+/** The remediation's run hands a page to its checkpoint, and the checkpoint hands it to the next run. */
+export const checkpointPageSignal = defineSignal<[CheckpointPage]>('checkpointPage');
+/** The receiver of pages is ready for the window from this page on (past the last: it has them all). */
+export const checkpointWantSignal = defineSignal<[{ from: number }]>('checkpointWant');
 
 export interface RetryOutageArgs {
   /** The outage the retry paused for; none once the service answers again. */

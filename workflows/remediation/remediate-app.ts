@@ -4,13 +4,14 @@
  * retry every affected user (pushes a page of app users at a time) → confirm with a test user → report. Each phase lives in its own file
  * beside this one; the workflow decides, activities act.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { withVendorProbe } from '../../domain/diagnosis';
 import type { RemediationInput } from '../../domain/messages';
 import type { RemediationStatus, VendorProbe } from '../../domain/types';
 import { OKTA_APP_LABEL, OKTA_VENDOR } from '../../domain/search-attributes';
 import { affectedUsersPage, diagnoseApp, failureMessage, isActivityFailure, probeVendor } from './activities';
 import { awaitVerifiedReauth } from './await-reauth';
+import { continueAsNewIfLong, restoreFromCheckpoint } from './checkpoint';
 import { finish } from './finish';
 import { handleMessages } from './messages';
 import { noticesDelivered, notify } from './notify';
@@ -33,16 +34,25 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
   // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
   handleMessages(r);
   try {
+    // A run continued as new takes back its users, then takes up at the phase it reached.
+    const resumeAt = input.resume?.at;
+    if (input.resume) await restoreFromCheckpoint(r, input.resume);
     r.publish();
-    if (!(await diagnose(r))) return await finish(r, 'completed', 'completed');
-    // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
-    // own credential, so it need not wait for Okta's to be fixed.
-    await work(r, ['deprovision']);
-    const announce = () => {
-      notify(r, 'diagnosed');
-      if (r.awaitingApproval()) notify(r, 'deprovision_approval_needed');
-    };
-    if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
+    if (!resumeAt) {
+      if (!(await diagnose(r))) return await finish(r, 'completed', 'completed');
+      // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
+      // own credential, so it need not wait for Okta's to be fixed.
+      await work(r, ['deprovision']);
+      await continueAsNewIfLong(r, 'reauth');
+    }
+    if (resumeAt !== 'retry') {
+      const announce = () => {
+        notify(r, 'diagnosed');
+        if (r.awaitingApproval()) notify(r, 'deprovision_approval_needed');
+      };
+      if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
+      await continueAsNewIfLong(r, 'retry');
+    }
     r.enter('retrying');
     await work(r, ['deprovision']);
     // The pages run in a child workflow that continues as new: this run gets a signal a page.
@@ -55,6 +65,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     await work(r, ['deprovision', 'push']);
     return await finish(r, 'completed', 'completed');
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     return await failed(r, err);
   }
 }

@@ -7,7 +7,7 @@
  */
 import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderMarkdown } from '../../domain/report';
-import type { RemediationInput } from '../../domain/messages';
+import type { CheckpointEntry, RemediationInput, ResumedRemediation } from '../../domain/messages';
 import type { AffectedUser, AppPolicy, Diagnosis, FailureKind, Phase, ReauthClaim, RemediationStatus, Tally, UserReportPage, UserResult } from '../../domain/types';
 import { AFFECTED_USERS, REMEDIATION_PHASE } from '../../domain/search-attributes';
 
@@ -169,6 +169,44 @@ export function createRemediation(input: RemediationInput) {
     pushClaim(claim: ReauthClaim): ReauthClaim {
       state.reauthClaims.push(claim);
       return claim;
+    },
+    /** What the next run carries in its input: everything but the users, bounded. */
+    carried(): Omit<ResumedRemediation, 'at' | 'checkpoint' | 'pages'> {
+      const diagnosis = state.diagnosis && { ...state.diagnosis, affected: state.diagnosis.affected.slice(0, DIAGNOSIS_LISTED) };
+      const unverified = r.unverifiedClaims.map((c) => state.reauthClaims.indexOf(c));
+      return { state: { ...state, diagnosis }, policy: r.policy, unverifiedClaims: unverified, snoozes: r.snoozes, userBatches: r.userBatches };
+    },
+    /** Every user in the report's order, a page of at most `size` at a time, for the next run. */
+    *checkpoint(size: number): Generator<CheckpointEntry[]> {
+      let page: CheckpointEntry[] = [];
+      for (const [key, user] of users) {
+        page.push({ user, result: results.get(key), queued: queue[user.kind].has(key), approved: r.approved.has(user.login.toLowerCase()) || undefined });
+        if (page.length === size) yield page.splice(0);
+      }
+      if (page.length > 0) yield page;
+    },
+    /** Takes up what the last run carried in its input. */
+    resume(c: ResumedRemediation) {
+      Object.assign(state, c.state);
+      r.policy = c.policy;
+      r.unverifiedClaims = c.unverifiedClaims.map((i) => state.reauthClaims[i]).filter((x) => !!x);
+      r.snoozes = c.snoozes;
+      r.userBatches = c.userBatches;
+    },
+    /**
+     * Takes back a page of users from the checkpoint. A user a message added meanwhile keeps
+     * their place, takes the result the last run recorded, and is handled again only if they
+     * failed after it.
+     */
+    restore(entries: CheckpointEntry[]) {
+      for (const { user, result, queued, approved } of entries) {
+        const key = userKey(user);
+        if (approved) r.approved.add(user.login.toLowerCase());
+        const known = users.get(key);
+        if (!known) r.addAffected([user]);
+        if (result) setResult(key, result);
+        if (!queued && !(known && result && known.failedAt > result.at)) queue[user.kind].delete(key);
+      }
     },
     /** A page of the full report: every user in the order they joined, with their result. */
     page(after: number, limit: number): UserReportPage {
