@@ -3,7 +3,7 @@
  * verification. And when someone stops it: a cancellation in the middle of the retries leaves a
  * report that says, consistently, which users were done and which were not.
  */
-import { cancelRemediation, remediationStatus, startRemediation } from '../../client/remediations';
+import { cancelRemediation, remediationStatus, reportReauth, startRemediation } from '../../client/remediations';
 import { renderWaitReport } from '../../cli/wait-report';
 import { countResults } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
@@ -58,6 +58,23 @@ describe('auto-detection', () => {
     expect(messagesOf(await historyOf(handle))).toMatchObject({ signals: [], updatesAccepted: [] });
     expect(renderWaitReport(report)).toContain('auto-detection at');
     if (recording) await recordHistory(h.client, handle.workflowId, 'auto-detected-reauth');
+  });
+
+  it("keeps the count of the checks made before a person's re-auth stopped them", async () => {
+    const appConfig = parseAppConfig({ defaults: { wait: { autoDetect: true, autoDetectEvery: '300ms', remindEvery: '1h', giveUpAfter: '2h' } } });
+    h = await startHarness({ deps: { appConfig } });
+    const { github } = seedDemo(h.sim);
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    const seen = await eventually(async () => {
+      const { status } = await remediationStatus(h!.client, github.appId);
+      return status.phase === 'awaiting_reauth' && status.wait!.autoChecks >= 3 ? status.wait!.autoChecks : undefined;
+    }, 'three automatic checks');
+
+    h.sim.reauthenticate(github.appId, { login: ALICE });
+    await reportReauth(h.client, github.appId, ALICE);
+    const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(github.appId)).result();
+    expect(report.reauthClaims.at(-1)).toMatchObject({ by: ALICE, verified: true });
+    expect(report.wait!.autoChecks).toBeGreaterThanOrEqual(seen);
   });
 });
 

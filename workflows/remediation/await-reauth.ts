@@ -20,11 +20,24 @@ const AUTO_DETECT_BY_RETRIES = 'auto-detect-by-activity-retries';
 /** The auto-detection under way: the server retries its one activity until a check finds the credential working. */
 interface Watch {
   scope: CancellationScope;
+  startedAt: number;
   found?: { evidence: string; checks: number };
 }
 
+/**
+ * Stops a watch that found nothing, counting its checks: one an interval since it started (the
+ * server made them as retries, which the workflow does not hear of when it cancels them).
+ */
+function stopWatch(watch: Watch | undefined, everyMs: number, wait: { autoChecks: number }): undefined {
+  if (watch && !watch.found) {
+    watch.scope.cancel();
+    wait.autoChecks += Math.max(0, Math.floor((Date.now() - watch.startedAt) / everyMs));
+  }
+  return undefined;
+}
+
 function watchForReauth(r: Remediation, since: string, everyMs: number): Watch {
-  const watch: Watch = { scope: new CancellationScope() };
+  const watch: Watch = { scope: new CancellationScope(), startedAt: Date.now() };
   watch.scope
     .run(async () => {
       // The first check comes one interval in, as each check after it.
@@ -79,7 +92,7 @@ export async function awaitVerifiedReauth(r: Remediation, announce: () => void):
   try {
     return await waitLoop();
   } finally {
-    watch?.scope.cancel();
+    watch = stopWatch(watch, w.autoDetectEveryMs, wait);
   }
 
   async function waitLoop(): Promise<'verified' | 'timed_out'> {
@@ -99,8 +112,7 @@ export async function awaitVerifiedReauth(r: Remediation, announce: () => void):
         watch = undefined;
       }
       if (r.unverifiedClaims.length > 0) {
-        watch?.scope.cancel();
-        watch = undefined;
+        watch = stopWatch(watch, w.autoDetectEveryMs, wait);
         const judgedAt = now();
         if (await verifyClaims(r)) return 'verified';
         evidenceSince = judgedAt;
