@@ -66,12 +66,12 @@ async function main(): Promise<void> {
   const client = await connectClient({ ...temporalTarget(), address: temporal.address });
   say('Bundling workflows and starting the worker...');
   // What an admin would configure: DocuSign leavers are removed at once, GitHub ones after
-  // approval, and GitHub is confirmed with a test user at the end.
+  // approval, and each app is confirmed with a test user at the end (the vendors' articles' last step).
   const settings = seededAppSettings(seeded);
   const appConfig = parseAppConfig({
     defaults: { wait: { autoDetect: false } },
     apps: {
-      [docusign.appId]: { ...settings[docusign.appId], deprovisionPolicy: 'auto' },
+      [docusign.appId]: { ...settings[docusign.appId], deprovisionPolicy: 'auto', testUser: seeded.testUser },
       [github.appId]: { ...settings[github.appId], deprovisionPolicy: 'ask', testUser: seeded.testUser },
     },
   });

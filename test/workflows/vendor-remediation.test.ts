@@ -8,6 +8,7 @@ import { remediationWorkflowId, userBatchWorkflowId } from '../../domain/message
 import { capturedLogs } from '../support/log-capture';
 import { recordHistory, recording } from '../replay/record';
 import { eventually, historyText } from '../support/harness';
+import type { SimWorld } from '../../sim/world';
 import { startWorldHarness, type WorldHarness } from '../support/world-harness';
 
 let h: WorldHarness | undefined;
@@ -130,17 +131,20 @@ describe('deprovisioning policy', () => {
 });
 
 describe('test-user confirmation', () => {
-  it('assigns the test user, sees them at the vendor, unassigns, sees them gone', async () => {
-    h = await startWorldHarness({
-      breakWith: (w) => w.breakGitHub('token_revoked'),
-      apps: (seeded) => ({ [seeded.github.appId]: { testUser: seeded.testUser } }),
-    });
-    const { github, testUser } = h.seeded;
-    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
-    await h.waitForPhase(github.appId, 'awaiting_reauth');
-    h.world.reauthenticate(github.appId);
-    await reportReauth(h.client, github.appId, 'okta-admin@example.com');
-    const report = await result(github.appId);
+  // The vendors' own articles end with this round trip: assigned, seen at the vendor, unassigned, seen gone.
+  it.each([
+    ['docusign', (w: SimWorld) => w.breakDocuSign('grant_revoked')],
+    ['github', (w: SimWorld) => w.breakGitHub('token_revoked')],
+  ] as const)('%s: assigns the test user, sees them at the vendor, unassigns, sees them gone', async (vendor, breakWith) => {
+    h = await startWorldHarness({ breakWith, apps: (seeded) => ({ [seeded[vendor].appId]: { testUser: seeded.testUser } }) });
+    const { appId } = h.seeded[vendor];
+    const { testUser } = h.seeded;
+    expect(h.world.vendorAccess(appId, testUser)).not.toBe('active');
+    await startRemediation(h.client, h.taskQueue, { appId });
+    await h.waitForPhase(appId, 'awaiting_reauth');
+    h.world.reauthenticate(appId);
+    await reportReauth(h.client, appId, 'okta-admin@example.com');
+    const report = await result(appId);
     expect(report.confirmation).toMatchObject({ testUser, ok: true });
     expect(report.confirmation!.steps.map((s) => [s.step, s.ok])).toEqual([
       ['assign', true],
@@ -148,7 +152,7 @@ describe('test-user confirmation', () => {
       ['unassign', true],
       ['vendor_removed', true],
     ]);
-    expect(h.world.vendorAccess(github.appId, testUser)).not.toBe('active');
+    expect(h.world.vendorAccess(appId, testUser)).not.toBe('active');
   });
 });
 
