@@ -24,7 +24,7 @@ export interface SimWorldOptions {
   /** The Okta simulator's port (default a free one), API token (default a random one) and rate limits. */
   okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions };
   /** DocuSign's hourly API limit per account (default DocuSign's 3,000). */
-  docusign?: { hourlyRateLimit?: number };
+  docusign?: { hourlyRateLimit?: number; rateLimitStatus?: 400 | 429 };
   /**
    * Default true: refuse to start unless this process trusts the simulator CA. Pass false when
    * the clients run in other processes (`sim serve`), which then need NODE_EXTRA_CA_CERTS.
@@ -57,7 +57,12 @@ export class SimWorld {
   /** Starts OktaSim, DocuSignSim and GitHubSim on loopback, with the vendors' companies (not yet Okta's apps: see seed). */
   static async start(opts: SimWorldOptions = {}): Promise<SimWorld> {
     const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken, rateLimit: opts.okta?.rateLimit });
-    const docusign = new DocuSignSim({ environment: 'production', requireTrustedCa: opts.requireTrustedCa ?? true, hourlyRateLimit: opts.docusign?.hourlyRateLimit });
+    const docusign = new DocuSignSim({
+      environment: 'production',
+      requireTrustedCa: opts.requireTrustedCa ?? true,
+      hourlyRateLimit: opts.docusign?.hourlyRateLimit,
+      rateLimitStatus: opts.docusign?.rateLimitStatus,
+    });
     const github = new GitHubSim();
     try {
       let world: SimWorld | undefined;

@@ -6,7 +6,7 @@ import { ApiClient, UsersApi } from 'docusign-esign';
 import type { StepValues, VendorProbe } from '../../domain/types';
 import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../config/worker-config';
 import { headersOf, RateBudget, VENDOR_PACING } from '../rate-budget';
-import { describeFailure, httpFailure, isAccessDenied, vendorFailure } from './errors';
+import { describeFailure, httpFailure, isAccessDenied, isRateLimited, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
 const SCOPES = ['signature', 'impersonation'];
@@ -45,7 +45,9 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     return new Promise<T>((resolve, reject) =>
       call((err, data, response) => {
         const answer = response ?? (err as { response?: { status?: number; headers?: Record<string, unknown> } } | undefined)?.response;
-        budget.release(accountId, headersOf(answer?.headers), answer?.status ?? 0);
+        // A limit error blocks the account's budget until the reset, whatever status it came with.
+        const limited = err !== null && err !== undefined && isRateLimited(httpFailure(err));
+        budget.release(accountId, headersOf(answer?.headers), limited ? 429 : (answer?.status ?? 0));
         if (err) reject(err);
         else resolve(data as T);
       }),

@@ -52,9 +52,20 @@ export function describeFailure(f: HttpFailure): string {
   return [f.status ? `HTTP ${f.status}` : 'no answer', f.code, f.message].filter(Boolean).join(' ');
 }
 
+/**
+ * DocuSign's limit errors: it documents the codes and the words ("The maximum number of hourly API
+ * invocations has been exceeded"), not the status, which has been 429 and 400.
+ */
+const RATE_LIMIT_CODES = new Set(['HOURLY_APIINVOCATION_LIMIT_EXCEEDED', 'BURST_APIINVOCATION_LIMIT_EXCEEDED']);
+
+/** A rate limit, whatever the status: a 429, DocuSign's codes, GitHub's 403 that says so. */
+export function isRateLimited(f: HttpFailure): boolean {
+  return f.status === 429 || RATE_LIMIT_CODES.has(f.code ?? '') || /maximum number of .*API invocations/i.test(f.message ?? '') || (f.status === 403 && /rate limit/i.test(f.message ?? ''));
+}
+
 /** True for answers that mean "your credential is not accepted". */
 export function isAccessDenied(f: HttpFailure): boolean {
-  return f.status === 401 || (f.status === 403 && !/rate limit/i.test(f.message ?? ''));
+  return (f.status === 401 || f.status === 403) && !isRateLimited(f);
 }
 
 export function vendorFailure(vendor: string, what: string, err: unknown, settings: string, now = new Date()): ApplicationFailure {
@@ -62,7 +73,7 @@ export function vendorFailure(vendor: string, what: string, err: unknown, settin
   if (err instanceof BudgetSpent)
     return ApplicationFailure.create({ message: `${what}: ${err.message}; tried again then`, type: `${vendor}RateLimited`, nextRetryDelay: Math.max(250, err.resetAtMs - now.getTime()) });
   const f = httpFailure(err);
-  if (f.status === 429 || (f.status === 403 && /rate limit/i.test(f.message ?? ''))) {
+  if (isRateLimited(f)) {
     return ApplicationFailure.create({ message: `${what}: rate limited by ${vendor}; retrying`, type: `${vendor}RateLimited`, nextRetryDelay: retryDelayMs(f, now) });
   }
   if (isAccessDenied(f)) {

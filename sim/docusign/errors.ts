@@ -46,12 +46,12 @@ export const invalidRequestBody = (): RestError => new RestError(400, 'INVALID_R
 
 export const resourceNotFound = (hint?: string): RestError => new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource.${hint ? ` ${hint}` : ''}`);
 
-export const hourlyLimitExceeded = (limit: number, headers: Record<string, string>): RestError =>
-  new RestError(429, 'HOURLY_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of hourly API invocations has been exceeded. The hourly limit is ${limit}.`, headers);
+export const hourlyLimitExceeded = (limit: number, headers: Record<string, string>, status = 429): RestError =>
+  new RestError(status, 'HOURLY_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of hourly API invocations has been exceeded. The hourly limit is ${limit}.`, headers);
 
 /** Burst code as DocuSign documents it; the message wording is a guess. */
-export const burstLimitExceeded = (limit: number, headers: Record<string, string>): RestError =>
-  new RestError(429, 'BURST_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of API invocations in a 30 second burst has been exceeded. The burst limit is ${limit}.`, headers);
+export const burstLimitExceeded = (limit: number, headers: Record<string, string>, status = 429): RestError =>
+  new RestError(status, 'BURST_APIINVOCATION_LIMIT_EXCEEDED', `The maximum number of API invocations in a 30 second burst has been exceeded. The burst limit is ${limit}.`, headers);
 
 export const unspecifiedError = (): RestError => new RestError(500, 'UNSPECIFIED_ERROR', 'An unexpected error occurred on the server.');
 

@@ -11,6 +11,12 @@ export interface RateLimits {
   hourly: number;
   /** Requests per 30 s per account; DocuSign documents 200 in demo and 500 in production. */
   burst: number;
+  /**
+   * The HTTP status of the limit errors. DocuSign documents the error (its code and "The maximum
+   * number of hourly API invocations has been exceeded"), not the status: 429 in newer answers,
+   * 400 in older integrations' reports. Default 429.
+   */
+  status?: 400 | 429;
 }
 
 export interface RateLimitVerdict {

@@ -63,7 +63,10 @@ export function handleRest(deps: RestDeps, req: SimRequest, body: Buffer): Reply
 
   const limit = deps.limiter.take(`${deps.environment} ${account.accountId}`);
   if (!limit.allowed) {
-    throw limit.exceeded === 'burst' ? burstLimitExceeded(Number(limit.headers['X-BurstLimit-Limit']), limit.headers) : hourlyLimitExceeded(Number(limit.headers['X-RateLimit-Limit']), limit.headers);
+    const { status } = deps.limiter.limits;
+    throw limit.exceeded === 'burst'
+      ? burstLimitExceeded(Number(limit.headers['X-BurstLimit-Limit']), limit.headers, status)
+      : hourlyLimitExceeded(Number(limit.headers['X-RateLimit-Limit']), limit.headers, status);
   }
   try {
     const membership = deps.world.membership(account.accountId, identity.userId);

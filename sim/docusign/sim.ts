@@ -25,6 +25,8 @@ export interface DocuSignSimOptions {
   hourlyRateLimit?: number;
   /** Requests per 30 s per account; default as documented, 200 demo / 500 production. */
   burstRateLimit?: number;
+  /** The status of the hourly and burst limit errors (DocuSign documents the code, not the status); default 429. */
+  rateLimitStatus?: 400 | 429;
   /** Where the throwaway CA and server certificate live; default `<project>/.cache/sim-tls`. */
   tlsDir?: string;
   /**
@@ -45,7 +47,7 @@ export class DocuSignSim {
   private readonly world = new World();
   private readonly faults = new FaultInjector<FaultSpec>();
   private readonly log: RecordedRequest[] = [];
-  private readonly opts: Required<Omit<DocuSignSimOptions, 'tlsDir' | 'burstRateLimit' | 'hourlyRateLimit'>> & Pick<DocuSignSimOptions, 'tlsDir'>;
+  private readonly opts: Required<Omit<DocuSignSimOptions, 'tlsDir' | 'burstRateLimit' | 'hourlyRateLimit' | 'rateLimitStatus'>> & Pick<DocuSignSimOptions, 'tlsDir'>;
   private readonly limiters: Record<Environment, AccountRateLimiter>;
   private readonly servers = new Map<Environment, Server>();
   private readonly served = new Map<Environment, Endpoints>();
@@ -61,8 +63,8 @@ export class DocuSignSim {
     };
     const hourly = opts.hourlyRateLimit ?? 3000;
     this.limiters = {
-      demo: new AccountRateLimiter({ hourly, burst: opts.burstRateLimit ?? 200 }),
-      production: new AccountRateLimiter({ hourly, burst: opts.burstRateLimit ?? 500 }),
+      demo: new AccountRateLimiter({ hourly, burst: opts.burstRateLimit ?? 200, status: opts.rateLimitStatus }),
+      production: new AccountRateLimiter({ hourly, burst: opts.burstRateLimit ?? 500, status: opts.rateLimitStatus }),
     };
   }
 

@@ -93,4 +93,39 @@ describe('DocuSign', () => {
     expect(Number((err as ApplicationFailure).nextRetryDelay)).toBeGreaterThan(0);
     expect(restCalls()).toBe(sent);
   });
+
+  // DocuSign documents the limit errors' codes and words, not their status.
+  it.each([400, 429] as const)('takes the hourly limit error answered with %i as a rate limit, never as a refused credential, and waits for the reset', async (status) => {
+    world = await SimWorld.start({ docusign: { hourlyRateLimit: 4, rateLimitStatus: status } });
+    const seeded = world.seed();
+    const creds = pipelineVendors(world).docusign!;
+    const ctx: VendorContext = {
+      app: { id: seeded.docusign.appId, name: 'docusign', label: seeded.docusign.label, status: 'ACTIVE', vendor: 'docusign', provisioningEnabled: true, provisioningUrl: '' },
+      oktaSettings: {},
+      settings: seededAppSettings(seeded)[seeded.docusign.appId]!,
+      credentialFailing: false,
+    };
+    const person = { login: Object.keys(seeded.users)[0]! };
+    // Another integration of the account spends its whole hour; ours has not heard of it.
+    const other = createDocuSignVendor({ ...creds, pacing: { share: 1 } });
+    for (let i = 0; i < 4; i++) await other.findPerson(ctx, person);
+    const vendor = createDocuSignVendor(creds);
+    const restCalls = () => world!.docusign.requests().filter((r) => r.path.includes('/restapi/')).length;
+    const refusedAt = restCalls();
+    const failureOf = (call: Promise<unknown>) =>
+      call.then(
+        () => undefined,
+        (e: unknown) => e as ApplicationFailure,
+      );
+
+    const refused = await failureOf(vendor.findPerson(ctx, person));
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ type: 'DocuSignRateLimited', nonRetryable: false });
+    expect(refused!.message).not.toMatch(/credential/);
+    expect(Number(refused!.nextRetryDelay)).toBeGreaterThan(0);
+    expect(restCalls()).toBe(refusedAt + 1);
+    // The answer's reset holds the budget: the next call waits for it, sending nothing.
+    expect(await failureOf(vendor.findPerson(ctx, person))).toMatchObject({ type: 'DocuSignRateLimited' });
+    expect(restCalls()).toBe(refusedAt + 1);
+  });
 });
