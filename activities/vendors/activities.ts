@@ -8,7 +8,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Vendor, VendorProbe } from '../../domain/types';
 import type { VendorCredentials } from '../../config/worker-config';
 import { createAppReader, type AppReaderDeps } from '../okta/apps';
-import { readOktaActivity } from '../okta/audit';
 import { isNotFound, toActivityFailure } from '../okta/errors';
 import { createDocuSignVendor } from './docusign';
 import { genericVendor } from './generic';
@@ -42,16 +41,6 @@ export function createVendorActivities(deps: VendorActivityDeps) {
   async function context(appId: string, credentialFailing: boolean): Promise<{ ctx: VendorContext; module: VendorModule }> {
     const { app, oktaSettings } = await readApp(appId);
     return { ctx: { app, oktaSettings, settings: deps.appConfig.settings(appId), credentialFailing }, module: modules[app.vendor] };
-  }
-
-  /** When an admin last changed the app in Okta: a probe compares the vendor's grants with it. */
-  async function lastReauthAt(appId: string): Promise<string | undefined> {
-    const now = new Date();
-    const okta = await readOktaActivity(deps.okta, appId, new Date(now.getTime() - deps.lookbackHours * 3_600_000).toISOString(), now);
-    return okta.changes
-      .map((c) => c.at)
-      .sort()
-      .at(-1);
   }
 
   /** The person's email in Okta: DocuSign knows people by email, which may differ from the login. */
@@ -88,7 +77,7 @@ export function createVendorActivities(deps: VendorActivityDeps) {
   return {
     async probeVendor(input: { appId: string; credentialFailing: boolean }): Promise<VendorProbe> {
       const { ctx, module } = await context(input.appId, input.credentialFailing);
-      return module.probe({ ...ctx, lastReauthAt: await lastReauthAt(input.appId) });
+      return module.probe(ctx);
     },
 
     /**

@@ -21,8 +21,6 @@ interface ScimUser {
 
 interface SamlAuthorization {
   login: string;
-  credential_type?: string;
-  credential_authorized_at?: string;
   authorized_credential_expires_at?: string | null;
 }
 
@@ -34,9 +32,6 @@ function json<T>(data: unknown): T {
 }
 
 const status = (err: unknown) => httpFailure(err).status;
-
-/** How long before Okta logs the Save the consent (and GitHub's authorization stamp) may come. */
-const SAML_TOLERANCE_MS = 15 * 60_000;
 
 export function createGitHubVendor(creds: VendorCredentials['github']): VendorModule {
   const octokit = creds ? new Octokit({ auth: creds.token, baseUrl: creds.apiUrl, userAgent: 'okta-remediation' }) : undefined;
@@ -117,7 +112,6 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       if (status(err) !== 404) throw vendorFailure('GitHub', `reading GitHub user ${serviceAccount}`, err, SETTINGS);
     }
     const renamedTo = t.serviceAccountId !== undefined && (!user || user.id !== t.serviceAccountId) ? await loginOf(t.serviceAccountId) : undefined;
-    let samlSuspect = false;
     let owner = false;
     if (renamedTo && renamedTo !== serviceAccount) {
       values.renamedTo = renamedTo;
@@ -162,7 +156,7 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         // GitHub answers 404 alike for a non-member, a mistyped org and a token without read:org.
         result.hints.push(`GitHub shows the pipeline no membership in ${org}: check that apps.${ctx.app.id}.github.org names the organization and that ${SETTINGS}.`);
       }
-      if (!blocking) samlSuspect = await checkSaml(org, serviceAccount, ctx.lastReauthAt, ctx.credentialFailing, result, ssoRefused);
+      if (!blocking) await checkSaml(org, serviceAccount, ctx.credentialFailing, result, ssoRefused);
     }
     if (t.requireDedicated && !t.pattern.test(serviceAccount)) {
       find(result, {
@@ -175,13 +169,13 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         ],
       });
     }
-    if (ctx.credentialFailing && !blocking && !samlSuspect && !result.findings.some((f) => f.cause === 'github-token-revoked')) {
+    if (ctx.credentialFailing && !blocking && !result.findings.some((f) => f.cause === 'github-token-revoked')) {
       const standing = owner ? `exists, owns ${org}` : 'exists (its ownership could not be checked)';
       find(result, {
         cause: 'github-token-revoked',
         confidence: owner ? 0.8 : 0.6,
         blocking: false,
-        evidence: [`GitHub: ${serviceAccount} ${standing} and shows no SAML problem, yet Okta's calls fail: the token Okta holds was revoked or expired.`],
+        evidence: [`GitHub: ${serviceAccount} ${standing}, yet Okta's calls fail: the token Okta holds was revoked or expired.`],
       });
     }
     return result;
@@ -199,67 +193,41 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
   }
 
   /**
-   * What GitHub's SAML SSO authorizations say about the service account (owners can list them).
-   * GitHub lists personal access tokens and SSH keys, stamped when authorized: the OAuth consent
-   * comes before Okta logs the Save, and a later edit of the app logs a change too, so a time
-   * comparison only counts beyond a tolerance, and never blocks a re-auth on its own (the canary
-   * push decides). Returns whether SAML is now the likely cause.
+   * Whether the org uses SAML single sign-on, and what its list of SSO authorizations shows of the
+   * service account. GitHub lists personal access tokens and SSH keys there, never the OAuth grant
+   * Okta holds, so nothing in it decides a cause: only GitHub's 403 with X-GitHub-SSO to the
+   * account's own call does (ssoRefused).
    */
-  async function checkSaml(org: string, login: string, lastReauthAt: string | undefined, credentialFailing: boolean, result: VendorProbe, ssoRefused: (what: string) => void): Promise<boolean> {
+  async function checkSaml(org: string, login: string, credentialFailing: boolean, result: VendorProbe, ssoRefused: (what: string) => void): Promise<void> {
     let auths: SamlAuthorization[];
     try {
       auths = (await octokit!.paginate('GET /orgs/{org}/credential-authorizations', { org, login, per_page: 100 })) as SamlAuthorization[];
     } catch (err) {
       const f = httpFailure(err);
-      if (f.status === 404) return false; // the org does not use SAML single sign-on
-      if (f.status === 403 && f.headers['x-github-sso']) {
-        ssoRefused(`listing ${org}'s SAML authorizations`);
-        return true;
-      }
+      if (f.status === 404) return; // the org does not use SAML single sign-on
+      if (f.status === 403 && f.headers['x-github-sso']) return ssoRefused(`listing ${org}'s SAML authorizations`);
       if (f.status === 403) {
         result.hints.push(`The pipeline's GitHub token cannot list ${org}'s SAML authorizations (an owner's token with read:org can): check ${SETTINGS}.`);
-        return false;
+        return;
       }
       throw vendorFailure('GitHub', `listing ${org}'s SAML authorizations`, err, SETTINGS);
     }
     const mine = auths.filter((a) => a.login.toLowerCase() === login.toLowerCase());
     const live = mine.filter((a) => !a.authorized_credential_expires_at || new Date(a.authorized_credential_expires_at) > new Date());
-    const newest = live
-      .map((a) => a.credential_authorized_at ?? '')
-      .sort()
-      .at(-1);
-    if (mine.length > 0 && live.length === 0) {
-      const expired = mine
-        .map((a) => a.authorized_credential_expires_at ?? '')
-        .sort()
-        .at(-1);
-      find(result, {
-        cause: 'github-token-revoked',
-        confidence: 0.9,
-        blocking: false,
-        evidence: [`GitHub: ${login}'s SAML-authorized credentials for ${org} have all expired (the newest expired at ${expired}): the token Okta holds has expired.`],
-      });
-      return false;
+    if (mine.length > live.length) {
+      result.hints.push(`GitHub: ${mine.length - live.length} of ${login}'s SSO-authorized personal access tokens or SSH keys for ${org} have expired; they are not the OAuth grant Okta holds.`);
     }
-    if (live.length === 0) {
-      result.hints.push(
-        `GitHub lists no SAML-authorized credential of ${login} for ${org}. GitHub lists personal access tokens and SSH keys there, so this alone does not show that Okta's grant lacks SSO authorization.`,
-      );
-      return false;
-    }
-    if (lastReauthAt && newest && Date.parse(newest) < Date.parse(lastReauthAt) - SAML_TOLERANCE_MS) {
+    if (credentialFailing) {
       find(result, {
         cause: 'github-saml-missing',
-        confidence: credentialFailing ? 0.85 : 0.5,
+        confidence: 0.4,
         blocking: false,
+        heuristic: true,
         evidence: [
-          `GitHub: Okta's app was last changed at ${lastReauthAt}, but ${login}'s newest SAML authorization for ${org} dates from ${newest}: the grant Okta now holds is probably not authorized for SSO.`,
+          `GitHub: ${org} uses SAML single sign-on. A re-auth made without an active SAML session for ${org} leaves Okta's grant not authorized for SSO; GitHub lists OAuth grants to no one, so only ${login}'s own token can show it (a 403 with X-GitHub-SSO).`,
         ],
       });
-      return true;
     }
-    result.evidence.push(`GitHub: ${login} has a SAML-authorized credential for ${org}${newest ? ` (authorized at ${newest})` : ''}.`);
-    return false;
   }
 
   async function scimUser(ctx: VendorContext, person: VendorPerson): Promise<{ org: string; user?: ScimUser }> {

@@ -10,8 +10,6 @@ export interface VendorContext {
   settings: AppSettings;
   /** Whether Okta shows the credential failing now (decides "revoked" versus "all fine"). */
   credentialFailing: boolean;
-  /** When an admin last changed the app in Okta (a re-auth makes a new vendor grant), if known. */
-  lastReauthAt?: string;
 }
 
 export interface VendorPerson {

@@ -36,10 +36,11 @@ export function seedGitHubScenario(sim: GitHubSim, org = 'acme-corp'): GitHubSce
   sim.setMembership(org, member, 'member');
   sim.setMembership(org, probe, 'member');
   const saml = { samlAuthorizedOrgs: [org] };
+  // Okta holds an OAuth app token; people and scripts use personal access tokens.
   const oktaToken = sim.issueToken(serviceAccount, saml);
-  const ownerToken = sim.issueToken(owner, saml);
-  const memberToken = sim.issueToken(member, { ...saml, scopes: ['read:org', 'read:user'] });
-  const probeToken = sim.issueToken(probe, { ...saml, scopes: ['read:org', 'read:user'] });
+  const ownerToken = sim.issueToken(owner, { ...saml, kind: 'pat' });
+  const memberToken = sim.issueToken(member, { ...saml, kind: 'pat', scopes: ['read:org', 'read:user'] });
+  const probeToken = sim.issueToken(probe, { ...saml, kind: 'pat', scopes: ['read:org', 'read:user'] });
   sim.configureOktaIntegration({ org, adminLogin: serviceAccount, token: oktaToken });
   return { org, serviceAccount, oktaToken, owner, ownerToken, member, memberToken, probe, probeToken };
 }

@@ -237,16 +237,17 @@ export class World {
   }
 
   /**
-   * The org's SAML SSO authorizations of credentials that still work or ran out of time:
-   * revoking a token (or a password change, which revokes OAuth tokens) takes its authorization
-   * away; a deleted account takes its credentials with it.
+   * The org's SAML SSO authorizations of personal access tokens that still work or ran out of
+   * time: revoking a token takes its authorization away; a deleted account takes its credentials
+   * with it. OAuth app tokens (Okta's grant) are never listed: GitHub lists "personal access tokens
+   * or SSH keys" here (REST docs, "List SAML SSO authorizations for an organization").
    */
   credentialAuthorizations(org: OrgRecord): Array<{ token: TokenRecord; user: UserRecord; authorization: SamlAuthorization }> {
     const out: Array<{ token: TokenRecord; user: UserRecord; authorization: SamlAuthorization }> = [];
     for (const token of this.tokens.values()) {
       const authorization = token.samlAuthorizations.get(org.id);
       const user = this.users.get(token.userId);
-      if (!authorization || !user || (token.invalidated && token.invalidated !== 'expired')) continue;
+      if (token.kind === 'oauth' || !authorization || !user || (token.invalidated && token.invalidated !== 'expired')) continue;
       out.push({ token, user, authorization });
     }
     return out.sort((a, b) => a.authorization.id - b.authorization.id);

@@ -79,37 +79,36 @@ describe('GitHubSim probe endpoints', () => {
   describe('GET /orgs/{org}/credential-authorizations', () => {
     const list = (token: string, query: { login?: string; per_page?: number; page?: number } = {}) => client(token).request('GET /orgs/{org}/credential-authorizations', { org: w.org, ...query });
 
-    it("lists the SSO-authorized credentials of the org's members to an owner, Okta's OAuth token among them", async () => {
+    it("lists the SSO-authorized personal access tokens of the org's members to an owner, never Okta's OAuth app token", async () => {
       const res = await list(w.ownerToken);
       expect(res.status).toBe(200);
       expect(res.headers['x-accepted-oauth-scopes']).toBe('admin:org, read:org, write:org');
       const entries = res.data as CredentialAuthorization[];
-      expect(entries.map((e) => e.login)).toEqual([w.serviceAccount, w.owner, w.member, w.probe]);
-      const okta = entries.find((e) => e.login === w.serviceAccount)!;
-      expect(okta).toMatchObject({
-        credential_type: 'OAuth app token',
-        token_last_eight: w.oktaToken.slice(-8),
-        scopes: ['admin:org', 'read:user'],
-        authorized_credential_note: null,
+      expect(entries.map((e) => e.login)).toEqual([w.owner, w.member, w.probe]);
+      expect(entries.every((e) => e.credential_type === 'personal access token')).toBe(true);
+      expect(entries.map((e) => e.token_last_eight)).not.toContain(w.oktaToken.slice(-8));
+      const member = entries.find((e) => e.login === w.member)!;
+      expect(member).toMatchObject({
+        token_last_eight: w.memberToken.slice(-8),
+        scopes: ['read:org', 'read:user'],
         authorized_credential_expires_at: null,
-        // Okta's token has not been presented to the API yet; the owner's just was.
+        // The member's token has not been presented to the API yet; the owner's just was.
         credential_accessed_at: null,
       });
-      expect(okta.credential_authorized_at).toMatch(ISO_SECONDS);
-      expect(Number.isInteger(okta.credential_id) && Number.isInteger(okta.authorized_credential_id)).toBe(true);
+      expect(member.credential_authorized_at).toMatch(ISO_SECONDS);
+      expect(Number.isInteger(member.credential_id) && Number.isInteger(member.authorized_credential_id)).toBe(true);
       expect(entries.find((e) => e.login === w.owner)!.credential_accessed_at).toMatch(ISO_SECONDS);
     });
 
-    it('tells personal access tokens from OAuth app tokens, with their note and expiry', async () => {
+    it('takes login, and gives each token its note and expiry', async () => {
       const expiresAt = new Date('2099-01-02T03:04:05Z');
       const pat = sim.issueToken(w.owner, { kind: 'pat', scopes: ['read:org'], samlAuthorizedOrgs: [w.org], note: 'audit script', expiresAt });
       expect(pat).toMatch(/^ghp_[0-9A-Za-z]{36}$/);
       const mine = (await list(w.ownerToken, { login: w.owner.toUpperCase() })).data as CredentialAuthorization[];
-      expect(mine.map((e) => [e.credential_type, e.token_last_eight])).toEqual([
-        ['OAuth app token', w.ownerToken.slice(-8)],
-        ['personal access token', pat.slice(-8)],
-      ]);
+      expect(mine.map((e) => e.token_last_eight)).toEqual([w.ownerToken.slice(-8), pat.slice(-8)]);
       expect(mine[1]).toMatchObject({ authorized_credential_note: 'audit script', authorized_credential_expires_at: '2099-01-02T03:04:05Z', application_name: null });
+      // The service account's only credential is Okta's OAuth app token: nothing is listed for it.
+      expect((await list(w.ownerToken, { login: w.serviceAccount })).data).toEqual([]);
       // The PAT can read the list itself: read:org is enough for an owner.
       expect((await list(pat)).status).toBe(200);
     });
@@ -122,22 +121,21 @@ describe('GitHubSim probe endpoints', () => {
       sim.revokeToken(w.memberToken);
       sim.expireToken(w.probeToken);
       const entries = (await list(w.ownerToken)).data as CredentialAuthorization[];
-      expect(entries.map((e) => e.login)).toEqual([w.serviceAccount, w.owner, w.probe]);
-      expect(entries[0]!.token_last_eight).toBe(w.oktaToken.slice(-8));
-      expect(entries[2]!.authorized_credential_expires_at).toMatch(ISO_SECONDS);
+      expect(entries.map((e) => e.login)).toEqual([w.owner, w.probe]);
+      expect(entries[1]!.authorized_credential_expires_at).toMatch(ISO_SECONDS);
       // Authorizing again lists it anew, under a new authorization id.
       sim.authorizeSaml(pat, w.org);
       const again = (await list(w.ownerToken, { login: w.serviceAccount })).data as CredentialAuthorization[];
-      expect(again.map((e) => e.token_last_eight)).toEqual([w.oktaToken.slice(-8), pat.slice(-8)]);
+      expect(again.map((e) => e.token_last_eight)).toEqual([pat.slice(-8)]);
     });
 
     it('pages with per_page/page and a Link header that Octokit follows', async () => {
-      const first = await list(w.ownerToken, { per_page: 3 });
-      expect((first.data as unknown[]).length).toBe(3);
+      const first = await list(w.ownerToken, { per_page: 2 });
+      expect((first.data as unknown[]).length).toBe(2);
       expect(first.headers.link).toContain('rel="next"');
       expect(first.headers.link).toContain('rel="last"');
       const all = await client(w.ownerToken).paginate('GET /orgs/{org}/credential-authorizations', { org: w.org, per_page: 1 });
-      expect((all as CredentialAuthorization[]).map((e) => e.login)).toEqual([w.serviceAccount, w.owner, w.member, w.probe]);
+      expect((all as CredentialAuthorization[]).map((e) => e.login)).toEqual([w.owner, w.member, w.probe]);
     });
 
     it('answers 403 to a non-owner, 404 without an org scope or for an unknown org, 403 with X-GitHub-SSO before SSO', async () => {

@@ -277,31 +277,26 @@ describe('SimWorld: Okta and the vendors agree', () => {
       expect(world.github.oktaIntegration()?.adminLogin).toBe(`${s.github.serviceAccount}-renamed`);
     });
 
-    it("saml_missing: the token Okta now holds is not among the org's credential authorizations, until a re-auth inside SSO", async () => {
-      const octokit = new Octokit({ auth: world.pipelineCredentials.github.token, baseUrl: world.pipelineCredentials.github.apiUrl, log: quiet });
-      const authorized = async (): Promise<string[]> => {
-        const res = await octokit.request('GET /orgs/{org}/credential-authorizations', { org: s.github.org, login: s.github.serviceAccount });
-        const entries = res.data as Array<{ token_last_eight: string; credential_type: string; application_name: string }>;
-        expect(entries.every((e) => e.credential_type === 'OAuth app token' && e.application_name === 'Okta')).toBe(true);
-        return entries.map((e) => e.token_last_eight);
-      };
-      const held = (): string => world.github.oktaIntegration()!.token.slice(-8);
-      const first = held();
-      expect(await authorized()).toEqual([first]);
+    it('saml_missing: GitHub answers the token Okta now holds with 403 and X-GitHub-SSO, until a re-auth inside SSO; owners see no OAuth grant listed', async () => {
+      const owner = new Octokit({ auth: world.pipelineCredentials.github.token, baseUrl: world.pipelineCredentials.github.apiUrl, log: quiet });
+      const asOkta = () => new Octokit({ auth: world.github.oktaIntegration()!.token, baseUrl: world.pipelineCredentials.github.apiUrl, log: quiet, request: { retries: 0 } });
+      const listed = async () => (await owner.request('GET /orgs/{org}/credential-authorizations', { org: s.github.org, login: s.github.serviceAccount })).data;
+      const oktaCall = () => asOkta().request('GET /scim/v2/organizations/{org}/Users', { org: s.github.org });
+      expect((await oktaCall()).status).toBe(200);
 
       world.breakGitHub('saml_missing');
-      // The earlier grant is still valid and authorized; the one Okta uses now is not. What tells
-      // them apart: no authorization is as recent as the app's last re-auth in Okta's System Log.
-      expect(held()).not.toBe(first);
-      expect(await authorized()).toEqual([first]);
-      const reauths = world.okta.events().filter((e) => e.eventType === 'application.lifecycle.update' && e.target[0]?.id === s.github.appId);
-      expect(reauths).toHaveLength(1);
-      const res = await octokit.request('GET /orgs/{org}/credential-authorizations', { org: s.github.org, login: s.github.serviceAccount });
-      const [only] = res.data as Array<{ credential_authorized_at: string }>;
-      expect(Date.parse(only!.credential_authorized_at)).toBeLessThan(Date.parse(reauths[0]!.published) - 86_400_000);
+      const refused = await oktaCall().then(
+        () => undefined,
+        (e: { status: number; response?: { headers: Record<string, string> } }) => e,
+      );
+      expect(refused?.status).toBe(403);
+      expect(refused?.response?.headers['x-github-sso']).toMatch(/^required; url=/);
+      // An owner's list of SSO authorizations holds personal access tokens and SSH keys: it cannot tell.
+      expect(await listed()).toEqual([]);
 
       world.reauthenticate(s.github.appId);
-      expect(await authorized()).toEqual([first, held()]);
+      expect((await oktaCall()).status).toBe(200);
+      expect(await listed()).toEqual([]);
     });
   });
 

@@ -26,7 +26,8 @@ const DOCUSIGN_EXPECTED: Record<DocuSignCause, { cause: CauseId; evidence: RegEx
   grant_revoked: { cause: 'docusign-grant-revoked', evidence: /all check out/ },
 };
 
-const GITHUB_EXPECTED: Record<GitHubCause, { cause: CauseId; evidence: RegExp }> = {
+// saml_missing is known only from the service account's own token (its own tests below).
+const GITHUB_EXPECTED: Record<Exclude<GitHubCause, 'saml_missing'>, { cause: CauseId; evidence: RegExp }> = {
   account_deleted: { cause: 'github-account-unavailable', evidence: /deleted or suspended/ },
   account_suspended: { cause: 'github-account-unavailable', evidence: /deleted or suspended/ },
   username_changed: { cause: 'github-username-changed', evidence: /is now called/ },
@@ -34,7 +35,6 @@ const GITHUB_EXPECTED: Record<GitHubCause, { cause: CauseId; evidence: RegExp }>
   token_revoked: { cause: 'github-token-revoked', evidence: /revoked or expired/ },
   token_expired: { cause: 'github-token-revoked', evidence: /revoked or expired|expired at/ },
   password_changed: { cause: 'github-token-revoked', evidence: /revoked or expired/ },
-  saml_missing: { cause: 'github-saml-missing', evidence: /not authorized for SSO/ },
 };
 
 describe('DocuSign diagnosis', () => {
@@ -55,7 +55,7 @@ describe('DocuSign diagnosis', () => {
 });
 
 describe('GitHub diagnosis', () => {
-  it.each(GITHUB_CAUSES)('names %s first, with evidence and the steps filled in', async (cause) => {
+  it.each(GITHUB_CAUSES.filter((c) => c !== 'saml_missing'))('names %s first, with evidence and the steps filled in', async (cause) => {
     h = await startWorldHarness({ breakWith: (w) => w.breakGitHub(cause) });
     const { github } = h.seeded;
     const status = await diagnosisOf(github.appId);
@@ -75,6 +75,19 @@ describe('GitHub diagnosis', () => {
     const guess = causes.find((c) => c.id === 'github-not-dedicated')!;
     expect(guess.evidence.join('\n')).toContain(h.seeded.github.serviceAccount);
     expect(guess.confidence).toBeLessThan(causes.find((c) => c.id === 'credential-invalid')!.confidence);
+  });
+
+  it("saml_missing seen with an owner's token: SAML is a possible cause, never blocking, and a re-auth inside SSO verifies", async () => {
+    h = await startWorldHarness({ breakWith: (w) => w.breakGitHub('saml_missing') });
+    const app = h.seeded.github.appId;
+    const d = (await diagnosisOf(app)).diagnosis!;
+    // GitHub lists no OAuth grant to an owner: nothing it shows can tell a revoked token from one not authorized for SSO.
+    expect(d.causes[0]!.id).toBe('github-token-revoked');
+    const saml = d.causes.find((c) => c.id === 'github-saml-missing')!;
+    expect(saml.evidence.join('\n')).toMatch(/uses SAML single sign-on/);
+    expect(d.vendorProbe!.findings.find((f) => f.cause === 'github-saml-missing')).toMatchObject({ blocking: false, heuristic: true });
+    h.world.reauthenticate(app);
+    expect(await confirmReauth(h.client, app, 'admin@example.com')).toMatchObject({ verified: true });
   });
 
   it("takes a 403 with X-GitHub-SSO to the service account's own token as decisive", async () => {
