@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { cleanText, TEXT_LIMITS } from '../domain/message-input';
 import { formatDuration, renderText } from '../domain/report';
+import { renderDryRun } from '../domain/plan';
+import { dryRun } from '../client/dry-run';
 import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
 import { CliError, EXIT } from '../client/errors';
@@ -63,6 +65,16 @@ export function buildProgram(io: Io): Command {
       );
       if (status) io.out(renderText(status) + '\n');
       else if (opts.wait) io.out(`No diagnosis yet: is a worker (npm run worker) polling task queue ${loadTaskQueue()}?\n`);
+    });
+
+  program
+    .command('diagnose')
+    .description('Dry run: diagnose one Okta app and print what a remediation would do, changing nothing and starting nothing')
+    .addOption(appIdOption())
+    .option('--json', 'print JSON')
+    .action(async (opts: { app: string; json?: boolean }) => {
+      const result = await dryRun(await connectClient(), loadTaskQueue(), opts.app);
+      io.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderDryRun(result) + '\n');
     });
 
   program

@@ -109,6 +109,17 @@ export function addSimCommands(program: Command, io: Io): void {
       io.out(`App ${opts.app} is broken (${answer.cause}): Okta's pushes and deprovisions to it fail from now on.\n`);
     });
 
+  sim
+    .command('provisioning')
+    .description("Turn the app's provisioning in Okta on or off, or make it never set up: off, Okta pushes and deprovisions nothing")
+    .addOption(appIdOption())
+    .requiredOption('--state <state>', 'enabled, disabled or not_set_up')
+    .addOption(simUrlOption())
+    .action(async (opts: { app: string; state: string; simUrl?: string }) => {
+      await simCall(opts, 'POST', `/sim/v1/apps/${opts.app}/provisioning`, { state: opts.state }, 'setting the provisioning');
+      io.out(`Provisioning of app ${opts.app} is ${opts.state} in the simulated org.\n`);
+    });
+
   for (const [name, what] of [
     ['assign', 'Assign an Okta user to the app (while it is broken, the push fails and Okta logs it)'],
     ['unassign', 'Unassign an Okta user from the app (while it is broken, the deprovision fails: the person keeps access at the vendor)'],

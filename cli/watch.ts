@@ -84,6 +84,12 @@ export async function watchRemediation(client: Client, appId: string, io: Io, op
         EXIT.reauthTimedOut,
       );
     }
+    if (final?.endedBecause === 'provisioning_off') {
+      throw new CliError(
+        `The remediation of app ${appId} ended without a retry: Okta's provisioning of the app is off. Turn it on (the diagnosis says how), then start again: \`npx okta-remediate start --app ${appId}\`.`,
+        EXIT.provisioningOff,
+      );
+    }
     return;
   }
   const why = final?.error ?? final?.cancellation?.reason;

@@ -16,6 +16,8 @@ export const EXIT = {
   refusedByWorkflow: 11,
   /** `watch`: the remediation ended without a re-auth: its deadline passed (phase `timed_out`). */
   reauthTimedOut: 12,
+  /** `watch`: the remediation ended without a retry: Okta's provisioning of the app is off or not set up. */
+  provisioningOff: 13,
 } as const;
 
 export class CliError extends Error {

@@ -41,8 +41,15 @@ const CAUSES: Record<CauseId, CauseText> = {
     },
   },
   'provisioning-disabled': {
-    title: (app) => `Provisioning is not enabled for ${app.label}`,
-    steps: (app) => [`${openIntegration(app)} Enable API integration and authenticate.`, finish(app)],
+    title: (app) => (app.provisioningState === 'not_set_up' ? `Provisioning was never set up for ${app.label}` : `Provisioning is turned off for ${app.label}`),
+    // A re-auth alone cannot help: the remediation ends, and starts again once provisioning is on.
+    steps: (app) => [
+      app.provisioningState === 'not_set_up'
+        ? `Open ${app.label} in the Okta Admin Console (${app.provisioningUrl}), Provisioning > Configure API Integration: check Enable API integration, authenticate, Save.`
+        : `${openIntegration(app)} Check Enable API integration, authenticate, Save.`,
+      'Then Provisioning > To App > Edit: enable Create Users, Update User Attributes and Deactivate Users, and Save.',
+      `Then start the remediation again, which retries every affected user: npx okta-remediate start --app ${app.id}`,
+    ],
   },
   'other-provisioning-errors': {
     title: () => 'Other provisioning errors (not caused by the credential)',

@@ -127,7 +127,12 @@ export function rankCauses(app: AppSummary, okta: OktaFindings, probe?: VendorPr
     causes.push(cause('credential-invalid', causes.length > 0 ? 0.5 : 0.9, [...okta.credentialEvidence, ...(probe?.evidence ?? [])]));
   }
   if (!okta.provisioningEnabled) {
-    causes.push(cause('provisioning-disabled', okta.credentialFailing ? 0.3 : 0.7, ['Okta: the USER_PROVISIONING feature of the app is not ENABLED.']));
+    // Okta's own setting, not an inference: with provisioning off nothing is pushed, whatever the credential.
+    const evidence =
+      app.provisioningState === 'not_set_up'
+        ? 'Okta: the app has no USER_PROVISIONING feature: its provisioning was never set up.'
+        : 'Okta: the USER_PROVISIONING feature of the app is not ENABLED: provisioning is turned off.';
+    causes.push(cause('provisioning-disabled', app.provisioningState ? 1 : okta.credentialFailing ? 0.3 : 0.7, [evidence]));
   }
   if (okta.otherFailures > 0) {
     causes.push(cause('other-provisioning-errors', okta.credentialFailing ? 0.2 : 0.5, [`Okta: ${plural(okta.otherFailures, 'failure')} with other messages, e.g. ${okta.otherExample}`]));

@@ -241,6 +241,16 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         users: outcomeLists(s),
       };
     }
+    case 'provisioning_off':
+      return {
+        ...base,
+        subject: `Provisioning is off for ${label}: nothing was retried`,
+        headline: `Okta's provisioning of ${appRef} is ${s.diagnosis?.app.provisioningState === 'not_set_up' ? 'not set up' : 'turned off'}, so a re-authentication alone cannot help and the remediation ended without retrying anyone${countResults(s, 'deprovision').succeeded > 0 ? ' (leavers were removed at the vendor as the policy says)' : ''}.`,
+        facts: resultCount(s) > 0 ? [...outcomeFacts(s), ...failureFacts(s, label)] : failureFacts(s, label),
+        steps,
+        command: { intro: 'Once provisioning is on', line: startCommand(s.appId) },
+        users: openUserLists(s, label),
+      };
     case 'timed_out':
       return {
         ...base,

@@ -7,8 +7,31 @@ import type { FailureKind } from './types';
 /** The message Okta writes when the app's stored API credential is rejected by the vendor. */
 export const CREDENTIAL_ERROR = /credentials used to connect to the API were invalid/i;
 
-export const PROVISIONING_EVENT_PREFIX = 'application.provision.user.';
-export const AUTH_FAILURE_EVENT = 'application.integration.authentication_failure';
+/**
+ * The System Log's event types that carry a failed provisioning call, and what each failure means
+ * for a user. Sources: Okta's Event Types catalog, and its table that maps the old Events API's
+ * `app.api.error.*` ids to these types (check_user_exists → verify_exists, create_user → push,
+ * push_password_update → password, activate_user → activate, auth → authentication_failure, ...).
+ * A failed push of any kind, or a check or activation on the way to one, leaves the person
+ * without access; a failed deactivate leaves a leaver with it. Everything else is 'other':
+ * imports and groups (reported, not remediated), and the `application.integration.*` failures of
+ * the connection itself (authentication_failure, general_failure, rate_limit_exceeded), which name
+ * no user and back the diagnosis with their words.
+ */
+export const USER_EVENT_KINDS: Readonly<Record<string, FailureKind>> = {
+  'application.provision.user.push': 'push',
+  'application.provision.user.push_profile': 'push',
+  'application.provision.user.push_password': 'push',
+  'application.provision.user.push_okta_password': 'push',
+  'application.provision.user.password': 'push',
+  'application.provision.user.activate': 'push',
+  'application.provision.user.reactivate': 'push',
+  'application.provision.user.verify_exists': 'push',
+  'application.provision.user.sync': 'push',
+  'application.provision.user.deactivate': 'deprovision',
+};
+/** What the diagnosis and the scanner read: every provisioning and integration event (imports and groups are reported as other). */
+export const PROVISIONING_FAILURE_FILTER = '(eventType sw "application.provision." or eventType sw "application.integration.") and outcome.result eq "FAILURE"';
 
 /** The subset of Okta's LogEvent the pipeline reads. */
 export interface LogEventLike {
@@ -37,11 +60,7 @@ export interface ProvisioningFailure {
 }
 
 export function failureKind(eventType: string): FailureKind | 'other' {
-  if (eventType === `${PROVISIONING_EVENT_PREFIX}deactivate`) return 'deprovision';
-  if (eventType.startsWith(`${PROVISIONING_EVENT_PREFIX}push`) || eventType === `${PROVISIONING_EVENT_PREFIX}reactivate`) {
-    return 'push';
-  }
-  return 'other';
+  return USER_EVENT_KINDS[eventType] ?? 'other';
 }
 
 /** Okta puts the vendor's words in outcome.reason, debugContext.debugData, or both. */
@@ -58,10 +77,11 @@ export function eventMessage(e: LogEventLike): string {
 export function toProvisioningFailure(e: LogEventLike): ProvisioningFailure | undefined {
   const eventType = e.eventType ?? '';
   if (e.outcome?.result !== 'FAILURE') return undefined;
-  if (!eventType.startsWith(PROVISIONING_EVENT_PREFIX) && eventType !== AUTH_FAILURE_EVENT) return undefined;
+  if (!eventType.startsWith('application.provision.') && !eventType.startsWith('application.integration.')) return undefined;
   const app = e.target?.find((t) => t.type === 'AppInstance');
   if (!app?.id) return undefined;
-  const user = e.target?.find((t) => t.type === 'User');
+  // Okta names the person as a User, an AppUser (the app user's id is the user's), or both.
+  const user = e.target?.find((t) => t.type === 'User') ?? e.target?.find((t) => t.type === 'AppUser');
   const message = eventMessage(e);
   return {
     eventId: e.uuid ?? `${eventType}:${app.id}:${user?.id ?? ''}:${String(e.published)}`,
@@ -80,5 +100,5 @@ export function toProvisioningFailure(e: LogEventLike): ProvisioningFailure | un
 
 /** An app's provisioning failures, and no other kind (sign-in failures would crowd them out of a capped read). */
 export function appFailureFilter(appId: string): string {
-  return `outcome.result eq "FAILURE" and target.id eq "${appId}" and (eventType sw "application.provision." or eventType sw "application.integration.")`;
+  return `${PROVISIONING_FAILURE_FILTER} and target.id eq "${appId}"`;
 }

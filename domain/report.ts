@@ -4,7 +4,7 @@
  */
 import { markdownEscape } from './markdown';
 import { progressBar } from './progress';
-import type { Confirmation, FailureKind, Outage, RemediationStatus, UserOutcome, UserResult } from './types';
+import type { Confirmation, Diagnosis, FailureKind, Outage, RemediationStatus, UserOutcome, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
@@ -68,7 +68,7 @@ const PHASE_TEXT: Record<RemediationStatus['phase'], string> = {
 };
 
 export function phaseText(s: RemediationStatus): string {
-  return PHASE_TEXT[s.phase];
+  return s.endedBecause === 'provisioning_off' ? 'Ended without a retry: provisioning is off in Okta' : PHASE_TEXT[s.phase];
 }
 
 /** A paused phase, as status, the Web UI and the notice say it. */
@@ -88,6 +88,19 @@ function resultLine(r: UserResult): string {
 }
 
 /** The report a terminal user reads (`okta-remediate status`). */
+/** The likely cause with its evidence, the others, what the vendor probe checked, the hints. */
+export function diagnosisLines(d: Diagnosis): string[] {
+  const lines: string[] = [];
+  const cause = d.causes[0];
+  if (cause) {
+    lines.push('', `Likely cause: ${cause.title}`, ...cause.evidence.map((e) => `  - ${e}`));
+    for (const other of d.causes.slice(1)) lines.push(`Also: ${other.title}`);
+  }
+  if (d.vendorProbe?.probed) lines.push(...d.vendorProbe.evidence.map((e) => `  checked: ${e}`));
+  for (const hint of d.hints) lines.push(`Hint: ${hint}`);
+  return lines;
+}
+
 export function renderText(s: RemediationStatus): string {
   const d = s.diagnosis;
   const lines: string[] = [];
@@ -96,13 +109,7 @@ export function renderText(s: RemediationStatus): string {
   if (s.outage) lines.push(outageText(s.outage));
   if (s.cancellation) lines.push(`Cancelled by ${s.cancellation.by ?? 'an operator'}: ${s.cancellation.reason}`);
   const cause = d?.causes[0];
-  if (cause) {
-    lines.push('', `Likely cause: ${cause.title}`, ...cause.evidence.map((e) => `  - ${e}`));
-    for (const other of d.causes.slice(1)) lines.push(`Also: ${other.title}`);
-  }
-  const probe = d?.vendorProbe;
-  if (probe?.probed) lines.push(...probe.evidence.map((e) => `  checked: ${e}`));
-  for (const hint of d?.hints ?? []) lines.push(`Hint: ${hint}`);
+  if (d) lines.push(...diagnosisLines(d));
   if (s.phase === 'awaiting_reauth' && cause) {
     lines.push('', 'What to do:', ...cause.steps.map((step, i) => `  ${i + 1}. ${step}`));
   }

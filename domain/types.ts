@@ -29,6 +29,8 @@ export interface AppSummary {
   status: string;
   vendor: Vendor;
   provisioningEnabled: boolean;
+  /** Why provisioning is not enabled: turned off, or never set up (no USER_PROVISIONING feature). */
+  provisioningState?: 'enabled' | 'disabled' | 'not_set_up';
   /** Where the admin re-authenticates: the app's Provisioning tab in the Okta Admin Console. */
   provisioningUrl: string;
 }
@@ -111,6 +113,8 @@ export interface Diagnosis {
   affected: AffectedUser[];
   /** How many users are affected in all, when `affected` is one page. */
   affectedTotal?: number;
+  /** The same, by kind. */
+  affectedByKind?: Record<FailureKind, number>;
   /** The cursor of the next page of affected users (activity affectedUsersPage). */
   affectedNext?: string;
   /** Failure events seen in the window, by Okta event type. */
@@ -201,6 +205,8 @@ export interface RemediationStatus {
   startedAt: string;
   phaseChangedAt: string;
   finishedAt?: string;
+  /** Set when it ended without a retry because no re-auth could help: Okta's provisioning of the app is off. */
+  endedBecause?: 'provisioning_off';
   /** Why the workflow failed or was cancelled. */
   error?: string;
   cancellation?: { reason: string; by?: string; at: string };

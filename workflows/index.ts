@@ -9,3 +9,5 @@ export { remediationCheckpoint } from './remediation/checkpoint';
 /** Frozen: finishes the remediations started before remediateAppV2 (see the README's "Upgrading"). */
 export { remediateApp } from './frozen/remediate-app-v1';
 export { scanOktaLog } from './scan';
+/** The dry run: diagnosis and plan, nothing changed. */
+export { dryRunRemediation } from './dry-run';

@@ -97,7 +97,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (!input.paged) return diagnosis;
     remember(cacheKey(input.appId, seen.window), diagnosis.affected);
     const first = affectedPage(diagnosis.affected, undefined);
-    return { ...diagnosis, affected: first.users, affectedTotal: diagnosis.affected.length, affectedNext: first.next };
+    const affectedByKind = { push: 0, deprovision: 0 };
+    for (const u of diagnosis.affected) affectedByKind[u.kind]++;
+    return { ...diagnosis, affected: first.users, affectedTotal: diagnosis.affected.length, affectedByKind, affectedNext: first.next };
   }
 
   /** The diagnosis's affected users after cursor `after`, a page at a time. */

@@ -35,11 +35,11 @@ export function createAppReader(deps: AppReaderDeps) {
       }
       throw toActivityFailure(err, `reading app ${appId}`, now());
     }
-    let provisioningEnabled = false;
+    let provisioningState = 'not_set_up' as NonNullable<AppSummary['provisioningState']>;
     try {
       const features = await okta.applicationApi.listFeaturesForApplication({ appId });
       await features.each((f) => {
-        if (f.name === 'USER_PROVISIONING') provisioningEnabled = f.status === 'ENABLED';
+        if (f.name === 'USER_PROVISIONING') provisioningState = f.status === 'ENABLED' ? 'enabled' : 'disabled';
       });
     } catch (err) {
       // Apps without provisioning answer 400/404 here; that is a finding, not a failure.
@@ -55,7 +55,8 @@ export function createAppReader(deps: AppReaderDeps) {
         label: app.label ?? name,
         status: app.status ?? 'UNKNOWN',
         vendor: deps.appConfig.settings(appId).vendor ?? vendorOf(name),
-        provisioningEnabled,
+        provisioningEnabled: provisioningState === 'enabled',
+        provisioningState,
         provisioningUrl: provisioningUrl(deps.orgUrl, name, appId),
       },
       oktaSettings: { ...app.settings?.app },

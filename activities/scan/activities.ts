@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { startOrJoinRemediation, type JoinResult } from '../../client/remediations';
-import { PROVISIONING_EVENT_PREFIX, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
+import { PROVISIONING_FAILURE_FILTER, toProvisioningFailure, type LogEventLike, type ProvisioningFailure } from '../../domain/okta-events';
 import type { AffectedUser, AppPolicy } from '../../domain/types';
 import type { AppConfig } from '../../config/app-config';
 import type { OktaClient } from '../okta/client';
@@ -23,7 +23,7 @@ export interface ScanActivityDeps {
 /** Named in the scan workflow's non-retryable errors. */
 const SCANNER_NOT_CONFIGURED = 'ScannerNotConfigured';
 
-const FAILURE_FILTER = `eventType sw "${PROVISIONING_EVENT_PREFIX}" and outcome.result eq "FAILURE"`;
+const FAILURE_FILTER = PROVISIONING_FAILURE_FILTER;
 /** Okta's messages can be long; the report needs only their start. */
 const MESSAGE_MAX = 200;
 

@@ -43,6 +43,16 @@ export function adminRoutes(org: Org): Route[] {
     },
     {
       method: 'POST',
+      template: '/sim/v1/apps/{appId}/provisioning',
+      handler: (ctx) => {
+        const state = (ctx.body as { state?: unknown } | undefined)?.state;
+        if (state !== 'enabled' && state !== 'disabled' && state !== 'not_set_up') throw validationFailed('state', 'state must be enabled, disabled or not_set_up');
+        org.setProvisioning(appId(ctx), state);
+        return { status: 200, body: { appId: appId(ctx), provisioning: state } };
+      },
+    },
+    {
+      method: 'POST',
       template: '/sim/v1/apps/{appId}/users/{userId}/assign',
       handler: (ctx) => {
         const record = org.assignUser(appId(ctx), userId(ctx), profileFrom(ctx.body));

@@ -39,7 +39,9 @@ export function oktaRoutes(org: Org, orgName: string): Route[] {
       template: '/api/v1/apps/{appId}/features',
       handler: (ctx) => {
         const app = org.app(param(ctx, 'appId'));
-        return { status: 200, body: [renderProvisioningFeature(app, ctx.base)], headers: { Link: links(ctx.base, ctx.path, ctx.query, undefined) } };
+        // Assumption: an app whose provisioning was never set up lists no USER_PROVISIONING feature.
+        const features = app.provisioning === 'not_set_up' ? [] : [renderProvisioningFeature(app, ctx.base)];
+        return { status: 200, body: features, headers: { Link: links(ctx.base, ctx.path, ctx.query, undefined) } };
       },
     },
     {
@@ -49,7 +51,7 @@ export function oktaRoutes(org: Org, orgName: string): Route[] {
         const app = org.app(param(ctx, 'appId'));
         const name = param(ctx, 'name');
         // Simulated apps push users to the vendor (USER_PROVISIONING) but never import from it.
-        if (name !== 'USER_PROVISIONING') throw notFound(name, 'AppFeature');
+        if (name !== 'USER_PROVISIONING' || app.provisioning === 'not_set_up') throw notFound(name, 'AppFeature');
         return { status: 200, body: renderProvisioningFeature(app, ctx.base) };
       },
     },

@@ -73,9 +73,16 @@ export interface AppRecord {
   /** Okta logs the integration's authentication failure once per breakage, not per push. */
   authFailureLogged: boolean;
   users: Map<string, AppUserRecord>;
+  /**
+   * USER_PROVISIONING: turned on, turned off by an admin, or never set up. Off, Okta keeps
+   * assignments and profile changes but pushes nothing (app users show syncState DISABLED).
+   */
+  provisioning: ProvisioningState;
   /** A vendor simulator that decides this app's pushes instead of `credentialValid`. */
   link?: VendorLink;
 }
+
+export type ProvisioningState = 'enabled' | 'disabled' | 'not_set_up';
 
 export interface PushUpdate {
   profile?: Record<string, unknown>;
@@ -128,6 +135,7 @@ export class Org {
       settingsApp: { ...seed.appSettings },
       authFailureLogged: false,
       users: new Map(),
+      provisioning: 'enabled',
     });
     return id;
   }
@@ -210,6 +218,11 @@ export class Org {
   beginUnassign(appId: string, userId: string): void {
     const { app, user, target } = this.removeAppUser(appId, userId);
     this.schedule(appId, userId, () => this.deactivate(app, user, target));
+  }
+
+  /** An admin turns the app's provisioning on or off (or it was never set up). */
+  setProvisioning(appId: string, state: ProvisioningState): void {
+    this.app(appId).provisioning = state;
   }
 
   breakCredential(appId: string): void {
@@ -322,11 +335,16 @@ export class Org {
 
   /** The deactivation job: the vendor account goes only when the vendor accepts the call. */
   private deactivate(app: AppRecord, user: UserRecord, target: VendorUser): void {
+    if (app.provisioning !== 'enabled') return; // provisioning off: nothing reaches the vendor
     this.runJob(app, user, 'application.provision.user.deactivate', () => app.link?.deprovision(target));
   }
 
   /** Resolves a push against the app's credential as it is now, and logs the outcome. */
   private settle(app: AppRecord, record: AppUserRecord, eventType: ProvisioningEventType): void {
+    if (app.provisioning !== 'enabled') {
+      record.syncState = 'DISABLED';
+      return;
+    }
     const now = new Date().toISOString();
     const user = this.user(record.userId);
     const ok = this.runJob(app, user, eventType, () => app.link?.provision(vendorUser(user, record)));

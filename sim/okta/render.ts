@@ -81,7 +81,7 @@ export function renderAppUser(app: AppRecord, u: AppUserRecord, base: string): A
 export function renderProvisioningFeature(app: AppRecord, base: string): ApplicationFeature {
   return {
     name: 'USER_PROVISIONING',
-    status: 'ENABLED',
+    status: app.provisioning === 'enabled' ? 'ENABLED' : 'DISABLED',
     description: 'User provisioning settings from Okta to a downstream application',
     capabilities: {
       create: { lifecycleCreate: { status: 'ENABLED' } },

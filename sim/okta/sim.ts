@@ -11,7 +11,7 @@ import type { FaultSpec } from './faults';
 import { hex } from './ids';
 import { provisioningEvent, signInEvent, type ProvisioningEventType } from './log-events';
 import { oktaRoutes } from './okta-routes';
-import { Org, type AdminRef, type AppSeed, type UserSeed } from './org';
+import { Org, type AdminRef, type AppSeed, type ProvisioningState, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
 import { oktaHandler, type Route } from './server';
@@ -162,6 +162,11 @@ export class OktaSim {
   /** Unlinked apps only: a linked app's credential breaks in its vendor's world (this throws). */
   breakCredential(appId: string): void {
     this.org.breakCredential(appId);
+  }
+
+  /** Turns the app's provisioning on or off, or makes it never set up (no USER_PROVISIONING feature). */
+  setProvisioning(appId: string, state: ProvisioningState): void {
+    this.org.setProvisioning(appId, state);
   }
 
   /**

@@ -143,9 +143,10 @@ describe('scanOktaLog', () => {
       ['user_not_found', 1],
     ]);
     await expect(h.client.workflow.getHandle(remediationWorkflowId(zoom)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-    // DocuSign's rate-limited user is counted, not added to its remediation.
+    // DocuSign's rate-limited user is counted, not added to its remediation; so is the failure of
+    // the connection itself (application.integration.authentication_failure), which names no user.
     const docusignFindings = result.apps.find((a) => a.appId === docusign.appId)!;
-    expect(docusignFindings.other).toEqual([expect.objectContaining({ category: 'rate_limit', count: 1 })]);
+    expect(docusignFindings.other).toEqual([expect.objectContaining({ category: 'credential_not_user', count: 1 }), expect.objectContaining({ category: 'rate_limit', count: 1 })]);
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
     expect(await affectedIds(docusign.appId)).toEqual(userIds(docusign));
   });
@@ -301,8 +302,11 @@ describe('scanOktaLog', () => {
     h.sim.logProvisioningFailure(docusign.appId, late!, CREDENTIAL, 'application.provision.user.push', new Date(Date.now() - HOUR));
     while (scans.at(-1)!.truncated && scans.length < 10) scans.push(await scan());
 
-    expect(scans.map((r) => r.eventsRead)).toEqual([4, 4, 3]); // the cap counts only unseen events, never re-read
-    expect(scans.reduce((n, r) => n + r.newEvents, 0)).toBe(seeded + 1);
+    // Every failure once: the users', the late one, and each app's connection failure (no user).
+    const connection = h.sim.events().filter((e) => e.outcome?.result === 'FAILURE' && e.eventType.startsWith('application.integration.')).length;
+    const total = seeded + 1 + connection;
+    expect(scans.map((r) => r.eventsRead)).toEqual([...Array<number>(Math.floor(total / 4)).fill(4), total % 4]); // the cap counts only unseen events, never re-read
+    expect(scans.reduce((n, r) => n + r.newEvents, 0)).toBe(total);
     await eventually(async () => ((await affectedIds(docusign.appId)).includes(late!) ? true : undefined), 'the late failure to reach the remediation');
   });
 

@@ -15,7 +15,8 @@ export async function finish(r: Remediation, phase: 'completed' | 'timed_out', k
   // re-auth, leavers (and approvals) after a timeout. The result is final only when no message
   // handler is still running and nobody is left to handle.
   for (const claim of r.unverifiedClaims.splice(0)) Object.assign(claim, { verified: false, verdict: `The remediation ended (${phase}) before this report was verified.` });
-  const kinds: FailureKind[] = phase === 'completed' ? ['deprovision', 'push'] : ['deprovision'];
+  // Pushes are retried only after a verified re-auth, never when Okta's provisioning is off.
+  const kinds: FailureKind[] = phase === 'completed' && !r.state.endedBecause ? ['deprovision', 'push'] : ['deprovision'];
   for (;;) {
     if (r.pending(kinds)) await work(r, kinds);
     await condition(allHandlersFinished);

@@ -5,11 +5,10 @@
  * beside this one; the workflow decides, activities act.
  */
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { withVendorProbe } from '../../domain/diagnosis';
 import type { RemediationInput } from '../../domain/messages';
-import type { RemediationStatus, VendorProbe } from '../../domain/types';
+import type { RemediationStatus } from '../../domain/types';
 import { OKTA_APP_LABEL, OKTA_VENDOR } from '../../domain/search-attributes';
-import { affectedUsersPage, diagnoseApp, failureMessage, isActivityFailure, probeVendor } from './activities';
+import { affectedUsersPage, diagnoseApp, failureMessage, isActivityFailure } from './activities';
 import { awaitVerifiedReauth } from './await-reauth';
 import { continueAsNewIfLong, restoreFromCheckpoint } from './checkpoint';
 import { finish } from './finish';
@@ -21,12 +20,18 @@ import { repushInChild } from './repush-child';
 import { repushInPages } from './retry-pages';
 import { createRemediation, now, type Remediation } from './state';
 import { confirmWithTestUser } from './test-user';
+import { withVendorSide } from './vendor-side';
 
 /**
  * Behaviour changes guarded for replay (see the README's "Upgrading"): before it, the paged retry
  * ran in the remediation's own history; a run that reached the retry then replays that way.
  */
 const RETRY_IN_CHILD = 'retry-in-child-workflow';
+/** Before it, a remediation of an app whose provisioning is off waited for a re-auth that could not help. */
+const END_WHEN_PROVISIONING_OFF = 'end-when-provisioning-off';
+
+/** Okta says provisioning is turned off or never set up (a diagnosis of before 2026-12-06 does not say why). */
+const provisioningOff = (r: Remediation) => r.state.diagnosis?.app.provisioningState !== undefined && !r.state.diagnosis.app.provisioningEnabled;
 
 /** The workflow type since the release of 2026-12-05; `remediateApp` (workflows/frozen/) finishes the runs started before it. */
 export async function remediateAppV2(input: RemediationInput): Promise<RemediationStatus> {
@@ -39,7 +44,14 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     if (input.resume) await restoreFromCheckpoint(r, input.resume);
     r.publish();
     if (!resumeAt) {
-      if (!(await diagnose(r))) return await finish(r, 'completed', 'completed');
+      const anything = await diagnose(r);
+      if (provisioningOff(r) && patched(END_WHEN_PROVISIONING_OFF)) {
+        // No re-auth can help until provisioning is on: leavers are handled, then the report.
+        await work(r, ['deprovision']);
+        r.state.endedBecause = 'provisioning_off';
+        return await finish(r, 'completed', 'provisioning_off');
+      }
+      if (!anything) return await finish(r, 'completed', 'completed');
       // Failed deprovisions first and at once: removing access at the vendor uses the pipeline's
       // own credential, so it need not wait for Okta's to be fixed.
       await work(r, ['deprovision']);
@@ -74,15 +86,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
 async function diagnose(r: Remediation): Promise<boolean> {
   const okta = await despiteOutage(r, () => diagnoseApp('Diagnose: read the app, its failures and app users in Okta', { appId: r.appId, paged: true }));
   r.policy = okta.policy;
-  const probe = await probeVendor(`Diagnose: probe ${okta.app.vendor === 'generic' ? 'the vendor (none for this app)' : okta.app.vendor}`, {
-    appId: r.appId,
-    credentialFailing: okta.credentialFailing,
-  }).catch((err: unknown): VendorProbe => {
-    // The vendor cannot be checked now: diagnose from Okta's side and say why.
-    if (!isActivityFailure(err)) throw err;
-    return { vendor: okta.app.vendor, probed: false, findings: [], evidence: [], hints: [`The vendor could not be checked: ${failureMessage(err)}`], values: {}, at: now() };
-  });
-  r.setDiagnosis(withVendorProbe(okta, probe));
+  r.setDiagnosis(await withVendorSide(okta));
   upsertSearchAttributes([
     { key: OKTA_APP_LABEL, value: okta.app.label },
     { key: OKTA_VENDOR, value: okta.app.vendor },
