@@ -67,17 +67,22 @@ describe('DocuSign', () => {
   let world: SimWorld | undefined;
   afterEach(() => world?.stop());
 
-  it("fails fast as DocuSignRateLimited, sending nothing, once its share of the account's hourly limit is spent", async () => {
-    world = await SimWorld.start({ docusign: { hourlyRateLimit: 4 } });
+  /** A world whose DocuSign account allows 4 calls an hour, and the seeded DocuSign app as the vendor module sees it. */
+  async function accountOfFour(rateLimitStatus?: 400 | 429) {
+    world = await SimWorld.start({ docusign: { hourlyRateLimit: 4, rateLimitStatus } });
     const seeded = world.seed();
-    const vendor = createDocuSignVendor(pipelineVendors(world).docusign);
     const ctx: VendorContext = {
       app: { id: seeded.docusign.appId, name: 'docusign', label: seeded.docusign.label, status: 'ACTIVE', vendor: 'docusign', provisioningEnabled: true, provisioningUrl: '' },
       oktaSettings: {},
       settings: seededAppSettings(seeded)[seeded.docusign.appId]!,
       credentialFailing: false,
     };
-    const person = { login: Object.keys(seeded.users)[0]! };
+    return { creds: pipelineVendors(world).docusign!, ctx, person: { login: Object.keys(seeded.users)[0]! } };
+  }
+
+  it("fails fast as DocuSignRateLimited, sending nothing, once its share of the account's hourly limit is spent", async () => {
+    const { creds, ctx, person } = await accountOfFour();
+    const vendor = createDocuSignVendor(creds);
     // Half of the account's 4 an hour: two reads of the account's users.
     await vendor.findPerson(ctx, person);
     await vendor.findPerson(ctx, person);
@@ -96,16 +101,7 @@ describe('DocuSign', () => {
 
   // DocuSign documents the limit errors' codes and words, not their status.
   it.each([400, 429] as const)('takes the hourly limit error answered with %i as a rate limit, never as a refused credential, and waits for the reset', async (status) => {
-    world = await SimWorld.start({ docusign: { hourlyRateLimit: 4, rateLimitStatus: status } });
-    const seeded = world.seed();
-    const creds = pipelineVendors(world).docusign!;
-    const ctx: VendorContext = {
-      app: { id: seeded.docusign.appId, name: 'docusign', label: seeded.docusign.label, status: 'ACTIVE', vendor: 'docusign', provisioningEnabled: true, provisioningUrl: '' },
-      oktaSettings: {},
-      settings: seededAppSettings(seeded)[seeded.docusign.appId]!,
-      credentialFailing: false,
-    };
-    const person = { login: Object.keys(seeded.users)[0]! };
+    const { creds, ctx, person } = await accountOfFour(status);
     // Another integration of the account spends its whole hour; ours has not heard of it.
     const other = createDocuSignVendor({ ...creds, pacing: { share: 1 } });
     for (let i = 0; i < 4; i++) await other.findPerson(ctx, person);
