@@ -71,8 +71,9 @@ async function main(): Promise<void> {
     const remediationRuns = await runsOf(handle.workflowId);
     const retryRuns = await runsOf(repushPagesWorkflowId(appId));
     const histories = [...remediationRuns, ...retryRuns];
+    const firstRunId = (await handle.describe()).raw.workflowExecutionInfo!.firstRunId!;
     for (let n = 1; ; n++) {
-      const checkpoint = await fetchHistoryInPages(client, checkpointWorkflowId(appId, n)).catch(() => undefined);
+      const checkpoint = await fetchHistoryInPages(client, checkpointWorkflowId(appId, firstRunId, n)).catch(() => undefined);
       if (!checkpoint) break;
       histories.push(checkpoint);
     }

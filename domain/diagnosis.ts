@@ -171,3 +171,6 @@ function logCutHint(window: Diagnosis['window']): string[] {
 export function withVendorProbe(d: Diagnosis, probe: VendorProbe): Diagnosis {
   return { ...d, vendorProbe: probe, hints: [...probe.hints, ...logCutHint(d.window)], causes: rankCauses(d.app, d.okta, probe) };
 }
+
+/** Okta says the app's provisioning is turned off or was never set up (a diagnosis of before 2026-12-06 does not say why). */
+export const provisioningOff = (app: AppSummary): boolean => app.provisioningState !== undefined && !app.provisioningEnabled;

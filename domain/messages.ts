@@ -26,8 +26,10 @@ export interface RemediationInput {
 export interface ResumedRemediation {
   /** The phase the next run starts at: the wait for a re-auth, or the retry after it. */
   at: 'reauth' | 'retry';
-  /** The checkpoint workflow's number (its id counts up over the runs). */
+  /** The checkpoint workflow's number (it counts up over the runs), and its id. */
   checkpoint: number;
+  /** Absent in runs of release 2026-12-06-v1 (the id was `…-checkpoint-<n>`). */
+  checkpointId?: string;
   /** Pages the checkpoint holds. */
   pages: number;
   state: Omit<RemediationStatus, 'affected' | 'results' | 'tally'>;
@@ -180,9 +182,13 @@ export interface UserBatchResult {
   results: UserResult[];
 }
 
-/** The checkpoint of a remediation that continues as new (see ResumedRemediation). */
-export function checkpointWorkflowId(appId: string, n: number): string {
-  return `${remediationWorkflowId(appId)}-checkpoint-${n}`;
+/**
+ * The checkpoint of a remediation that continues as new (see ResumedRemediation): named by the
+ * remediation's first run, so one left by an earlier remediation of the app never collides.
+ */
+export function checkpointWorkflowId(appId: string, firstRunId: string | undefined, n: number): string {
+  // Release 2026-12-06-v1 named it by app alone: its runs keep that name.
+  return firstRunId ? `${remediationWorkflowId(appId)}-checkpoint-${firstRunId}-${n}` : `${remediationWorkflowId(appId)}-checkpoint-${n}`;
 }
 
 export interface CheckpointInput {
@@ -208,6 +214,8 @@ export interface CheckpointPage {
 export const checkpointPageSignal = defineSignal<[CheckpointPage]>('checkpointPage');
 /** The receiver of pages is ready for the window from this page on (past the last: it has them all). */
 export const checkpointWantSignal = defineSignal<[{ from: number }]>('checkpointWant');
+/** The run that filled the checkpoint goes on instead (a message changed its users meanwhile): the checkpoint ends. */
+export const checkpointDropSignal = defineSignal('checkpointDrop');
 
 export interface RetryOutageArgs {
   /** The outage the retry paused for; none once the service answers again. */

@@ -80,8 +80,9 @@ export function toProvisioningFailure(e: LogEventLike): ProvisioningFailure | un
   if (!eventType.startsWith('application.provision.') && !eventType.startsWith('application.integration.')) return undefined;
   const app = e.target?.find((t) => t.type === 'AppInstance');
   if (!app?.id) return undefined;
-  // Okta names the person as a User, an AppUser (the app user's id is the user's), or both.
-  const user = e.target?.find((t) => t.type === 'User') ?? e.target?.find((t) => t.type === 'AppUser');
+  // The person is the User target. An AppUser target carries the app user's own id (0ua…) and the
+  // vendor's username, not the Okta user: an event with no User target names nobody to remediate.
+  const user = e.target?.find((t) => t.type === 'User');
   const message = eventMessage(e);
   return {
     eventId: e.uuid ?? `${eventType}:${app.id}:${user?.id ?? ''}:${String(e.published)}`,

@@ -68,7 +68,9 @@ const PHASE_TEXT: Record<RemediationStatus['phase'], string> = {
 };
 
 export function phaseText(s: RemediationStatus): string {
-  return s.endedBecause === 'provisioning_off' ? 'Ended without a retry: provisioning is off in Okta' : PHASE_TEXT[s.phase];
+  if (s.endedBecause === 'provisioning_off')
+    return s.phase === 'completed' ? 'Ended without a retry: provisioning is off in Okta' : 'Provisioning is off in Okta: removing leavers as approved, no retry';
+  return PHASE_TEXT[s.phase];
 }
 
 /** A paused phase, as status, the Web UI and the notice say it. */
@@ -87,7 +89,6 @@ function resultLine(r: UserResult): string {
   return `${r.outcome.padEnd(13)} ${r.kind.padEnd(11)} ${r.login}: ${r.detail}`;
 }
 
-/** The report a terminal user reads (`okta-remediate status`). */
 /** The likely cause with its evidence, the others, what the vendor probe checked, the hints. */
 export function diagnosisLines(d: Diagnosis): string[] {
   const lines: string[] = [];
@@ -101,6 +102,7 @@ export function diagnosisLines(d: Diagnosis): string[] {
   return lines;
 }
 
+/** The report a terminal user reads (`okta-remediate status`). */
 export function renderText(s: RemediationStatus): string {
   const d = s.diagnosis;
   const lines: string[] = [];

@@ -24,7 +24,7 @@ export interface SimWorldOptions {
   /** The Okta simulator's port (default a free one), API token (default a random one) and rate limits. */
   okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions };
   /** DocuSign's hourly API limit per account (default DocuSign's 3,000). */
-  docusign?: { hourlyRateLimit?: number; rateLimitStatus?: 400 | 429 };
+  docusign?: { hourlyRateLimit?: number; burstRateLimit?: number; rateLimitStatus?: 400 | 429 };
   /**
    * Default true: refuse to start unless this process trusts the simulator CA. Pass false when
    * the clients run in other processes (`sim serve`), which then need NODE_EXTRA_CA_CERTS.
@@ -61,6 +61,7 @@ export class SimWorld {
       environment: 'production',
       requireTrustedCa: opts.requireTrustedCa ?? true,
       hourlyRateLimit: opts.docusign?.hourlyRateLimit,
+      burstRateLimit: opts.docusign?.burstRateLimit,
       rateLimitStatus: opts.docusign?.rateLimitStatus,
     });
     const github = new GitHubSim();

@@ -6,7 +6,7 @@ import { ApiClient, UsersApi } from 'docusign-esign';
 import type { StepValues, VendorProbe } from '../../domain/types';
 import type { DocuSignEnvironmentCredential, VendorCredentials } from '../../config/worker-config';
 import { headersOf, RateBudget, VENDOR_PACING } from '../rate-budget';
-import { describeFailure, httpFailure, isAccessDenied, isRateLimited, vendorFailure } from './errors';
+import { describeFailure, httpFailure, isAccessDenied, isBurstLimited, isRateLimited, vendorFailure } from './errors';
 import { addFinding as find, VendorNotConfigured, type VendorAccount, type VendorContext, type VendorModule, type VendorPerson } from './types';
 
 const SCOPES = ['signature', 'impersonation'];
@@ -45,8 +45,10 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
     return new Promise<T>((resolve, reject) =>
       call((err, data, response) => {
         const answer = response ?? (err as { response?: { status?: number; headers?: Record<string, unknown> } } | undefined)?.response;
-        // A limit error blocks the account's budget until the reset, whatever status it came with.
-        const limited = err !== null && err !== undefined && isRateLimited(httpFailure(err));
+        // The hourly limit's error blocks the account's budget until the reset, whatever status it
+        // came with; a burst one only delays this call (vendorFailure retries it after the window).
+        const f = err === null || err === undefined ? undefined : httpFailure(err);
+        const limited = f !== undefined && isRateLimited(f) && !isBurstLimited(f);
         budget.release(accountId, headersOf(answer?.headers), limited ? 429 : (answer?.status ?? 0));
         if (err) reject(err);
         else resolve(data as T);

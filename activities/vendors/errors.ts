@@ -39,7 +39,13 @@ export function httpFailure(err: unknown): HttpFailure {
   };
 }
 
+/** DocuSign's burst window: 30 seconds (DocuSign Developer, "API resource limits"). */
+const BURST_WINDOW_MS = 30_000;
+export const isBurstLimited = (f: HttpFailure) => f.code === 'BURST_APIINVOCATION_LIMIT_EXCEEDED';
+
 function retryDelayMs(f: HttpFailure, now: Date): number | undefined {
+  // The burst window, not the hourly reset the answer's X-RateLimit-Reset names.
+  if (isBurstLimited(f)) return BURST_WINDOW_MS;
   const retryAfter = Number(f.headers['retry-after']);
   if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
   const reset = Number(f.headers['x-ratelimit-reset']);

@@ -67,9 +67,9 @@ describe('DocuSign', () => {
   let world: SimWorld | undefined;
   afterEach(() => world?.stop());
 
-  /** A world whose DocuSign account allows 4 calls an hour, and the seeded DocuSign app as the vendor module sees it. */
-  async function accountOfFour(rateLimitStatus?: 400 | 429) {
-    world = await SimWorld.start({ docusign: { hourlyRateLimit: 4, rateLimitStatus } });
+  /** A world whose DocuSign account allows 4 calls an hour (or a burst), and the seeded DocuSign app as the vendor module sees it. */
+  async function accountOfFour(rateLimitStatus?: 400 | 429, limit: 'hourly' | 'burst' = 'hourly') {
+    world = await SimWorld.start({ docusign: limit === 'hourly' ? { hourlyRateLimit: 4, rateLimitStatus } : { burstRateLimit: 4, rateLimitStatus } });
     const seeded = world.seed();
     const ctx: VendorContext = {
       app: { id: seeded.docusign.appId, name: 'docusign', label: seeded.docusign.label, status: 'ACTIVE', vendor: 'docusign', provisioningEnabled: true, provisioningUrl: '' },
@@ -123,5 +123,19 @@ describe('DocuSign', () => {
     // The answer's reset holds the budget: the next call waits for it, sending nothing.
     expect(await failureOf(vendor.findPerson(ctx, person))).toMatchObject({ type: 'DocuSignRateLimited' });
     expect(restCalls()).toBe(refusedAt + 1);
+  });
+
+  it("takes the burst limit error as a rate limit of the 30-second window, not the hour's", async () => {
+    const { creds, ctx, person } = await accountOfFour(400, 'burst');
+    const other = createDocuSignVendor({ ...creds, pacing: { share: 1 } });
+    for (let i = 0; i < 4; i++) await other.findPerson(ctx, person);
+    const refused = await createDocuSignVendor(creds)
+      .findPerson(ctx, person)
+      .then(
+        () => undefined,
+        (e: unknown) => e as ApplicationFailure,
+      );
+    expect(refused).toMatchObject({ type: 'DocuSignRateLimited', nonRetryable: false });
+    expect(Number(refused!.nextRetryDelay)).toBe(30_000);
   });
 });

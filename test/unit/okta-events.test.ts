@@ -30,8 +30,10 @@ describe.each(USER_TYPES)('%s', (eventType, kind) => {
     expect(read(eventType).message).toContain(CREDENTIAL_REASON);
   });
 
-  it('names the person by the AppUser target when the event has no User target', () => {
-    expect(read(eventType, ['AppUser'])).toMatchObject({ kind, userId: PERSON.id, login: PERSON.appUserName });
+  it("never takes the AppUser target (the app user's own id) for the person", () => {
+    const failure = read(eventType, ['AppUser']);
+    expect(failure).toMatchObject({ kind, userId: undefined });
+    expect(planScan({ failures: [failure], readAt: '2026-11-04T00:00:00.000Z', overlapSeconds: 60 }).apps[0]!.users).toEqual([]);
   });
 
   it("makes the person an affected user in the diagnosis, with the event's words, and one to remediate in the scan", () => {

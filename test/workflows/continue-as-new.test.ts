@@ -118,11 +118,12 @@ it('continues the remediation as new between phases: users, results and a user a
     return found.length >= 3 && found.every((w) => w.status.name !== 'RUNNING') ? found : undefined;
   }, 'the remediation runs in the visibility store');
   expect(runs.map((w) => w.status.name).sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
-  for (const n of [1, 2]) expect((await h.client.workflow.getHandle(checkpointWorkflowId(appId, n)).describe()).status.name).toBe('COMPLETED');
+  const checkpoint = (n: number) => checkpointWorkflowId(appId, waiting.raw.workflowExecutionInfo!.firstRunId!, n);
+  for (const n of [1, 2]) expect((await h.client.workflow.getHandle(checkpoint(n)).describe()).status.name).toBe('COMPLETED');
   if (recording) {
     const first = [...runs].sort((a, b) => a.startTime.getTime() - b.startTime.getTime())[0]!;
     await recordHistory(h.client, first.workflowId, 'remediation-first-run', first.runId);
     await recordHistory(h.client, remediationWorkflowId(appId), 'remediation-resumed-run');
-    await recordHistory(h.client, checkpointWorkflowId(appId, 1), 'remediation-checkpoint');
+    await recordHistory(h.client, checkpoint(1), 'remediation-checkpoint');
   }
 }, 180_000);

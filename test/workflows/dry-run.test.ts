@@ -4,6 +4,7 @@
  */
 import { dryRun } from '../../client/dry-run';
 import { DRY_RUN_WORKFLOW_TYPE } from '../../domain/plan';
+import { EXIT } from '../../client/errors';
 import type { SeededAppBase } from '../../sim/shared-world/types';
 import { recordHistory, recording } from '../replay/record';
 import { cli } from '../support/cli';
@@ -47,12 +48,18 @@ it('diagnoses and plans the remediation of an app, writing nothing in Okta or at
   expect(text.stdout).toContain(`Plan (dry run: nothing was changed in Okta or at the vendor, and no remediation was started):`);
   expect(text.stdout).toContain(`${result.plan.deprovision.count} leavers, policy auto: removed in DocuSign at once`);
   expect(writes()).toEqual(before);
-  // On this worker's task queue: the three dry runs, each closed, and no remediation.
+  const unknown = await cli(['diagnose', '--app', '0oaNOSUCHAPP000000000'], env);
+  expect(unknown.code).toBe(EXIT.unknownApp);
+  expect(unknown.stderr).toContain('Okta has no app with id 0oaNOSUCHAPP000000000');
+
+  // On this worker's task queue: the four dry runs, each closed (the unknown app's failed), and no remediation.
   const runs = await eventually(async () => {
     const found = [];
     for await (const w of h!.client.workflow.list({ query: `TaskQueue = "${h!.taskQueue}"` })) found.push(w);
-    return found.length === 3 && found.every((w) => w.status.name === 'COMPLETED') ? found : undefined;
+    return found.length === 4 && found.every((w) => w.status.name !== 'RUNNING') ? found : undefined;
   }, 'the dry runs closed');
-  expect(runs.map((w) => w.type)).toEqual([DRY_RUN_WORKFLOW_TYPE, DRY_RUN_WORKFLOW_TYPE, DRY_RUN_WORKFLOW_TYPE]);
-  if (recording) await recordHistory(h.client, runs[0]!.workflowId, 'dry-run', runs[0]!.runId);
+  expect(runs.map((w) => w.type)).toEqual(Array(4).fill(DRY_RUN_WORKFLOW_TYPE));
+  expect(runs.filter((w) => w.status.name === 'COMPLETED')).toHaveLength(3);
+  const done = runs.find((w) => w.status.name === 'COMPLETED')!;
+  if (recording) await recordHistory(h.client, done.workflowId, 'dry-run', done.runId);
 });

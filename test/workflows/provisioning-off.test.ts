@@ -3,8 +3,9 @@
  * so with the steps to turn it on, handles the leavers under its policy, and ends without waiting
  * or retrying anyone (`watch` exits 13).
  */
-import { startRemediation } from '../../client/remediations';
+import { approveDeprovision, remediationStatus, startRemediation } from '../../client/remediations';
 import { EXIT } from '../../client/errors';
+import { dryRun } from '../../client/dry-run';
 import { remediationWorkflowId } from '../../domain/messages';
 import { countResults } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
@@ -29,6 +30,10 @@ it.each(['disabled', 'not_set_up'] as const)('provisioning %s: says how to turn 
     },
   });
   const { appId } = h.seeded.docusign;
+  // The dry run says the same beforehand.
+  const { plan } = await dryRun(h.client, h.taskQueue, appId);
+  expect(plan).toMatchObject({ waitsForReauth: false, repush: { notRetried: expect.stringContaining('provisioning is off') } });
+  expect(plan.adminSteps.join('\n')).toContain('Enable API integration');
   await startRemediation(h.client, h.taskQueue, { appId });
   const report = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).result()) as RemediationStatus;
 
@@ -50,4 +55,29 @@ it.each(['disabled', 'not_set_up'] as const)('provisioning %s: says how to turn 
   expect(watched.code).toBe(EXIT.provisioningOff);
   expect(watched.stderr).toContain("Okta's provisioning of the app is off");
   if (recording && state === 'disabled') await recordHistory(h.client, remediationWorkflowId(appId), 'provisioning-off');
+});
+
+it('provisioning off under the ask policy: asks for approval, removes the leavers as approved, then ends', async () => {
+  let broken: SeededAppBase | undefined;
+  h = await startWorldHarness({
+    defaults: { deprovisionPolicy: 'ask' },
+    breakWith: (w) => {
+      broken = w.breakDocuSign('grant_revoked');
+      w.okta.setProvisioning(w.seeded.docusign.appId, 'disabled');
+    },
+  });
+  const { appId } = h.seeded.docusign;
+  const leavers = broken!.deprovisionFailed.length;
+  await startRemediation(h.client, h.taskQueue, { appId });
+  await eventually(async () => {
+    const { status } = await remediationStatus(h!.client, appId);
+    return countResults(status, 'deprovision').awaiting_approval === leavers ? status : undefined;
+  }, 'the leavers awaiting approval');
+  await eventually(() => h!.notices.find((n) => n.includes('Approval needed')), 'the approval notice');
+
+  expect(await approveDeprovision(h.client, appId, 'security@example.com', [])).toHaveLength(leavers);
+  const report = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).result()) as RemediationStatus;
+  expect(report).toMatchObject({ phase: 'completed', endedBecause: 'provisioning_off' });
+  expect(countResults(report, 'deprovision')).toMatchObject({ succeeded: leavers, awaiting_approval: 0 });
+  expect(h.world.okta.requestCount({ method: 'POST', path: REPUSH })).toBe(0);
 });

@@ -50,6 +50,7 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   const runs = [];
   for await (const run of h.client.workflow.list({ query: `WorkflowId = "${remediationWorkflowId(appId)}"` })) runs.push(run);
   expect(runs.length).toBeGreaterThanOrEqual(2);
-  const histories = [...runs.map((run) => [run.workflowId, run.runId] as const), [checkpointWorkflowId(appId, 1), undefined] as const];
+  const firstRunId = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).describe()).raw.workflowExecutionInfo!.firstRunId!;
+  const histories = [...runs.map((run) => [run.workflowId, run.runId] as const), [checkpointWorkflowId(appId, firstRunId, 1), undefined] as const];
   for (const [workflowId, runId] of histories) expect(largestPayloadBytes(await fetchHistoryInPages(h.client, workflowId, runId))).toBeLessThanOrEqual(PAYLOAD_BOUND['limit.blobSize.error']);
 }, 240_000);

@@ -4,7 +4,8 @@
  * retry every affected user (pushes a page of app users at a time) → confirm with a test user → report. Each phase lives in its own file
  * beside this one; the workflow decides, activities act.
  */
-import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, ContinueAsNew, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { provisioningOff } from '../../domain/diagnosis';
 import type { RemediationInput } from '../../domain/messages';
 import type { RemediationStatus } from '../../domain/types';
 import { OKTA_APP_LABEL, OKTA_VENDOR } from '../../domain/search-attributes';
@@ -30,9 +31,6 @@ const RETRY_IN_CHILD = 'retry-in-child-workflow';
 /** Before it, a remediation of an app whose provisioning is off waited for a re-auth that could not help. */
 const END_WHEN_PROVISIONING_OFF = 'end-when-provisioning-off';
 
-/** Okta says provisioning is turned off or never set up (a diagnosis of before 2026-12-06 does not say why). */
-const provisioningOff = (r: Remediation) => r.state.diagnosis?.app.provisioningState !== undefined && !r.state.diagnosis.app.provisioningEnabled;
-
 /** The workflow type since the release of 2026-12-05; `remediateApp` (workflows/frozen/) finishes the runs started before it. */
 export async function remediateAppV2(input: RemediationInput): Promise<RemediationStatus> {
   const r = createRemediation(input);
@@ -45,10 +43,11 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
     r.publish();
     if (!resumeAt) {
       const anything = await diagnose(r);
-      if (provisioningOff(r) && patched(END_WHEN_PROVISIONING_OFF)) {
+      if (r.state.diagnosis && provisioningOff(r.state.diagnosis.app) && patched(END_WHEN_PROVISIONING_OFF)) {
         // No re-auth can help until provisioning is on: leavers are handled, then the report.
-        await work(r, ['deprovision']);
         r.state.endedBecause = 'provisioning_off';
+        await work(r, ['deprovision']);
+        await removeLeaversAsApproved(r);
         return await finish(r, 'completed', 'provisioning_off');
       }
       if (!anything) return await finish(r, 'completed', 'completed');
@@ -79,6 +78,20 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     return await failed(r, err);
+  }
+}
+
+/**
+ * Leavers the policy holds for approval (`ask`) are asked for, and removed as approvals come,
+ * until none is left or the wait's deadline passes: no re-auth is awaited, but they keep access.
+ */
+async function removeLeaversAsApproved(r: Remediation): Promise<void> {
+  if (!r.awaitingApproval()) return;
+  notify(r, 'deprovision_approval_needed');
+  const deadline = Date.now() + r.policy!.wait.giveUpAfterMs;
+  while (r.awaitingApproval()) {
+    if (!(await condition(() => r.deprovisionPending(), Math.max(deadline - Date.now(), 1)))) return;
+    await work(r, ['deprovision']);
   }
 }
 

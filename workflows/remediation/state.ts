@@ -38,8 +38,11 @@ export function createRemediation(input: RemediationInput) {
   const inFlight = new Set<string>();
   const tally: Tally = { affected: { push: 0, deprovision: 0 }, outcomes: { push: emptyOutcomes(), deprovision: emptyOutcomes() } };
   let indexed = '';
+  /** Counts every change to the users, their results and the queue: a checkpoint is good only if none came while it filled. */
+  let version = 0;
 
   const setResult = (key: string, result: UserResult | undefined) => {
+    version++;
     const before = results.get(key);
     if (before) tally.outcomes[before.kind][before.outcome]--;
     if (result) {
@@ -47,6 +50,9 @@ export function createRemediation(input: RemediationInput) {
       tally.outcomes[result.kind][result.outcome]++;
     } else results.delete(key);
   };
+
+  /** The diagnosis with the first of its affected users: the workflow holds them all apart. */
+  const listedDiagnosis = () => state.diagnosis && { ...state.diagnosis, affected: state.diagnosis.affected.slice(0, DIAGNOSIS_LISTED) };
 
   /** The status as it leaves the workflow: every user of a small app, the first open ones and failures of a big app. */
   const view = (): RemediationStatus => {
@@ -59,7 +65,7 @@ export function createRemediation(input: RemediationInput) {
       : listed([...handled.filter((u) => u.kind === 'deprovision'), ...ordered, ...handled.filter((u) => u.kind === 'push')]);
     const withResult = affected.map((u) => results.get(userKey(u))).filter((x): x is UserResult => !!x);
     const view: RemediationStatus = { ...state, affected, results: withResult };
-    if (state.diagnosis) view.diagnosis = { ...state.diagnosis, affected: state.diagnosis.affected.slice(0, DIAGNOSIS_LISTED) };
+    if (state.diagnosis) view.diagnosis = listedDiagnosis();
     if (!all) view.tally = JSON.parse(JSON.stringify(tally)) as Tally;
     return view;
   };
@@ -84,6 +90,7 @@ export function createRemediation(input: RemediationInput) {
     userBatches: 0,
     view,
     affectedCount: () => users.size,
+    version: () => version,
     earliestFailedAt: () => tally.earliestFailedAt,
 
     publish() {
@@ -118,8 +125,10 @@ export function createRemediation(input: RemediationInput) {
     requeue(key: string) {
       const u = users.get(key);
       if (u) queue[u.kind].add(key);
+      version++;
     },
     addAffected(list: AffectedUser[]) {
+      version++;
       for (const u of list) {
         const key = userKey(u);
         const known = users.get(key);
@@ -171,17 +180,25 @@ export function createRemediation(input: RemediationInput) {
       return claim;
     },
     /** What the next run carries in its input: everything but the users, bounded. */
-    carried(): Omit<ResumedRemediation, 'at' | 'checkpoint' | 'pages'> {
-      const diagnosis = state.diagnosis && { ...state.diagnosis, affected: state.diagnosis.affected.slice(0, DIAGNOSIS_LISTED) };
+    carried(): Omit<ResumedRemediation, 'at' | 'checkpoint' | 'checkpointId' | 'pages'> {
+      const diagnosis = listedDiagnosis();
       const unverified = r.unverifiedClaims.map((c) => state.reauthClaims.indexOf(c));
       return { state: { ...state, diagnosis }, policy: r.policy, unverifiedClaims: unverified, snoozes: r.snoozes, userBatches: r.userBatches };
     },
-    /** Every user in the report's order, a page of at most `size` at a time, for the next run. */
-    *checkpoint(size: number): Generator<CheckpointEntry[]> {
+    /** Every user in the report's order, for the next run: pages of at most `size.users` users and about `size.bytes` bytes. */
+    *checkpoint(size: { users: number; bytes: number }): Generator<CheckpointEntry[]> {
       let page: CheckpointEntry[] = [];
+      let bytes = 0;
       for (const [key, user] of users) {
-        page.push({ user, result: results.get(key), queued: queue[user.kind].has(key), approved: r.approved.has(user.login.toLowerCase()) || undefined });
-        if (page.length === size) yield page.splice(0);
+        const entry: CheckpointEntry = { user, result: results.get(key), queued: queue[user.kind].has(key), approved: r.approved.has(user.login.toLowerCase()) || undefined };
+        const entryBytes = JSON.stringify(entry).length;
+        if (page.length > 0 && (page.length === size.users || bytes + entryBytes > size.bytes)) {
+          yield page;
+          page = [];
+          bytes = 0;
+        }
+        page.push(entry);
+        bytes += entryBytes;
       }
       if (page.length > 0) yield page;
     },
