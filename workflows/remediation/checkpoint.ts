@@ -49,7 +49,8 @@ export async function continueAsNewIfLong(r: Remediation, at: ResumedRemediation
   await noticesDelivered(r);
   await condition(allHandlersFinished);
   const version = r.version();
-  const checkpoint = (r.input.resume?.checkpoint ?? 0) + 1;
+  // Numbered on from the last run's, past any this run dropped.
+  const checkpoint = (r.input.resume?.checkpoint ?? 0) + ++r.checkpointsTried;
   const byRun = patched(CHECKPOINT_BY_RUN);
   const checkpointId = checkpointWorkflowId(r.appId, byRun ? info.firstExecutionRunId : undefined, checkpoint);
   const pages = [...r.checkpoint(CHECKPOINT_PAGE)];

@@ -88,6 +88,8 @@ export function createRemediation(input: RemediationInput) {
     childrenRunning: 0,
     /** Batches of users handed to child workflows so far: their ids count up. */
     userBatches: 0,
+    /** Checkpoints this run started (one dropped is not reused). */
+    checkpointsTried: 0,
     view,
     affectedCount: () => users.size,
     version: () => version,
