@@ -3,6 +3,7 @@
  * would re-push, what happens to each leaver under the policy, and what the admins will be asked.
  */
 import { provisioningOff } from './diagnosis';
+import { remediationWorkflowId } from './messages';
 import { diagnosisLines, reportCommand } from './report';
 import type { AppPolicy, Diagnosis, FailureKind } from './types';
 
@@ -61,7 +62,7 @@ export interface DryRunResult {
 
 /** The workflow type of the dry run, and a fresh id for each. */
 export const DRY_RUN_WORKFLOW_TYPE = 'dryRunRemediation';
-export const dryRunWorkflowId = (appId: string, at = Date.now()) => `okta-remediation-${appId}-dry-run-${at}`;
+export const dryRunWorkflowId = (appId: string, at = Date.now()) => `${remediationWorkflowId(appId)}-dry-run-${at}`;
 
 /** The dry run as the CLI prints it: the diagnosis, then the plan. */
 export function renderDryRun({ diagnosis: d, plan: p }: DryRunResult): string {

@@ -23,7 +23,6 @@ export interface ScanActivityDeps {
 /** Named in the scan workflow's non-retryable errors. */
 const SCANNER_NOT_CONFIGURED = 'ScannerNotConfigured';
 
-const FAILURE_FILTER = PROVISIONING_FAILURE_FILTER;
 /** Okta's messages can be long; the report needs only their start. */
 const MESSAGE_MAX = 200;
 
@@ -70,7 +69,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
         const col = await deps.okta.systemLogApi.listLogEvents({
           since: input.since,
           after: cursor,
-          filter: FAILURE_FILTER,
+          filter: PROVISIONING_FAILURE_FILTER,
           sortOrder: 'ASCENDING',
           limit: Math.min(PAGE_MAX, input.limit - failures.length),
         });
