@@ -17,6 +17,7 @@ import {
   remediationStatus,
   reportReauth,
   snoozeReminders,
+  recheckManualRetries,
   startRemediation,
   waitForDiagnosis,
 } from '../client/remediations';
@@ -116,6 +117,17 @@ export function buildProgram(io: Io): Command {
       const { until, status } = await snoozeReminders(await connectClient(), opts.app, opts.for, opts.by);
       const deadline = status.wait?.deadline;
       io.out(`Reminders for app ${opts.app} snoozed for ${formatDuration(opts.for)}: none before ${until}.${deadline ? ` The deadline stays ${deadline}.` : ''}\n`);
+    });
+
+  program
+    .command('recheck')
+    .description('After Retry Selected in Okta (Dashboard > Tasks): re-read the users the remediation left for it, and record their outcome')
+    .addOption(appIdOption())
+    .option('--by <who>', 'who retried them (kept in the log)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .action(async (opts: { app: string; by?: string }) => {
+      const found = await recheckManualRetries(await connectClient(), opts.app, opts.by);
+      const left = found.stillWaiting === 0 ? 'none is left, the remediation finishes' : `${found.stillWaiting} still show no new attempt in Okta: retry them there, then run this again`;
+      io.out(`Re-read ${found.rechecked} users of app ${opts.app}: ${found.changed} now have Okta's outcome; ${left}.\n`);
     });
 
   program

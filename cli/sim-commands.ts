@@ -16,6 +16,7 @@ import { CliError, EXIT } from '../client/errors';
 import { appIdOption, parseWith, type Io } from './options';
 
 const simUrl = parseWith(z.url({ error: 'expected the simulator URL, e.g. http://127.0.0.1:8787' }), 'invalid --sim-url');
+const onOff = z.enum(['on', 'off'], { error: 'expected on or off' }).transform((v) => v === 'on');
 const cause = <T extends string>(causes: readonly T[], flag: string) => parseWith(z.enum(['none', ...causes] as const, { error: `expected one of ${causes.join(', ')}, none` }), `invalid ${flag}`);
 
 interface ServeOptions {
@@ -111,13 +112,29 @@ export function addSimCommands(program: Command, io: Io): void {
 
   sim
     .command('provisioning')
-    .description("Turn the app's provisioning in Okta on or off, or make it never set up: off, Okta pushes and deprovisions nothing")
+    .description(
+      "Set the app's provisioning in the simulated Okta: on, off or never set up (off, Okta pushes and deprovisions nothing); the To App settings; and whether a POST of an unchanged profile starts a push",
+    )
     .addOption(appIdOption())
-    .requiredOption('--state <state>', 'enabled, disabled or not_set_up')
+    .option('--state <state>', 'enabled, disabled or not_set_up', parseWith(z.enum(['enabled', 'disabled', 'not_set_up']), 'invalid --state'))
+    .option('--create <on|off>', 'To App: Create Users', parseWith(onOff, 'invalid --create'))
+    .option('--update-profile <on|off>', 'To App: Update User Attributes (off, a POST pushes nothing)', parseWith(onOff, 'invalid --update-profile'))
+    .option('--deactivate <on|off>', 'To App: Deactivate Users', parseWith(onOff, 'invalid --deactivate'))
+    .option('--unchanged-post <mode>', 'pushes or ignored: what Okta does with a POST that changes nothing', parseWith(z.enum(['pushes', 'ignored']), 'invalid --unchanged-post'))
     .addOption(simUrlOption())
-    .action(async (opts: { app: string; state: string; simUrl?: string }) => {
-      await simCall(opts, 'POST', `/sim/v1/apps/${opts.app}/provisioning`, { state: opts.state }, 'setting the provisioning');
-      io.out(`Provisioning of app ${opts.app} is ${opts.state} in the simulated org.\n`);
+    .action(async (opts: { app: string; state?: string; create?: boolean; updateProfile?: boolean; deactivate?: boolean; unchangedPost?: string; simUrl?: string }) => {
+      const { state, create, updateProfile, deactivate, unchangedPost } = opts;
+      const body = { state, create, updateProfile, deactivate, unchangedPost };
+      if (Object.values(body).every((v) => v === undefined)) throw new CliError('Nothing to set: give --state, --create, --update-profile, --deactivate or --unchanged-post.', EXIT.invalidInput);
+      const app = (await simCall(opts, 'POST', `/sim/v1/apps/${opts.app}/provisioning`, body, 'setting the provisioning')) as {
+        provisioning: string;
+        capabilities: Record<string, boolean>;
+        unchangedPost: string;
+      };
+      const on = (v: boolean | undefined) => (v ? 'on' : 'off');
+      io.out(
+        `Provisioning of app ${opts.app} is ${app.provisioning} in the simulated org: Create Users ${on(app.capabilities.create)}, Update User Attributes ${on(app.capabilities.updateProfile)}, Deactivate Users ${on(app.capabilities.deactivate)}; a POST that changes nothing ${app.unchangedPost === 'pushes' ? 'starts a push' : 'is ignored'}.\n`,
+      );
     });
 
   for (const [name, what] of [

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { progressBar } from '../domain/progress';
-import { affectedCount, countResults, phaseText, renderText } from '../domain/report';
+import { affectedCount, countResults, outcomeSummary, phaseText, renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
 import { remediationWorkflowId, statusQuery } from '../domain/messages';
 import { CliError, EXIT } from '../client/errors';
@@ -24,8 +24,7 @@ function progressLine(s: RemediationStatus): string {
   const total = affectedCount(s);
   const line = `${app}: ${phaseText(s)}`;
   if (s.phase === 'retrying' || (s.phase === 'completed' && total > 0)) {
-    const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
-    return `${line} ${progressBar(total - c.pending, total)} users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}`;
+    return `${line} ${progressBar(total - c.pending, total)} users: ${outcomeSummary(c)}`;
   }
   return total > 0 ? `${line} (${total} affected users)` : line;
 }
@@ -43,6 +42,7 @@ function progressEvent(s: RemediationStatus) {
     stillFailing: c.still_failing,
     skipped: c.skipped,
     awaitingApproval: c.awaiting_approval,
+    needsManualRetry: c.needs_manual_retry,
   };
 }
 

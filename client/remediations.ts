@@ -24,6 +24,8 @@ import {
   reportPageQuery,
   remediationWorkflowId,
   snoozeUpdate,
+  recheckUpdate,
+  type RecheckResult,
   statusQuery,
   type AddFailedUsersArgs,
   type VerificationResult,
@@ -167,6 +169,17 @@ export async function snoozeReminders(client: Client, appId: string, forMs: numb
     throw await updateFailure(running.handle, appId, err);
   }
   return { until, status: await running.handle.query(statusQuery) };
+}
+
+/** Re-reads, now, the users a remediation left for the admin's Retry Selected in Okta. */
+export async function recheckManualRetries(client: Client, appId: string, by?: string): Promise<RecheckResult> {
+  const running = await runningHandle(client, appId);
+  if (!running) throw noRemediation(appId);
+  try {
+    return await running.handle.executeUpdate(recheckUpdate, { args: [{ by }] });
+  } catch (err) {
+    throw await updateFailure(running.handle, appId, err);
+  }
 }
 
 /**

@@ -24,8 +24,8 @@ export interface RemediationInput {
  * user, with their result, waits in a checkpoint workflow that sends them back to the next run.
  */
 export interface ResumedRemediation {
-  /** The phase the next run starts at: the wait for a re-auth, or the retry after it. */
-  at: 'reauth' | 'retry';
+  /** The phase the next run starts at: the wait for a re-auth, the retry after it, or the wait for the admin's Retry Selected. */
+  at: 'reauth' | 'retry' | 'manual_retry';
   /** The checkpoint workflow's number (it counts up over the runs), and its id. */
   checkpoint: number;
   /** Absent in runs of release 2026-12-06-v1 (the id was `…-checkpoint-<n>`). */
@@ -116,6 +116,20 @@ export interface SnoozeArgs {
 
 /** Postpones reminders (not the deadline); answers the time reminders resume. */
 export const snoozeUpdate = defineUpdate<string, [SnoozeArgs]>('snooze');
+
+export interface RecheckArgs {
+  by?: string;
+}
+
+/** What a recheck found: users re-read, and how many of them are still left for Retry Selected. */
+export interface RecheckResult {
+  rechecked: number;
+  changed: number;
+  stillWaiting: number;
+}
+
+/** Re-reads the users left for the admin's Retry Selected (after they clicked it); answers what changed. */
+export const recheckUpdate = defineUpdate<RecheckResult, [RecheckArgs]>('recheck');
 
 export const TASK_QUEUE_DEFAULT = 'okta-remediation';
 

@@ -1,7 +1,18 @@
 /** Everything a notice says before it is laid out for a medium: shared by remediation and scanner notices. */
 
 export type NoticeKind =
-  'diagnosed' | 'reminder' | 'escalation' | 'verification_failed' | 'completed' | 'provisioning_off' | 'timed_out' | 'cancelled' | 'failed' | 'service_unavailable' | 'deprovision_approval_needed';
+  | 'diagnosed'
+  | 'reminder'
+  | 'escalation'
+  | 'verification_failed'
+  | 'manual_retry_needed'
+  | 'completed'
+  | 'provisioning_off'
+  | 'timed_out'
+  | 'cancelled'
+  | 'failed'
+  | 'service_unavailable'
+  | 'deprovision_approval_needed';
 
 export type ScanNoticeKind = 'scan_failed' | 'scan_recovered';
 

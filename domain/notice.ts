@@ -7,7 +7,7 @@
  */
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
-import { affectedCount, countResults, phaseText, resultCount } from './report';
+import { affectedCount, countResults, handledCount, outcomeSummary, phaseText, resultCount } from './report';
 import type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
 import { scanNoticeContent, type ScanNotice } from './scan-notice';
 
@@ -47,6 +47,18 @@ export function startCommand(appId: string): string {
 export function statusCommand(appId: string): string {
   return `npx okta-remediate status --app ${appId}`;
 }
+
+/** After the admin's Retry Selected in Okta: the remediation re-reads those users. */
+export function recheckCommand(appId: string): string {
+  return `npx okta-remediate recheck --app ${appId}`;
+}
+
+/** The admin's steps for users Okta made no new attempt for. */
+export const manualRetrySteps = (label: string, appId: string) => [
+  `In the Okta Admin Console open Dashboard > Tasks, and the provisioning tasks of ${label}.`,
+  'Select the users listed below and click Retry Selected.',
+  `Then tell the pipeline to re-read them: ${recheckCommand(appId)} (it also re-reads them by itself at each auto-detection check).`,
+];
 
 /** Kept beside the other commands so the CLI and the notices name the same one. */
 export function approveDeprovisionCommand(appId: string): string {
@@ -110,11 +122,10 @@ function failureFacts(s: RemediationStatus, label: string): string[] {
 
 function outcomeFacts(s: RemediationStatus): string[] {
   const c = countResults(s);
-  const approval = c.awaiting_approval ? `, ${c.awaiting_approval} awaiting approval` : '';
-  const facts = [`Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${affectedCount(s)}).`];
+  const facts = [`Outcome: ${outcomeSummary(c)}, ${c.pending} pending (of ${affectedCount(s)}).`];
   for (const kind of ['deprovision', 'push'] as const) {
     const k = countResults(s, kind);
-    const handled = k.succeeded + k.still_failing + k.skipped + k.awaiting_approval;
+    const handled = handledCount(k);
     if (handled === 0) continue;
     facts.push(`${kind === 'push' ? 'Pushes' : 'Deprovisions'}: ${k.succeeded} of ${handled} succeeded.`);
   }
@@ -138,7 +149,12 @@ function outcomeLists(s: RemediationStatus): UserList[] {
   const line = (r: RemediationStatus['results'][number]) => `${r.login} (${r.kind}): ${r.detail}`;
   const c = countResults(s);
   const outcome = (o: UserOutcome, title: string) => list(title, s.results.filter((r) => r.outcome === o).map(line), s.tally ? c[o] : undefined);
-  return [...outcome('still_failing', 'Still failing'), ...outcome('skipped', 'Skipped'), ...outcome('awaiting_approval', 'Awaiting approval')];
+  return [
+    ...outcome('needs_manual_retry', `Okta made no new attempt: retry these in Okta (Dashboard > Tasks > Retry Selected), then ${recheckCommand(s.appId)}`),
+    ...outcome('still_failing', 'Still failing'),
+    ...outcome('skipped', 'Skipped'),
+    ...outcome('awaiting_approval', 'Awaiting approval'),
+  ];
 }
 
 /** The earliest the admin has been waiting: the current wait, or the start when it is over. */
@@ -223,20 +239,32 @@ function remediationContent(n: RemediationNotice): NoticeContent {
         users: openUserLists(s, label),
       };
     }
-    case 'completed': {
-      const c = countResults(s);
-      const clean = c.still_failing === 0 && c.pending === 0 && c.awaiting_approval === 0;
+    case 'manual_retry_needed': {
+      const count = countResults(s).needs_manual_retry;
       return {
         ...base,
-        subject: clean
-          ? `Repaired: provisioning to ${label} works again`
-          : `Follow-up needed: ${label} remediation finished with ${plural(c.still_failing + c.pending + c.awaiting_approval, 'user')} not repaired`,
-        headline: `The remediation of ${appRef} finished${s.finishedAt ? ` at ${s.finishedAt}` : ''}: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped.`,
+        subject: `Action needed: retry ${plural(count, 'user')} of ${label} in Okta`,
+        headline: `The credential of ${appRef} works again, but Okta made no new push attempt for ${plural(count, 'user')} after the pipeline's re-push (Okta starts a push for a change, and their profiles did not change). Retry them in Okta; the pipeline re-reads them and records the outcome.`,
         facts: outcomeFacts(s),
-        steps:
-          c.still_failing === 0
-            ? []
-            : ['Review each user still failing in the Okta Admin Console (Dashboard > Tasks): these failures were not caused by the credential, or persisted after it was fixed.'],
+        steps: manualRetrySteps(label, s.appId),
+        command: { intro: 'After Retry Selected', line: recheckCommand(s.appId) },
+        users: outcomeLists(s).filter((l) => l.title.startsWith('Okta made no new attempt')),
+      };
+    }
+    case 'completed': {
+      const c = countResults(s);
+      const open = c.still_failing + c.pending + c.awaiting_approval + c.needs_manual_retry;
+      return {
+        ...base,
+        subject: open === 0 ? `Repaired: provisioning to ${label} works again` : `Follow-up needed: ${label} remediation finished with ${plural(open, 'user')} not repaired`,
+        headline: `The remediation of ${appRef} finished${s.finishedAt ? ` at ${s.finishedAt}` : ''}: ${outcomeSummary(c)}.`,
+        facts: outcomeFacts(s),
+        steps: [
+          ...(c.needs_manual_retry > 0 ? manualRetrySteps(label, s.appId).slice(0, 2) : []),
+          ...(c.still_failing > 0
+            ? ['Review each user still failing in the Okta Admin Console (Dashboard > Tasks): these failures were not caused by the credential, or persisted after it was fixed.']
+            : []),
+        ],
         command: { intro: 'For the full report', line: statusCommand(s.appId) },
         users: outcomeLists(s),
       };
@@ -372,7 +400,7 @@ export interface NoticeSummary {
   startedAt: string;
   finishedAt?: string;
   cause?: string;
-  counts: { affected: number; succeeded: number; stillFailing: number; skipped: number; awaitingApproval: number; pending: number };
+  counts: { affected: number; succeeded: number; stillFailing: number; skipped: number; awaitingApproval: number; needsManualRetry: number; pending: number };
   users: UserList[];
 }
 
@@ -389,7 +417,15 @@ export function noticeSummary(n: RemediationNotice): NoticeSummary {
     startedAt: s.startedAt,
     finishedAt: s.finishedAt,
     cause: c.cause?.title,
-    counts: { affected: affectedCount(s), succeeded: r.succeeded, stillFailing: r.still_failing, skipped: r.skipped, awaitingApproval: r.awaiting_approval, pending: r.pending },
+    counts: {
+      affected: affectedCount(s),
+      succeeded: r.succeeded,
+      stillFailing: r.still_failing,
+      skipped: r.skipped,
+      awaitingApproval: r.awaiting_approval,
+      needsManualRetry: r.needs_manual_retry,
+      pending: r.pending,
+    },
     users: c.users,
   };
 }

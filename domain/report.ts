@@ -11,6 +11,7 @@ export interface ResultCounts {
   still_failing: number;
   skipped: number;
   awaiting_approval: number;
+  needs_manual_retry: number;
   pending: number;
 }
 
@@ -22,12 +23,15 @@ export function affectedCount(s: RemediationStatus): number {
 /** How many users have a result so far. */
 export function resultCount(s: RemediationStatus): number {
   const c = countResults(s);
-  return c.succeeded + c.still_failing + c.skipped + c.awaiting_approval;
+  return handledCount(c);
 }
+
+/** Users with any outcome among these counts. */
+export const handledCount = (c: ResultCounts) => c.succeeded + c.still_failing + c.skipped + c.awaiting_approval + c.needs_manual_retry;
 
 /** Results by outcome, over every user; `kind` counts one kind only. */
 export function countResults(s: RemediationStatus, kind?: FailureKind): ResultCounts {
-  const counts: ResultCounts = { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0, pending: 0 };
+  const counts: ResultCounts = { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0, needs_manual_retry: 0, pending: 0 };
   const kinds: FailureKind[] = kind ? [kind] : ['deprovision', 'push'];
   if (s.tally) {
     for (const k of kinds) for (const outcome of Object.keys(counts) as UserOutcome[]) if (outcome in s.tally.outcomes[k]) counts[outcome] += s.tally.outcomes[k][outcome];
@@ -35,8 +39,14 @@ export function countResults(s: RemediationStatus, kind?: FailureKind): ResultCo
     for (const r of s.results) if (kinds.includes(r.kind)) counts[r.outcome]++;
   }
   const affected = s.tally ? kinds.reduce((n, k) => n + s.tally!.affected[k], 0) : s.affected.filter((u) => kinds.includes(u.kind)).length;
-  counts.pending = Math.max(affected - (counts.succeeded + counts.still_failing + counts.skipped + counts.awaiting_approval), 0);
+  counts.pending = Math.max(affected - handledCount(counts), 0);
   return counts;
+}
+
+/** "3 succeeded, 1 still failing, 0 skipped, 2 awaiting approval, 5 to retry in Okta": the optional outcomes only when there are some. */
+export function outcomeSummary(c: ResultCounts): string {
+  const optional = [c.awaiting_approval ? `${c.awaiting_approval} awaiting approval` : '', c.needs_manual_retry ? `${c.needs_manual_retry} to retry in Okta (Retry Selected)` : ''];
+  return [`${c.succeeded} succeeded`, `${c.still_failing} still failing`, `${c.skipped} skipped`, ...optional.filter(Boolean)].join(', ');
 }
 
 /** The command that prints every user's outcome. */
@@ -61,6 +71,7 @@ const PHASE_TEXT: Record<RemediationStatus['phase'], string> = {
   awaiting_reauth: 'Waiting for an admin to re-authenticate the app in Okta',
   verifying: 'Verifying the re-authentication',
   retrying: 'Retrying failed provisioning',
+  awaiting_manual_retry: 'Waiting for an admin to retry users in Okta (Dashboard > Tasks > Retry Selected)',
   completed: 'Completed',
   timed_out: 'Gave up waiting for the re-auth (deadline passed)',
   failed: 'Failed',
@@ -138,7 +149,7 @@ export function renderText(s: RemediationStatus): string {
   }
   const c = countResults(s);
   if (resultCount(s) > 0) {
-    lines.push('', `Outcome: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped, ${c.awaiting_approval} awaiting approval, ${c.pending} pending.`);
+    lines.push('', `Outcome: ${outcomeSummary(c)}, ${c.pending} pending.`);
   }
   return lines.join('\n');
 }
@@ -166,8 +177,7 @@ export function renderMarkdown(s: RemediationStatus): string {
   if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);
   const total = affectedCount(s);
   if (total > 0) {
-    const approval = c.awaiting_approval > 0 ? `, ${c.awaiting_approval} awaiting approval` : '';
-    out.push(`### Users: ${c.succeeded} succeeded, ${c.still_failing} still failing, ${c.skipped} skipped${approval}, ${c.pending} pending (of ${total})`);
+    out.push(`### Users: ${outcomeSummary(c)}, ${c.pending} pending (of ${total})`);
     const handled = total - c.pending;
     if (s.phase === 'retrying' || handled > 0) out.push(`Retried so far: \`${progressBar(handled, total)}\``);
   }

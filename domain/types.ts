@@ -3,7 +3,7 @@
  * workflow sandbox, so it must not import Node APIs.
  */
 
-export const PHASES = ['diagnosing', 'awaiting_reauth', 'verifying', 'retrying', 'completed', 'timed_out', 'failed', 'cancelled'] as const;
+export const PHASES = ['diagnosing', 'awaiting_reauth', 'verifying', 'retrying', 'awaiting_manual_retry', 'completed', 'timed_out', 'failed', 'cancelled'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export type Vendor = 'docusign' | 'github' | 'generic';
@@ -31,6 +31,8 @@ export interface AppSummary {
   provisioningEnabled: boolean;
   /** Why provisioning is not enabled: turned off, or never set up (no USER_PROVISIONING feature). */
   provisioningState?: 'enabled' | 'disabled' | 'not_set_up';
+  /** The To App settings Okta shows (USER_PROVISIONING capabilities): each off, Okta pushes nothing of its kind. */
+  pushCapabilities?: { create: boolean; updateProfile: boolean; deactivate: boolean };
   /** Where the admin re-authenticates: the app's Provisioning tab in the Okta Admin Console. */
   provisioningUrl: string;
 }
@@ -126,7 +128,11 @@ export interface Diagnosis {
   policy?: AppPolicy;
 }
 
-export type UserOutcome = 'succeeded' | 'still_failing' | 'skipped' | 'awaiting_approval';
+/**
+ * `needs_manual_retry`: Okta showed no new attempt after our re-push (a POST that changes nothing
+ * may start none): the admin retries it in Okta's Tasks page, and `recheck` records the outcome.
+ */
+export type UserOutcome = 'succeeded' | 'still_failing' | 'skipped' | 'awaiting_approval' | 'needs_manual_retry';
 
 export interface UserResult {
   userId: string;
@@ -214,6 +220,8 @@ export interface RemediationStatus {
   /** The wait for re-auth: reminders sent, escalation, snooze, deadline. */
   wait?: { since: string; reminders: number; escalatedAt?: string; snoozedUntil?: string; snoozedBy?: string; deadline: string; autoChecks: number };
   notifications: NotificationRecord[];
+  /** The wait for the admin's Retry Selected of users Okta made no new attempt for: rechecks made, deadline. */
+  manualRetry?: { since: string; deadline: string; rechecks: number; lastRecheckAt?: string };
   /** Messages refused for their shape (a signal cannot be refused to its sender): the latest few, for the report. */
   refusedMessages?: RefusedMessage[];
   /** The phase is paused because Okta is not answering (5xx, timeouts): nobody is failed for it. */

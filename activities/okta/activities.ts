@@ -9,7 +9,8 @@ import { affectedPage, affectedUsers, diagnose, type ErrorAppUser } from '../../
 import type { AffectedUser, Diagnosis, UserResult } from '../../domain/types';
 import type { AppConfig } from '../../config/app-config';
 import { createAppReader } from './apps';
-import { readAppFailures } from './failures';
+import { readAppFailures, readPushAttempts } from './failures';
+import { pushedAtOf, withoutSync } from './push-evidence';
 import { isNotFound, OKTA_NOT_FOUND, OKTA_UNAVAILABLE, toActivityFailure } from './errors';
 import type { OktaClient } from './client';
 
@@ -34,7 +35,15 @@ export interface RepushInput {
   user: Pick<AffectedUser, 'userId' | 'login' | 'kind' | 'failedAt'>;
   /** The canary must prove the credential works, so it pushes even an already-synchronized user. */
   force?: boolean;
+  /** For the canary: a sync at or after this time proves the credential too (the admin's Retry Selected after an earlier verification). */
+  syncedSince?: string;
 }
+
+/** Users a recheck reads in one activity: its input and result stay near 40 KB. */
+export const RECHECK_BATCH = 100;
+
+/** A user left for Retry Selected, and since when Okta's evidence counts (their last result). */
+export type RecheckUser = RepushInput['user'] & { since: string };
 
 export function createOktaActivities(deps: OktaActivityDeps) {
   const now = deps.now ?? (() => new Date());
@@ -148,6 +157,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (!input.force && appUser.syncState === 'SYNCHRONIZED' && lastSync >= new Date(user.failedAt).getTime()) {
       return result('succeeded', `Already synchronized at ${new Date(lastSync).toISOString()}.`, 'SYNCHRONIZED');
     }
+    if (input.syncedSince && appUser.syncState === 'SYNCHRONIZED' && lastSync >= Math.max(Date.parse(input.syncedSince), new Date(user.failedAt).getTime())) {
+      return result('succeeded', `Okta synchronized the user at ${new Date(lastSync).toISOString()}, after ${input.syncedSince}.`, 'SYNCHRONIZED');
+    }
     try {
       return await pushAndWatch(input, appUser);
     } catch (err) {
@@ -157,8 +169,11 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     }
   }
 
-  /** POSTs the app user's profile back (once, across retries) and watches Okta's syncState until it settles. */
-  async function pushAndWatch(input: RepushInput, appUser: { profile?: object }): Promise<UserResult> {
+  /**
+   * POSTs the app user's profile back (once, across retries) and watches Okta's syncState. Only
+   * Okta's evidence of an attempt after the POST settles the user (push-evidence.ts).
+   */
+  async function pushAndWatch(input: RepushInput, appUser: { profile?: object; lastUpdated?: Date | string }): Promise<UserResult> {
     const { appId, user } = input;
     const result = resultFor(user);
     const ctx = Context.current();
@@ -169,17 +184,16 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     if (resumed) {
       pushedAt = new Date(resumed);
     } else {
+      const requestedAt = now();
       const pushed = await call(`pushing user ${user.userId}`, () => okta.applicationApi.updateApplicationUser({ appId, userId: user.userId, appUser: { profile: appUser.profile ?? {} } }));
-      // Okta's own clock marks the push, so worker clock skew cannot confuse the comparison below.
-      pushedAt = pushed.lastUpdated ? new Date(pushed.lastUpdated) : now();
+      // Okta's own clock marks the push when the POST changed the app user, so worker clock skew cannot confuse the comparisons below.
+      pushedAt = pushedAtOf(appUser.lastUpdated, pushed.lastUpdated, requestedAt);
       state = pushed.syncState;
     }
     checkpoint({ pushedAt: pushedAt.toISOString() });
-    /** Okta's words for the latest failure of this user after our push, if it logged one. */
-    const failureSincePush = async () => {
-      const { failures } = await failuresSince(appId, new Date(pushedAt.getTime() - 1_000), new Date(now().getTime() + 60_000), user.userId);
-      return failures.filter((f) => f.userId === user.userId).sort((a, b) => b.at.localeCompare(a.at))[0]?.message;
-    };
+    /** Okta's latest push attempt for this user after our POST, if it logged one. */
+    const attemptSincePush = async () =>
+      (await readPushAttempts(okta, appId, { since: pushedAt, until: new Date(now().getTime() + 60_000), userId: user.userId, maxEvents: 100, now: now() })).find((a) => a.userId === user.userId);
     const deadline = Date.now() + deps.sync.timeoutMs;
     let errorSeenAt: string | undefined;
     while (Date.now() < deadline) {
@@ -187,25 +201,58 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       const current = await call(`reading app user ${user.userId}`, () => okta.applicationApi.getApplicationUser({ appId, userId: user.userId }));
       state = current.syncState;
       checkpoint({ pushedAt: pushedAt.toISOString(), syncState: state });
-      if (state === 'SYNCHRONIZED') {
-        const synced = current.lastSync ? new Date(current.lastSync) : undefined;
-        if (!synced || synced >= pushedAt) return result('succeeded', `Okta synchronized the user at ${(synced ?? now()).toISOString()}.`, state);
-      }
+      const synced = current.lastSync ? new Date(current.lastSync) : undefined;
+      if (state === 'SYNCHRONIZED' && synced && synced >= pushedAt) return result('succeeded', `Okta synchronized the user at ${synced.toISOString()}.`, state);
       const updated = String(current.lastUpdated ?? '');
       if (state === 'ERROR' && updated !== errorSeenAt) {
         // Read the System Log once per change of the app user, not on every poll (its rate limit is low).
         errorSeenAt = updated;
         // Trust ERROR only once Okta has logged a failure after our push; until then it may be stale.
-        const reason = await failureSincePush();
-        if (reason) return result('still_failing', reason, state);
+        const attempt = await attemptSincePush();
+        if (attempt && !attempt.succeeded) return result('still_failing', attempt.message, state);
       }
     }
-    if (state === 'ERROR') {
-      // The System Log can lag the app user: one last look for Okta's reason.
-      const reason = await failureSincePush();
-      if (reason) return result('still_failing', reason, state);
+    // The System Log can lag the app user: one last look for Okta's record of an attempt.
+    const settled = withoutSync(await attemptSincePush(), state, deps.sync.timeoutMs, appId);
+    return result(settled.outcome, settled.detail, state);
+  }
+
+  /**
+   * Re-reads users left for the admin's Retry Selected (at most RECHECK_BATCH); pushes nothing.
+   * Okta's evidence since each user's last result decides: a sync after their failure, or a push
+   * event (one System Log read for the batch). Returns only the users whose outcome changed.
+   */
+  async function recheckUsers(input: { appId: string; users: RecheckUser[] }): Promise<{ changed: UserResult[]; unchanged: number }> {
+    const { appId } = input;
+    if (input.users.length > RECHECK_BATCH) throw ApplicationFailure.nonRetryable(`At most ${RECHECK_BATCH} users a recheck, not ${input.users.length}.`, 'OktaRejectedRequest');
+    const changed: UserResult[] = [];
+    const waiting: Array<{ user: RecheckUser; state?: string }> = [];
+    for (const user of input.users) {
+      const result = resultFor(user);
+      let appUser;
+      try {
+        appUser = await okta.applicationApi.getApplicationUser({ appId, userId: user.userId });
+      } catch (err) {
+        if (!isNotFound(err)) throw toActivityFailure(err, `reading app user ${user.userId}`, now());
+        changed.push(result('skipped', 'No longer assigned to the app in Okta; nothing to push.'));
+        continue;
+      }
+      const lastSync = appUser.lastSync ? new Date(appUser.lastSync) : undefined;
+      if (appUser.syncState === 'SYNCHRONIZED' && lastSync && lastSync.getTime() >= Date.parse(user.failedAt))
+        changed.push(result('succeeded', `Okta synchronized the user at ${lastSync.toISOString()}.`, 'SYNCHRONIZED'));
+      else waiting.push({ user, state: appUser.syncState });
     }
-    return result('still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
+    if (waiting.length > 0) {
+      const since = new Date(Math.min(...waiting.map((w) => Date.parse(w.user.since))));
+      const attempts = await readPushAttempts(okta, appId, { since, until: new Date(now().getTime() + 60_000), maxEvents: 5 * RECHECK_BATCH, now: now() });
+      for (const { user, state } of waiting) {
+        const attempt = attempts.find((a) => a.userId === user.userId && Date.parse(a.at) >= Date.parse(user.since));
+        if (!attempt) continue;
+        const settled = withoutSync(attempt, state, deps.sync.timeoutMs, appId);
+        changed.push(resultFor(user)(settled.outcome, settled.detail, state));
+      }
+    }
+    return { changed, unchanged: input.users.length - changed.length };
   }
 
   /**
@@ -223,7 +270,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     }
   }
 
-  return { diagnoseApp, affectedUsersPage, repushUser, oktaAnswers };
+  return { diagnoseApp, affectedUsersPage, repushUser, recheckUsers, oktaAnswers };
 }
 
 export type OktaActivities = ReturnType<typeof createOktaActivities>;

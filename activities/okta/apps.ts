@@ -1,4 +1,5 @@
 /** Reading an Okta app as the pipeline sees it: summary, vendor, provisioning state, settings. */
+import type { UserProvisioningApplicationFeature } from '@okta/okta-sdk-nodejs';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppSummary } from '../../domain/types';
 import { provisioningUrl, vendorOf } from '../../domain/vendors';
@@ -36,10 +37,16 @@ export function createAppReader(deps: AppReaderDeps) {
       throw toActivityFailure(err, `reading app ${appId}`, now());
     }
     let provisioningState = 'not_set_up' as NonNullable<AppSummary['provisioningState']>;
+    let pushCapabilities: AppSummary['pushCapabilities'];
     try {
       const features = await okta.applicationApi.listFeaturesForApplication({ appId });
       await features.each((f) => {
-        if (f.name === 'USER_PROVISIONING') provisioningState = f.status === 'ENABLED' ? 'enabled' : 'disabled';
+        if (f.name !== 'USER_PROVISIONING') return;
+        provisioningState = f.status === 'ENABLED' ? 'enabled' : 'disabled';
+        const c = (f as UserProvisioningApplicationFeature).capabilities;
+        // A capability Okta does not show is taken as on: only a DISABLED one is a finding.
+        const on = (status: string | undefined) => status !== 'DISABLED';
+        pushCapabilities = { create: on(c?.create?.lifecycleCreate?.status), updateProfile: on(c?.update?.profile?.status), deactivate: on(c?.update?.lifecycleDeactivate?.status) };
       });
     } catch (err) {
       // Apps without provisioning answer 400/404 here; that is a finding, not a failure.
@@ -57,6 +64,7 @@ export function createAppReader(deps: AppReaderDeps) {
         vendor: deps.appConfig.settings(appId).vendor ?? vendorOf(name),
         provisioningEnabled: provisioningState === 'enabled',
         provisioningState,
+        ...(pushCapabilities ? { pushCapabilities } : {}),
         provisioningUrl: provisioningUrl(deps.orgUrl, name, appId),
       },
       oktaSettings: { ...app.settings?.app },

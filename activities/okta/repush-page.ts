@@ -9,7 +9,8 @@ import { Context } from '@temporalio/activity';
 import type { UserResult } from '../../domain/types';
 import type { OktaClient } from './client';
 import { isNotFound, toActivityFailure } from './errors';
-import { readAppFailures } from './failures';
+import { readPushAttempts } from './failures';
+import { pushedAtOf, withoutSync } from './push-evidence';
 
 /** Okta pages app users by at most 500. */
 export const MAX_PAGE_SIZE = 500;
@@ -110,8 +111,9 @@ export function createPageRepush(deps: RepushPageDeps) {
     for (const u of failing) {
       if (progress.pushedAt[u.id!]) continue; // pushed by an earlier attempt
       try {
+        const requestedAt = now();
         const pushed = await okta.applicationApi.updateApplicationUser({ appId: input.appId, userId: u.id!, appUser: { profile: u.profile ?? {} } });
-        progress.pushedAt[u.id!] = new Date(pushed.lastUpdated ?? now()).toISOString();
+        progress.pushedAt[u.id!] = pushedAtOf(u.lastUpdated, pushed.lastUpdated, requestedAt).toISOString();
       } catch (err) {
         if (!isNotFound(err)) throw toActivityFailure(err, `pushing user ${u.id}`, now());
         done(u.id!, 'skipped', 'No longer assigned to the app in Okta (it answered 404 to the re-push); nothing to push.');
@@ -119,6 +121,12 @@ export function createPageRepush(deps: RepushPageDeps) {
       checkpoint(progress);
     }
 
+    /** Okta's latest push attempt after our POST, for each of these users (one System Log read). */
+    const attemptsAfterPush = async (users: AppUserLike[]) => {
+      const since = Math.min(...users.map((u) => time(progress.pushedAt[u.id!])));
+      const attempts = await readPushAttempts(okta, input.appId, { since: new Date(since), until: new Date(Date.now() + 60_000), maxEvents: 5 * MAX_PAGE_SIZE, now: now() });
+      return new Map(users.map((u) => [u.id!, attempts.find((a) => a.userId === u.id && Date.parse(a.at) >= time(progress.pushedAt[u.id!]))]));
+    };
     const deadline = Date.now() + deps.sync.timeoutMs;
     let page: AppUserLike[] = [];
     let errorsSeen = '';
@@ -132,29 +140,31 @@ export function createPageRepush(deps: RepushPageDeps) {
           done(u.id!, 'skipped', 'No longer assigned to the app in Okta; nothing to push.');
           continue;
         }
-        if (current.syncState === 'SYNCHRONIZED' && time(current.lastSync) >= time(progress.pushedAt[u.id!])) {
-          done(u.id!, 'succeeded', `Okta synchronized the user at ${new Date(current.lastSync!).toISOString()}.`, 'SYNCHRONIZED');
+        if (current.syncState === 'SYNCHRONIZED' && current.lastSync && time(current.lastSync) >= time(progress.pushedAt[u.id!])) {
+          done(u.id!, 'succeeded', `Okta synchronized the user at ${new Date(current.lastSync).toISOString()}.`, 'SYNCHRONIZED');
         }
       }
-      const erroring = pending.filter((u) => !results.has(u.id!) && page.find((p) => p.id === u.id)?.syncState === 'ERROR');
-      const stamp = erroring.map((u) => `${u.id}@${String(page.find((p) => p.id === u.id)?.lastUpdated)}`).join(',');
-      if (erroring.length > 0 && (stamp !== errorsSeen || Date.now() >= deadline)) {
-        // Trust ERROR only once Okta logged a failure after our push; read the log once per change.
-        errorsSeen = stamp;
-        const since = Math.min(...erroring.map((u) => time(progress.pushedAt[u.id!])));
-        const { failures } = await readAppFailures(okta, input.appId, { since: new Date(since), until: new Date(Date.now() + 60_000), maxEvents: 5 * MAX_PAGE_SIZE, now: now() });
-        for (const u of erroring) {
-          const latest = failures.find((f) => f.userId === u.id && Date.parse(f.at) >= time(progress.pushedAt[u.id!]));
-          if (latest) done(u.id!, 'still_failing', latest.message, 'ERROR');
-        }
-      }
-      if (results.size === failing.length) break;
+      const stateOf = (u: AppUserLike) => page.find((p) => p.id === u.id)?.syncState;
       if (Date.now() >= deadline) {
-        for (const u of failing.filter((f) => !results.has(f.id!))) {
-          const state = page.find((p) => p.id === u.id)?.syncState;
-          done(u.id!, 'still_failing', `Okta still shows syncState ${state ?? 'unknown'} ${Math.round(deps.sync.timeoutMs / 1000)} s after the push.`, state);
+        // No sync seen in time: Okta's record of an attempt decides, and without one the admin retries (push-evidence.ts).
+        const left = failing.filter((f) => !results.has(f.id!));
+        const attempts = left.length > 0 ? await attemptsAfterPush(left) : new Map<string, undefined>();
+        for (const u of left) {
+          const settled = withoutSync(attempts.get(u.id!), stateOf(u), deps.sync.timeoutMs, input.appId);
+          done(u.id!, settled.outcome, settled.detail, stateOf(u));
         }
         break;
+      }
+      const erroring = pending.filter((u) => !results.has(u.id!) && stateOf(u) === 'ERROR');
+      const stamp = erroring.map((u) => `${u.id}@${String(page.find((p) => p.id === u.id)?.lastUpdated)}`).join(',');
+      if (erroring.length > 0 && stamp !== errorsSeen) {
+        // Trust ERROR only once Okta logged a failure after our push; read the log once per change.
+        errorsSeen = stamp;
+        const attempts = await attemptsAfterPush(erroring);
+        for (const u of erroring) {
+          const latest = attempts.get(u.id!);
+          if (latest && !latest.succeeded) done(u.id!, 'still_failing', latest.message, 'ERROR');
+        }
       }
       checkpoint(progress);
     }

@@ -4,7 +4,7 @@
  * a user, and a view of the whole state. The CLI and the demo drive the simulator through these.
  */
 import { validationFailed } from './errors';
-import type { AdminRef, Org } from './org';
+import type { AdminRef, Org, ProvisioningState, PushCapabilities, UnchangedPost } from './org';
 import { renderAppUser } from './render';
 import type { Route, RouteContext } from './server';
 
@@ -45,10 +45,22 @@ export function adminRoutes(org: Org): Route[] {
       method: 'POST',
       template: '/sim/v1/apps/{appId}/provisioning',
       handler: (ctx) => {
-        const state = (ctx.body as { state?: unknown } | undefined)?.state;
-        if (state !== 'enabled' && state !== 'disabled' && state !== 'not_set_up') throw validationFailed('state', 'state must be enabled, disabled or not_set_up');
-        org.setProvisioning(appId(ctx), state);
-        return { status: 200, body: { appId: appId(ctx), provisioning: state } };
+        const { state, capabilities, unchangedPost } = provisioningFrom(ctx.body);
+        if (state) org.setProvisioning(appId(ctx), state);
+        org.setPushBehaviour(appId(ctx), { capabilities, unchangedPost });
+        const app = org.app(appId(ctx));
+        return { status: 200, body: { appId: app.id, provisioning: app.provisioning, capabilities: app.capabilities, unchangedPost: app.unchangedPost } };
+      },
+    },
+    {
+      // Dashboard > Tasks > Retry Selected (Okta has no public API for it).
+      method: 'POST',
+      template: '/sim/v1/apps/{appId}/tasks/retry',
+      handler: (ctx) => {
+        const ids = (ctx.body as { userIds?: unknown } | undefined)?.userIds;
+        if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw validationFailed('userIds', 'userIds must be a list of Okta user ids');
+        org.retryTasks(appId(ctx), ids as string[]);
+        return { status: 202, body: { appId: appId(ctx), retried: ids.length } };
       },
     },
     {
@@ -98,6 +110,20 @@ function state(org: Org): SimState {
  * that signs in at the vendor; by default the one Okta's grant belongs to) and the provisioning
  * settings typed in the console (merged into settings.app, e.g. `{ apiAccountId }` for DocuSign).
  */
+/** The console's provisioning settings: on, off or never set up; the To App checkboxes; and how the org treats an unchanged POST. */
+function provisioningFrom(body: unknown): { state?: ProvisioningState; capabilities: Partial<PushCapabilities>; unchangedPost?: UnchangedPost } {
+  const b = objectBody(body ?? {});
+  if (b.state !== undefined && b.state !== 'enabled' && b.state !== 'disabled' && b.state !== 'not_set_up') throw validationFailed('state', 'state must be enabled, disabled or not_set_up');
+  if (b.unchangedPost !== undefined && b.unchangedPost !== 'pushes' && b.unchangedPost !== 'ignored') throw validationFailed('unchangedPost', 'unchangedPost must be pushes or ignored');
+  const capabilities: Partial<PushCapabilities> = {};
+  for (const key of ['create', 'updateProfile', 'deactivate'] as const) {
+    if (b[key] === undefined) continue;
+    if (typeof b[key] !== 'boolean') throw validationFailed(key, `${key} must be true or false`);
+    capabilities[key] = b[key];
+  }
+  return { state: b.state as ProvisioningState | undefined, capabilities, unchangedPost: b.unchangedPost as UnchangedPost | undefined };
+}
+
 function reauthFrom(body: unknown): { admin?: AdminRef; settings?: Record<string, unknown> } {
   if (body === undefined) return {};
   const b = objectBody(body);

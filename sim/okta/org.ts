@@ -78,11 +78,25 @@ export interface AppRecord {
    * assignments and profile changes but pushes nothing (app users show syncState DISABLED).
    */
   provisioning: ProvisioningState;
+  /** The To App settings (Create Users, Update User Attributes, Deactivate Users): each off pushes nothing of its kind. */
+  capabilities: PushCapabilities;
+  /**
+   * What Okta does with a POST of an app user whose profile it already holds: start a push job, or
+   * nothing (Okta documents no public API for the Tasks page's "Retry Selected", and a push is
+   * triggered by a change; which of the two a real org does is not documented: both are modelled).
+   */
+  unchangedPost: UnchangedPost;
   /** A vendor simulator that decides this app's pushes instead of `credentialValid`. */
   link?: VendorLink;
 }
 
 export type ProvisioningState = 'enabled' | 'disabled' | 'not_set_up';
+export type UnchangedPost = 'pushes' | 'ignored';
+export interface PushCapabilities {
+  create: boolean;
+  updateProfile: boolean;
+  deactivate: boolean;
+}
 
 export interface PushUpdate {
   profile?: Record<string, unknown>;
@@ -136,6 +150,8 @@ export class Org {
       authFailureLogged: false,
       users: new Map(),
       provisioning: 'enabled',
+      capabilities: { create: true, updateProfile: true, deactivate: true },
+      unchangedPost: 'pushes',
     });
     return id;
   }
@@ -225,6 +241,13 @@ export class Org {
     this.app(appId).provisioning = state;
   }
 
+  /** An admin changes the To App settings, or the org treats an unchanged POST as described on AppRecord. */
+  setPushBehaviour(appId: string, change: { capabilities?: Partial<PushCapabilities>; unchangedPost?: UnchangedPost }): void {
+    const app = this.app(appId);
+    app.capabilities = { ...app.capabilities, ...change.capabilities };
+    if (change.unchangedPost) app.unchangedPost = change.unchangedPost;
+  }
+
   breakCredential(appId: string): void {
     const app = this.app(appId);
     // A linked app's credential breaks in the vendor's world (a revoked grant, a closed admin, ...).
@@ -271,6 +294,12 @@ export class Org {
   beginPush(appId: string, userId: string, update: PushUpdate): AppUserRecord {
     const app = this.app(appId);
     const record = this.appUser(appId, userId);
+    const unchanged = isUnchanged(record, update);
+    // Okta keeps the profile but starts no job: Update User Attributes is off, or nothing changed.
+    if (!app.capabilities.updateProfile || (unchanged && app.unchangedPost === 'ignored')) {
+      if (!unchanged) this.applyUpdate(record, update);
+      return record;
+    }
     this.cancelPush(appId, userId);
     this.applyUpdate(record, update);
     record.syncState = 'SYNCING';
@@ -279,6 +308,18 @@ export class Org {
       if (app.users.get(userId) === record) this.settle(app, record, pushEventType(record));
     });
     return record;
+  }
+
+  /** Dashboard > Tasks > Retry Selected: Okta runs each user's push again, whatever changed. */
+  retryTasks(appId: string, userIds: string[]): void {
+    const app = this.app(appId);
+    for (const userId of userIds) {
+      const record = this.appUser(appId, userId);
+      record.syncState = 'SYNCING';
+      this.schedule(appId, userId, () => {
+        if (app.users.get(userId) === record) this.settle(app, record, pushEventType(record));
+      });
+    }
   }
 
   /** Stops pending pushes (they never resolve). */
@@ -335,7 +376,7 @@ export class Org {
 
   /** The deactivation job: the vendor account goes only when the vendor accepts the call. */
   private deactivate(app: AppRecord, user: UserRecord, target: VendorUser): void {
-    if (app.provisioning !== 'enabled') return; // provisioning off: nothing reaches the vendor
+    if (app.provisioning !== 'enabled' || !app.capabilities.deactivate) return; // provisioning or Deactivate Users off: nothing reaches the vendor
     this.runJob(app, user, 'application.provision.user.deactivate', () => app.link?.deprovision(target));
   }
 
@@ -449,4 +490,10 @@ function pushEventType(record: AppUserRecord): ProvisioningEventType {
 
 function timerKey(appId: string, userId: string): string {
   return `${appId}/${userId}`;
+}
+
+/** A POST that would change nothing Okta holds for the app user. */
+function isUnchanged(record: AppUserRecord, update: PushUpdate): boolean {
+  if (update.userName !== undefined && update.userName !== record.userName) return false;
+  return Object.entries(update.profile ?? {}).every(([k, v]) => JSON.stringify(record.profile[k]) === JSON.stringify(v));
 }

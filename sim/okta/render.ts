@@ -77,17 +77,18 @@ export function renderAppUser(app: AppRecord, u: AppUserRecord, base: string): A
   };
 }
 
-/** Every simulated app has push provisioning ("To App") switched on. */
+/** USER_PROVISIONING with the app's To App settings (Create Users, Update User Attributes, Deactivate Users). */
 export function renderProvisioningFeature(app: AppRecord, base: string): ApplicationFeature {
+  const status = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
   return {
     name: 'USER_PROVISIONING',
     status: app.provisioning === 'enabled' ? 'ENABLED' : 'DISABLED',
     description: 'User provisioning settings from Okta to a downstream application',
     capabilities: {
-      create: { lifecycleCreate: { status: 'ENABLED' } },
+      create: { lifecycleCreate: { status: status(app.capabilities.create) } },
       update: {
-        profile: { status: 'ENABLED' },
-        lifecycleDeactivate: { status: 'ENABLED' },
+        profile: { status: status(app.capabilities.updateProfile) },
+        lifecycleDeactivate: { status: status(app.capabilities.deactivate) },
         password: { status: 'DISABLED', seed: 'RANDOM', change: 'KEEP_EXISTING' },
       },
     },

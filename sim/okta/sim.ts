@@ -11,7 +11,7 @@ import type { FaultSpec } from './faults';
 import { hex } from './ids';
 import { provisioningEvent, signInEvent, type ProvisioningEventType } from './log-events';
 import { oktaRoutes } from './okta-routes';
-import { Org, type AdminRef, type AppSeed, type ProvisioningState, type UserSeed } from './org';
+import { Org, type AdminRef, type AppSeed, type ProvisioningState, type PushCapabilities, type UnchangedPost, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
 import { oktaHandler, type Route } from './server';
@@ -167,6 +167,16 @@ export class OktaSim {
   /** Turns the app's provisioning on or off, or makes it never set up (no USER_PROVISIONING feature). */
   setProvisioning(appId: string, state: ProvisioningState): void {
     this.org.setProvisioning(appId, state);
+  }
+
+  /** The admin's Retry Selected on the Tasks page for these users of the app. */
+  retryTasks(appId: string, userIds: string[]): void {
+    this.org.retryTasks(appId, userIds);
+  }
+
+  /** The app's To App settings, and what an unchanged POST does (see AppRecord). */
+  setPushBehaviour(appId: string, change: { capabilities?: Partial<PushCapabilities>; unchangedPost?: UnchangedPost }): void {
+    this.org.setPushBehaviour(appId, change);
   }
 
   /**

@@ -104,6 +104,57 @@ describe('Okta activities', () => {
     expect(sim.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${appId}/users/${cara}$`) })).toBe(pushes);
   });
 
+  describe('when a POST of an unchanged profile starts no push (Okta starts one for a change)', () => {
+    const quick = () => createActivities({ ...deps(), sync: { timeoutMs: 300, pollMs: 20 } });
+    const caraUser = () => ({ userId: cara, login: 'cara@example.com', kind: 'push' as const, failedAt: new Date(Date.now() - 1000).toISOString() });
+
+    it('re-push: no new attempt in Okta ends needs_manual_retry with the Retry Selected step, never still_failing', async () => {
+      sim.reauthenticate(appId, { login: 'admin@example.com' });
+      sim.setPushBehaviour(appId, { unchangedPost: 'ignored' });
+      const r = await run(quick().repushUser, { appId, user: caraUser() });
+      expect(r).toMatchObject({ outcome: 'needs_manual_retry', syncState: 'ERROR' });
+      expect(r.detail).toMatch(/no new push attempt/);
+      expect(r.detail).toContain(`Dashboard > Tasks`);
+      expect(r.detail).toContain(`npx okta-remediate recheck --app ${appId}`);
+      expect(sim.appUser(appId, cara)?.syncState).toBe('ERROR');
+    });
+
+    it("recheck: after the admin's Retry Selected, Okta's sync settles the user; without it, they keep waiting", async () => {
+      sim.reauthenticate(appId, { login: 'admin@example.com' });
+      sim.setPushBehaviour(appId, { unchangedPost: 'ignored' });
+      const since = new Date().toISOString();
+      const before = await run(quick().recheckUsers, { appId, users: [{ ...caraUser(), since }] });
+      expect(before).toEqual({ changed: [], unchanged: 1 });
+      sim.retryTasks(appId, [cara]);
+      await eventually(() => sim.appUser(appId, cara)?.syncState === 'SYNCHRONIZED', 'the retried push');
+      const after = await run(quick().recheckUsers, { appId, users: [{ ...caraUser(), since }] });
+      expect(after.changed).toEqual([expect.objectContaining({ userId: cara, outcome: 'succeeded', syncState: 'SYNCHRONIZED' })]);
+    });
+
+    it("recheck: a Retry Selected that fails again is still_failing with Okta's reason", async () => {
+      const since = new Date().toISOString();
+      sim.retryTasks(appId, [cara]); // the credential is still bad
+      await eventually(() => sim.appUser(appId, cara)?.syncState === 'ERROR', 'the retried push');
+      const after = await run(quick().recheckUsers, { appId, users: [{ ...caraUser(), since }] });
+      expect(after.changed).toEqual([expect.objectContaining({ userId: cara, outcome: 'still_failing' })]);
+      expect(after.changed[0]!.detail).toMatch(/credentials used to connect to the API were invalid/);
+    });
+
+    it('the same re-push where Okta pushes an unchanged POST succeeds (both behaviours are modelled)', async () => {
+      sim.reauthenticate(appId, { login: 'admin@example.com' });
+      sim.setPushBehaviour(appId, { unchangedPost: 'pushes' });
+      expect(await run(quick().repushUser, { appId, user: caraUser() })).toMatchObject({ outcome: 'succeeded', syncState: 'SYNCHRONIZED' });
+    });
+
+    it('with Update User Attributes off, the diagnosis shows it and a re-push ends needs_manual_retry', async () => {
+      sim.reauthenticate(appId, { login: 'admin@example.com' });
+      sim.setPushBehaviour(appId, { capabilities: { updateProfile: false } });
+      const d = await run(activities().diagnoseApp, { appId });
+      expect(d.app.pushCapabilities).toEqual({ create: true, updateProfile: false, deactivate: true });
+      expect(await run(quick().repushUser, { appId, user: caraUser() })).toMatchObject({ outcome: 'needs_manual_retry' });
+    });
+  });
+
   it('re-push: skips a user no longer assigned and a failed deprovision, with reasons', async () => {
     const a = activities();
     const gone = await run(a.repushUser, { appId, user: { userId: bob, login: 'bob@example.com', kind: 'push', failedAt: new Date().toISOString() } });

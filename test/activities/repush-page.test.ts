@@ -56,6 +56,21 @@ describe('repushPage', () => {
     expect(page.results[0]!.detail).toMatch(/credentials used to connect to the API were invalid/);
   });
 
+  it('where Okta ignores a POST that changes nothing, ends each user needs_manual_retry (System Log reads per page, not per user), never still_failing', async () => {
+    sim.reauthenticate(appId, { login: 'admin@example.com' });
+    sim.setPushBehaviour(appId, { unchangedPost: 'ignored' });
+    const { repushPage } = createPageRepush({
+      okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: sim.apiToken }, requestTimeoutMs: 5_000 }),
+      sync: { timeoutMs: 300, pollMs: 30 },
+    });
+    const logReads = sim.requestCount({ path: /\/api\/v1\/logs/ });
+    const page = (await new MockActivityEnvironment(undefined, { logger: testLogger }).run(repushPage, { appId, limit: 20 })) as RepushPageResult;
+    expect(page.results).toHaveLength(20);
+    expect(page.results.every((r) => r.outcome === 'needs_manual_retry')).toBe(true);
+    expect(page.results[0]!.detail).toContain(`recheck --app ${appId}`);
+    expect(sim.requestCount({ path: /\/api\/v1\/logs/ }) - logReads).toBeLessThanOrEqual(2);
+  });
+
   it('a retried attempt watches the pushes its earlier attempt made instead of pushing again', async () => {
     const first = await repush({ limit: 10 });
     const pushedAt = Object.fromEntries(first.results.map((r) => [r.userId, new Date(Date.now() - 1_000).toISOString()]));

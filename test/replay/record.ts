@@ -1,7 +1,7 @@
 /**
  * Recording replay histories: each release adds its own files and never rewrites an earlier one,
  * so the suite keeps checking that runs started on every earlier release still replay.
- * `RECORD_REPLAY_HISTORIES=1 npx jest test/replay test/workflows/edge-cases.test.ts test/workflows/outage.test.ts test/workflows/continue-as-new.test.ts test/workflows/vendor-remediation.test.ts test/workflows/scan.test.ts test/workflows/human-loop-auto-cancel.test.ts test/workflows/user-batches.test.ts test/workflows/provisioning-off.test.ts test/workflows/dry-run.test.ts` records this
+ * `RECORD_REPLAY_HISTORIES=1 npx jest test/replay test/workflows/edge-cases.test.ts test/workflows/outage.test.ts test/workflows/continue-as-new.test.ts test/workflows/vendor-remediation.test.ts test/workflows/scan.test.ts test/workflows/human-loop-auto-cancel.test.ts test/workflows/user-batches.test.ts test/workflows/provisioning-off.test.ts test/workflows/dry-run.test.ts test/workflows/manual-retry.test.ts` records this
  * release's; bump RELEASE first when the workflow code changed.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /** The release whose workflow code records new histories. */
-export const RELEASE = '2026-12-06-v2';
+export const RELEASE = '2026-12-06-v3';
 export const HISTORIES = path.join(__dirname, 'histories');
 export const recording = !!process.env.RECORD_REPLAY_HISTORIES;
 

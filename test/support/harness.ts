@@ -59,7 +59,7 @@ export interface HarnessOptions {
   /** A started simulator to use (e.g. a SimWorld's), instead of a fresh one; the caller stops it. */
   okta?: OktaSim;
   /** Per-app settings and vendor credentials, as a worker would load them. */
-  deps?: Pick<Partial<ActivityDeps>, 'appConfig' | 'vendors' | 'temporal'>;
+  deps?: Pick<Partial<ActivityDeps>, 'appConfig' | 'vendors' | 'temporal' | 'sync'>;
   /** The Okta API token the worker holds, read at each (re)start: a test revokes it by returning another. */
   oktaToken?: () => string;
 }

@@ -53,13 +53,16 @@ describe("a big app's status", () => {
     phaseChangedAt: '2026-12-01T00:00:00.000Z',
     tally: {
       affected: { push: 20_000, deprovision: 3 },
-      outcomes: { push: { succeeded: 15_000, still_failing: 7, skipped: 2, awaiting_approval: 0 }, deprovision: { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 3 } },
+      outcomes: {
+        push: { succeeded: 15_000, still_failing: 7, skipped: 2, awaiting_approval: 0, needs_manual_retry: 0 },
+        deprovision: { succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 3, needs_manual_retry: 0 },
+      },
       earliestFailedAt: '2026-12-01T00:00:00.000Z',
     },
   };
 
   it('counts everyone, not the users it lists', () => {
-    expect(countResults(status)).toEqual({ succeeded: 15_000, still_failing: 7, skipped: 2, awaiting_approval: 3, pending: 4_991 });
+    expect(countResults(status)).toEqual({ succeeded: 15_000, still_failing: 7, skipped: 2, awaiting_approval: 3, needs_manual_retry: 0, pending: 4_991 });
     expect(countResults(status, 'deprovision').awaiting_approval).toBe(3);
   });
 

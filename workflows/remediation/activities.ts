@@ -44,6 +44,7 @@ export const removeVendorAccess = (summary: string, input: Input<'removeVendorAc
 export const oktaActivitySince = (summary: string, input: Input<'oktaActivitySince'>) => quick.oktaActivitySince.executeWithOptions({ ...QUICK, summary }, [input]);
 export const repushUser = (summary: string, input: Input<'repushUser'>) => polling.repushUser.executeWithOptions({ ...POLLING, summary }, [input]);
 export const listAppUsersPage = (summary: string, input: Input<'listAppUsersPage'>) => quick.listAppUsersPage.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
+export const recheckUsers = (summary: string, input: Input<'recheckUsers'>) => quick.recheckUsers.executeWithOptions({ ...QUICK_PAUSABLE, summary }, [input]);
 export const repushPage = (summary: string, input: Input<'repushPage'>) => polling.repushPage.executeWithOptions({ ...POLLING_PAUSABLE, summary }, [input]);
 /** The checks of a paused phase: a check that fails counts as no answer, and the next one comes on the timer. */
 const CHECK: ActivityOptions = { ...QUICK, retry: { ...retry, maximumAttempts: 2 } };

@@ -12,11 +12,14 @@ import {
   cancelReasonSignal,
   confirmReauthUpdate,
   reauthCompletedSignal,
+  recheckUpdate,
   reportPageQuery,
   snoozeUpdate,
   statusQuery,
 } from '../../domain/messages';
+import type { RecheckArgs } from '../../domain/messages';
 import type { AffectedUser, ReauthClaim } from '../../domain/types';
+import { recheck } from './manual-retry';
 import { MAX_REPORT_PAGE, now, userKey, type Remediation } from './state';
 
 /** How many refused messages the report keeps: enough to see a misbehaving script, bounded. */
@@ -157,4 +160,12 @@ export function handleMessages(r: Remediation): void {
       },
     },
   );
+  // After the admin's Retry Selected in Okta: the users left for it are re-read now.
+  setHandler(recheckUpdate, (_args: RecheckArgs) => recheck(r), {
+    validator: (_args: RecheckArgs) => {
+      if (state.phase !== 'awaiting_manual_retry' || r.waitingForManualRetry() === 0) {
+        throw new Error(`The remediation of app ${appId} has no users waiting for a Retry Selected in Okta (phase: ${state.phase}).`);
+      }
+    },
+  });
 }

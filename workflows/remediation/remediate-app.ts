@@ -19,6 +19,7 @@ import { despiteOutage } from './outage';
 import { work } from './work';
 import { repushInChild } from './repush-child';
 import { repushInPages } from './retry-pages';
+import { awaitManualRetries } from './manual-retry';
 import { createRemediation, now, type Remediation } from './state';
 import { confirmWithTestUser } from './test-user';
 import { withVendorSide } from './vendor-side';
@@ -30,6 +31,8 @@ import { withVendorSide } from './vendor-side';
 const RETRY_IN_CHILD = 'retry-in-child-workflow';
 /** Before it, a remediation of an app whose provisioning is off waited for a re-auth that could not help. */
 const END_WHEN_PROVISIONING_OFF = 'end-when-provisioning-off';
+/** Before it, nobody was left for the admin's Retry Selected: the remediation ended after the retry. */
+const AWAIT_MANUAL_RETRIES = 'await-manual-retries';
 
 /** The workflow type since the release of 2026-12-05; `remediateApp` (workflows/frozen/) finishes the runs started before it. */
 export async function remediateAppV2(input: RemediationInput): Promise<RemediationStatus> {
@@ -56,7 +59,7 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
       await work(r, ['deprovision']);
       await continueAsNewIfLong(r, 'reauth');
     }
-    if (resumeAt !== 'retry') {
+    if (resumeAt !== 'retry' && resumeAt !== 'manual_retry') {
       const announce = () => {
         notify(r, 'diagnosed');
         if (r.awaitingApproval()) notify(r, 'deprovision_approval_needed');
@@ -64,16 +67,23 @@ export async function remediateAppV2(input: RemediationInput): Promise<Remediati
       if ((await awaitVerifiedReauth(r, announce)) === 'timed_out') return await finish(r, 'timed_out', 'timed_out');
       await continueAsNewIfLong(r, 'retry');
     }
-    r.enter('retrying');
-    await work(r, ['deprovision']);
-    // The pages run in a child workflow that continues as new: this run gets a signal a page.
-    if (patched(RETRY_IN_CHILD)) await repushInChild(r);
-    else await repushInPages(r);
-    // Whoever the pages did not settle (moved, unassigned, joined meanwhile), one by one.
-    await work(r, ['deprovision', 'push']);
-    if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);
-    // Approvals that arrived meanwhile are honoured before the report is final.
-    await work(r, ['deprovision', 'push']);
+    if (resumeAt !== 'manual_retry') {
+      r.enter('retrying');
+      await work(r, ['deprovision']);
+      // The pages run in a child workflow that continues as new: this run gets a signal a page.
+      if (patched(RETRY_IN_CHILD)) await repushInChild(r);
+      else await repushInPages(r);
+      // Whoever the pages did not settle (moved, unassigned, joined meanwhile), one by one.
+      await work(r, ['deprovision', 'push']);
+      if (r.policy?.testUser) await confirmWithTestUser(r, r.policy.testUser);
+      // Approvals that arrived meanwhile are honoured before the report is final.
+      await work(r, ['deprovision', 'push']);
+    }
+    // Users Okta made no new attempt for wait for the admin's Retry Selected, then a recheck.
+    if (patched(AWAIT_MANUAL_RETRIES)) {
+      await awaitManualRetries(r);
+      await work(r, ['deprovision', 'push']);
+    }
     return await finish(r, 'completed', 'completed');
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;

@@ -26,7 +26,7 @@ const DIAGNOSIS_LISTED = 20;
 export type CoreStatus = Omit<RemediationStatus, 'affected' | 'results' | 'tally'>;
 export type Remediation = ReturnType<typeof createRemediation>;
 
-const emptyOutcomes = () => ({ succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0 });
+const emptyOutcomes = () => ({ succeeded: 0, still_failing: 0, skipped: 0, awaiting_approval: 0, needs_manual_retry: 0 });
 
 export function createRemediation(input: RemediationInput) {
   const { appId } = input;
@@ -176,6 +176,8 @@ export function createRemediation(input: RemediationInput) {
     pending: (kinds: readonly FailureKind[]) => kinds.some((k) => queue[k].size > 0),
     deprovisionPending: () => queue.deprovision.size > 0,
     awaitingApproval: () => tally.outcomes.deprovision.awaiting_approval > 0,
+    /** Users left for the admin's Retry Selected in Okta. */
+    waitingForManualRetry: () => tally.outcomes.push.needs_manual_retry + tally.outcomes.deprovision.needs_manual_retry,
     isOver: () => ['completed', 'timed_out', 'failed', 'cancelled'].includes(state.phase),
     pushClaim(claim: ReauthClaim): ReauthClaim {
       state.reauthClaims.push(claim);

@@ -3,7 +3,7 @@
  * out, and a canary push must succeed. A verification that cannot run is a failed one, not a
  * failed remediation.
  */
-import { withVendorProbe } from '../../domain/diagnosis';
+import { reauthCommand, withVendorProbe } from '../../domain/diagnosis';
 import type { ReauthClaim, VendorProbe } from '../../domain/types';
 import { failureMessage, isActivityFailure, oktaActivitySince, probeVendor, repushUser } from './activities';
 import { notAllowed } from './messages';
@@ -71,11 +71,14 @@ async function checkReauth(r: Remediation, claim: ReauthClaim): Promise<boolean>
       claim.verdict = `${probe?.probed ? 'The vendor checks out; n' : 'N'}o user is left to push at Okta, so there is no canary to test.`;
       return true;
     }
-    const result = await repushUser(`Verify: push canary ${canary.login}`, { appId, user: canary, force: true });
+    // A sync since the last refused claim counts: the admin may have retried the canary in Okta's Tasks page since.
+    const syncedSince = state.reauthClaims.filter((c) => c !== claim && c.verified === false).at(-1)?.at;
+    const result = await repushUser(`Verify: push canary ${canary.login}`, { appId, user: canary, force: true, ...(syncedSince ? { syncedSince } : {}) });
     if (result.outcome === 'skipped') {
       r.record(result);
       continue;
     }
+    if (result.outcome === 'needs_manual_retry') return canaryNotTried(r, claim, canary.login, probe?.probed === true && !unchecked);
     if (result.outcome === 'succeeded') {
       r.record(result);
       claim.verdict = unchecked ? `${unchecked} Canary ${canary.login} synchronized.` : `${probe?.probed ? 'The vendor checks out and c' : 'C'}anary ${canary.login} synchronized.`;
@@ -84,4 +87,20 @@ async function checkReauth(r: Remediation, claim: ReauthClaim): Promise<boolean>
     claim.verdict = `Canary ${canary.login} still fails: ${result.detail}`;
     return false;
   }
+}
+
+/**
+ * Okta made no new attempt for the canary (a POST that changes nothing may start none), so the
+ * push proves nothing either way. A vendor that checks out vouches for the credential: the retry
+ * goes on, and the users Okta does not retry wait for Retry Selected. Without it, the admin retries
+ * the canary in Okta and confirms again; a sync since then proves the credential.
+ */
+function canaryNotTried(r: Remediation, claim: ReauthClaim, login: string, vendorChecksOut: boolean): boolean {
+  const none = `Okta made no new push attempt for canary ${login} after the pipeline's request`;
+  if (vendorChecksOut) {
+    claim.verdict = `The vendor checks out. ${none}, so it is left for Retry Selected in Okta.`;
+    return true;
+  }
+  claim.verdict = `Could not verify: ${none}. Retry ${login} in the Okta Admin Console (Dashboard > Tasks > Retry Selected), then confirm again: ${reauthCommand(r.appId)}`;
+  return false;
 }
