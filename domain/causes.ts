@@ -2,6 +2,7 @@
  * What each cause means and what the admin does about it, filled with this app's values. The
  * wording follows Okta's and the vendors' support articles. Pure: safe in workflows.
  */
+import { genericAppOf, vendorChecks } from './generic-apps';
 import type { AppSummary, CauseId, StepValues } from './types';
 
 export function reauthCommand(appId: string): string {
@@ -26,6 +27,12 @@ const docusignReauth = (app: AppSummary, v: StepValues) => [
   finish(app),
 ];
 const githubReauth = (app: AppSummary, v: StepValues, as = account(v)) => [openIntegration(app), `Click "Re-authenticate with GitHub" and sign in as ${as}; grant access to ${org(v)}.`, finish(app)];
+/** An app without a vendor module: for a common app (domain/generic-apps.ts) what to check at the vendor first, with what Okta holds. */
+const genericReauth = (app: AppSummary, v: StepValues) => {
+  const known = genericAppOf(app.name);
+  if (!known) return [openIntegration(app), `Enter a current API credential for ${app.label} (or click its Authenticate button) and test it.`, finish(app)];
+  return [...vendorChecks(known, v), openIntegration(app), known.reauth, finish(app)];
+};
 
 const CAUSES: Record<CauseId, CauseText> = {
   'credential-invalid': {
@@ -37,7 +44,7 @@ const CAUSES: Record<CauseId, CauseText> = {
       if (app.vendor === 'github') {
         return [`Check that ${account(v)} is a dedicated service account, still an owner of ${org(v)}, with a current password and SAML authorization.`, ...githubReauth(app, v)];
       }
-      return [openIntegration(app), `Enter a current API credential for ${app.label} (or click its Authenticate button) and test it.`, finish(app)];
+      return genericReauth(app, v);
     },
   },
   'provisioning-disabled': {
@@ -49,6 +56,16 @@ const CAUSES: Record<CauseId, CauseText> = {
         : `${openIntegration(app)} Check Enable API integration, authenticate, Save.`,
       'Then Provisioning > To App > Edit: enable Create Users, Update User Attributes and Deactivate Users, and Save.',
       `Then start the remediation again, which retries every affected user: npx okta-remediate start --app ${app.id}`,
+    ],
+  },
+  'to-app-settings-off': {
+    title: (app) => {
+      const off = toAppSettingsOff(app);
+      return `${off.join(' and ')} ${off.length === 1 ? 'is' : 'are'} off for ${app.label} in Okta: ${app.pushCapabilities?.updateProfile === false ? 'a re-push pushes nothing' : 'Okta does not provision everything'}`;
+    },
+    steps: (app) => [
+      `Open ${app.label} in the Okta Admin Console (${app.provisioningUrl}), Provisioning > To App > Edit: enable ${toAppSettingsOff(app).join(' and ')}, and Save.`,
+      `Then the remediation's re-pushes reach ${app.label}; users Okta did not retry meanwhile are listed for Dashboard > Tasks > Retry Selected.`,
     ],
   },
   'other-provisioning-errors': {
@@ -114,6 +131,12 @@ const CAUSES: Record<CauseId, CauseText> = {
     ],
   },
 };
+
+/** The To App settings Okta shows off, by their console names. */
+export function toAppSettingsOff(app: AppSummary): string[] {
+  const c = app.pushCapabilities;
+  return [c?.create === false ? 'Create Users' : '', c?.updateProfile === false ? 'Update User Attributes' : '', c?.deactivate === false ? 'Deactivate Users' : ''].filter(Boolean);
+}
 
 export function causeTitle(id: CauseId, app: AppSummary, values: StepValues): string {
   return CAUSES[id].title(app, values);

@@ -3,7 +3,7 @@
  * evidence, the affected users, and the admin's steps filled with this app's values. Pure: no
  * I/O, safe in workflows.
  */
-import { causeSteps, causeTitle } from './causes';
+import { causeSteps, causeTitle, toAppSettingsOff } from './causes';
 import type { ProvisioningFailure } from './okta-events';
 import type { AffectedUser, AppPolicy, AppSummary, Cause, CauseId, Diagnosis, OktaFindings, VendorProbe } from './types';
 
@@ -133,6 +133,12 @@ export function rankCauses(app: AppSummary, okta: OktaFindings, probe?: VendorPr
         ? 'Okta: the app has no USER_PROVISIONING feature: its provisioning was never set up.'
         : 'Okta: the USER_PROVISIONING feature of the app is not ENABLED: provisioning is turned off.';
     causes.push(cause('provisioning-disabled', app.provisioningState ? 1 : okta.credentialFailing ? 0.3 : 0.7, [evidence]));
+  }
+  const off = toAppSettingsOff(app);
+  if (okta.provisioningEnabled && off.length > 0) {
+    // Okta's own settings: with Update User Attributes off, a re-push is a POST Okta pushes nowhere.
+    const evidence = `Okta: the USER_PROVISIONING feature shows ${off.join(' and ')} DISABLED (To App settings).`;
+    causes.push(cause('to-app-settings-off', app.pushCapabilities?.updateProfile === false ? 0.6 : 0.4, [evidence]));
   }
   if (okta.otherFailures > 0) {
     causes.push(cause('other-provisioning-errors', okta.credentialFailing ? 0.2 : 0.5, [`Okta: ${plural(okta.otherFailures, 'failure')} with other messages, e.g. ${okta.otherExample}`]));

@@ -7,7 +7,7 @@
  */
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
-import { affectedCount, countResults, handledCount, outcomeSummary, phaseText, resultCount } from './report';
+import { affectedCount, countResults, handledCount, manualRetrySteps, outcomeSummary, phaseText, recheckCommand, resultCount } from './report';
 import type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
 import { scanNoticeContent, type ScanNotice } from './scan-notice';
 
@@ -47,18 +47,6 @@ export function startCommand(appId: string): string {
 export function statusCommand(appId: string): string {
   return `npx okta-remediate status --app ${appId}`;
 }
-
-/** After the admin's Retry Selected in Okta: the remediation re-reads those users. */
-export function recheckCommand(appId: string): string {
-  return `npx okta-remediate recheck --app ${appId}`;
-}
-
-/** The admin's steps for users Okta made no new attempt for. */
-export const manualRetrySteps = (label: string, appId: string) => [
-  `In the Okta Admin Console open Dashboard > Tasks, and the provisioning tasks of ${label}.`,
-  'Select the users listed below and click Retry Selected.',
-  `Then tell the pipeline to re-read them: ${recheckCommand(appId)} (it also re-reads them by itself at each auto-detection check).`,
-];
 
 /** Kept beside the other commands so the CLI and the notices name the same one. */
 export function approveDeprovisionCommand(appId: string): string {

@@ -49,6 +49,18 @@ export function outcomeSummary(c: ResultCounts): string {
   return [`${c.succeeded} succeeded`, `${c.still_failing} still failing`, `${c.skipped} skipped`, ...optional.filter(Boolean)].join(', ');
 }
 
+/** After the admin's Retry Selected in Okta: the remediation re-reads those users. */
+export function recheckCommand(appId: string): string {
+  return `npx okta-remediate recheck --app ${appId}`;
+}
+
+/** The admin's steps for users Okta made no new attempt for. */
+export const manualRetrySteps = (label: string, appId: string) => [
+  `In the Okta Admin Console open Dashboard > Tasks, and the provisioning tasks of ${label}.`,
+  'Select the users the pipeline lists for it (outcome needs_manual_retry) and click Retry Selected.',
+  `Then tell the pipeline to re-read them: ${recheckCommand(appId)} (it also re-reads them by itself at each auto-detection check).`,
+];
+
 /** The command that prints every user's outcome. */
 export function reportCommand(appId: string): string {
   return `npx okta-remediate report --app ${appId}`;
@@ -96,8 +108,11 @@ export function confirmationVerdict(c: Confirmation): string {
   return c.steps.some((step) => !step.ok) ? 'FAILED' : `in progress (${c.steps.length} of 4 steps done)`;
 }
 
+/** The longest outcome's width, so the report's columns line up. */
+const OUTCOME_WIDTH = 'needs_manual_retry'.length;
+
 function resultLine(r: UserResult): string {
-  return `${r.outcome.padEnd(13)} ${r.kind.padEnd(11)} ${r.login}: ${r.detail}`;
+  return `${r.outcome.padEnd(OUTCOME_WIDTH)} ${r.kind.padEnd(11)} ${r.login}: ${r.detail}`;
 }
 
 /** The likely cause with its evidence, the others, what the vendor probe checked, the hints. */
@@ -113,6 +128,13 @@ export function diagnosisLines(d: Diagnosis): string[] {
   return lines;
 }
 
+/** The admin's steps in this phase: the re-auth while it is awaited, Retry Selected while users wait for it. */
+function whatToDo(s: RemediationStatus): string[] {
+  if (s.phase === 'awaiting_reauth') return s.diagnosis?.causes[0]?.steps ?? [];
+  if (s.phase === 'awaiting_manual_retry') return manualRetrySteps(s.diagnosis?.app.label ?? `app ${s.appId}`, s.appId);
+  return [];
+}
+
 /** The report a terminal user reads (`okta-remediate status`). */
 export function renderText(s: RemediationStatus): string {
   const d = s.diagnosis;
@@ -121,11 +143,9 @@ export function renderText(s: RemediationStatus): string {
   if (s.error) lines.push(`Error: ${s.error}`);
   if (s.outage) lines.push(outageText(s.outage));
   if (s.cancellation) lines.push(`Cancelled by ${s.cancellation.by ?? 'an operator'}: ${s.cancellation.reason}`);
-  const cause = d?.causes[0];
   if (d) lines.push(...diagnosisLines(d));
-  if (s.phase === 'awaiting_reauth' && cause) {
-    lines.push('', 'What to do:', ...cause.steps.map((step, i) => `  ${i + 1}. ${step}`));
-  }
+  const todo = whatToDo(s);
+  if (todo.length > 0) lines.push('', 'What to do:', ...todo.map((step, i) => `  ${i + 1}. ${step}`));
   for (const c of s.reauthClaims) {
     const verdict = c.verified === undefined ? 'not verified yet' : c.verified ? 'verified' : `verification failed: ${c.verdict}`;
     lines.push(`Re-auth reported by ${c.by} at ${c.at}${c.note ? ` (${c.note})` : ''}: ${verdict}`);
@@ -136,7 +156,7 @@ export function renderText(s: RemediationStatus): string {
     lines.push('', `Affected users (${total}):`);
     for (const u of s.affected) {
       const r = byUser.get(`${u.kind}:${u.userId}`);
-      lines.push(`  ${r ? resultLine(r) : `${'pending'.padEnd(13)} ${u.kind.padEnd(11)} ${u.login}: failed ${u.failedAt}`}`);
+      lines.push(`  ${r ? resultLine(r) : `${'pending'.padEnd(OUTCOME_WIDTH)} ${u.kind.padEnd(11)} ${u.login}: failed ${u.failedAt}`}`);
     }
     if (s.affected.length < total) lines.push(`  … ${total - s.affected.length} more, open ones first above; every user: ${reportCommand(s.appId)}`);
   } else if (d) {
@@ -171,7 +191,8 @@ export function renderMarkdown(s: RemediationStatus): string {
   const out = [`## ${phaseText(s)}`, `**App:** ${d ? `${mdText(d.app.label)} (\`${s.appId}\`, ${d.app.vendor})` : `\`${s.appId}\``}`];
   const cause = d?.causes[0];
   if (cause) out.push(`**Likely cause:** ${mdText(cause.title)}`, cause.evidence.map((e) => `- ${mdText(e)}`).join('\n'));
-  if (s.phase === 'awaiting_reauth' && cause) out.push('### What to do', cause.steps.map((step, i) => `${i + 1}. ${mdText(step, { keepUrls: true })}`).join('\n'));
+  const todo = whatToDo(s);
+  if (todo.length > 0) out.push('### What to do', todo.map((step, i) => `${i + 1}. ${mdText(step, { keepUrls: true })}`).join('\n'));
   if (s.outage) out.push(`**${mdText(outageText(s.outage))}**`);
   const lastClaim = s.reauthClaims.at(-1);
   if (lastClaim?.verified === false) out.push(`**Last re-auth by ${mdText(lastClaim.by)} did not work:** ${mdText(lastClaim.verdict ?? '')}`);

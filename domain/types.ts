@@ -40,6 +40,7 @@ export interface AppSummary {
 export type CauseId =
   | 'credential-invalid'
   | 'provisioning-disabled'
+  | 'to-app-settings-off'
   | 'other-provisioning-errors'
   | 'docusign-account-id-mismatch'
   | 'docusign-environment-mismatch'
@@ -62,6 +63,8 @@ export interface StepValues {
   serviceAccount?: string;
   /** The service account's current login, when it was renamed. */
   renamedTo?: string;
+  /** An app without a vendor module (domain/generic-apps.ts): the connection settings Okta holds, by `settings.app` key (never a secret). */
+  connection?: Record<string, string>;
 }
 
 /** What a vendor probe found: a cause, how sure, and what it saw. */

@@ -35,7 +35,7 @@ export function loginOf(p: Person): string {
 export const DOCUSIGN_APP = { id: '0oadJb42fa5Ow1hVIeCO', name: 'docusign', label: 'DocuSign' };
 export const GITHUB_APP = { id: '0oatBGnglQhGxDFocP9E', name: 'githubcloud', label: 'GitHub Enterprise Cloud - Organization' };
 /** An app with no vendor module: the pipeline's generic path. */
-export const GENERIC_APP = { id: '0oakY9pF34Qy6nB3Wwd2', name: 'salesforce', label: 'Salesforce.com' };
+export const GENERIC_APP = { id: '0oakY9pF34Qy6nB3Wwd2', name: 'salesforce', label: 'Salesforce.com', appSettings: { instanceType: 'PRODUCTION' } };
 
 /** Who each app had before its credential went bad, and what happened after (as in seedDemo). */
 export const ASSIGNED = {

@@ -246,7 +246,8 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       const since = new Date(Math.min(...waiting.map((w) => Date.parse(w.user.since))));
       const attempts = await readPushAttempts(okta, appId, { since, until: new Date(now().getTime() + 60_000), maxEvents: 5 * RECHECK_BATCH, now: now() });
       for (const { user, state } of waiting) {
-        const attempt = attempts.find((a) => a.userId === user.userId && Date.parse(a.at) >= Date.parse(user.since));
+        // After their last result only: an attempt at that very moment is the one it already recorded.
+        const attempt = attempts.find((a) => a.userId === user.userId && Date.parse(a.at) > Date.parse(user.since));
         if (!attempt) continue;
         const settled = withoutSync(attempt, state, deps.sync.timeoutMs, appId);
         changed.push(resultFor(user)(settled.outcome, settled.detail, state));

@@ -23,6 +23,7 @@ export interface VendorActivityDeps extends AppReaderDeps {
 
 export interface PersonInput {
   appId: string;
+  /** The Okta user id: vendors that Okta provisions through SCIM know it as the person's externalId. */
   userId: string;
   login: string;
 }
@@ -88,7 +89,7 @@ export function createVendorActivities(deps: VendorActivityDeps) {
       if (await assignedInOkta(input.appId, input.userId)) {
         throw ApplicationFailure.nonRetryable(`${input.login} is assigned to the app in Okta again, so their access stays: not removed at the vendor.`, ASSIGNED_IN_OKTA);
       }
-      return withPerson(input, (module, ctx, email) => module.removePerson(ctx, { login: input.login, email }));
+      return withPerson(input, (module, ctx, email) => module.removePerson(ctx, { login: input.login, email, oktaUserId: input.userId }));
     },
 
     /** Whether the app's vendor answers at all, for the checks of a paused phase; any answer counts. */
@@ -107,7 +108,8 @@ export function createVendorActivities(deps: VendorActivityDeps) {
     async awaitVendorAccess(input: PersonInput & { active: boolean }): Promise<VendorAccount> {
       const deadline = Date.now() + deps.sync.timeoutMs;
       for (;;) {
-        const found = await withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email }));
+        const found = await withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email, oktaUserId: input.userId }));
+        // Only 'active' is access: 'inactive', 'absent' and 'not_found' all end a wait for the person to be gone.
         if ((found.state === 'active') === input.active || Date.now() > deadline) return found;
         checkpoint(found.state);
         await Context.current().sleep(deps.sync.pollMs);

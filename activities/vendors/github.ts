@@ -1,9 +1,11 @@
 /**
  * GitHub Enterprise Cloud, through Octokit and the pipeline's own token: checks the service
  * account whose grant Okta holds (exists, same login, org owner, SAML-authorized, dedicated), and
- * finds or removes people through the org's SCIM API (which Okta provisions through).
+ * finds or removes people through the org's SCIM API (which Okta provisions through), by the Okta
+ * user id first, and confirms a removal by the org membership of the account GraphQL links them to.
  */
 import { Octokit } from '@octokit/rest';
+import { ApplicationFailure } from '@temporalio/common';
 import type { StepValues, VendorFinding, VendorProbe } from '../../domain/types';
 import type { VendorCredentials } from '../../config/worker-config';
 import { RateBudget, VENDOR_PACING } from '../rate-budget';
@@ -16,6 +18,7 @@ const SETTINGS = 'GITHUB_TOKEN (an owner of the organization, with read:org; adm
 interface ScimUser {
   id: string;
   userName: string;
+  externalId?: string | null;
   active?: boolean;
 }
 
@@ -230,26 +233,121 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
     }
   }
 
-  async function scimUser(ctx: VendorContext, person: VendorPerson): Promise<{ org: string; user?: ScimUser }> {
+  /** The org the app provisions into, with the pipeline's token able to act there. */
+  function orgOf(ctx: VendorContext): string {
     const t = target(ctx);
     if (!octokit) throw new VendorNotConfigured(`Set ${SETTINGS} to let the pipeline act in GitHub.`);
     if (!t.org) throw new VendorNotConfigured(`Set apps.${ctx.app.id}.github.org in OKTA_REMEDIATION_CONFIG.`);
+    return t.org;
+  }
+
+  async function scimUsers(org: string, filter: string, login: string): Promise<ScimUser[]> {
     try {
-      const res = await octokit.request('GET /scim/v2/organizations/{org}/Users', { org: t.org, filter: `userName eq "${person.login}"` });
-      return { org: t.org, user: json<{ Resources?: ScimUser[] }>(res.data).Resources?.[0] };
+      const res = await octokit!.request('GET /scim/v2/organizations/{org}/Users', { org, filter });
+      return json<{ Resources?: ScimUser[] }>(res.data).Resources ?? [];
     } catch (err) {
       const f = httpFailure(err);
-      if (isAccessDenied(f)) throw new VendorNotConfigured(`GitHub refused to list ${t.org}'s SCIM users (${describeFailure(f)}): check ${SETTINGS}.`);
-      throw vendorFailure('GitHub', `finding ${person.login} in ${t.org}`, err, SETTINGS);
+      if (isAccessDenied(f)) throw new VendorNotConfigured(`GitHub refused to list ${org}'s SCIM users (${describeFailure(f)}): check ${SETTINGS}.`);
+      throw vendorFailure('GitHub', `finding ${login} in ${org}`, err, SETTINGS);
     }
   }
 
-  const stateOf = (org: string, login: string, user?: ScimUser): VendorAccount =>
-    !user
-      ? { state: 'absent', detail: `${login} has no SCIM identity in ${org}.` }
-      : user.active === false
-        ? { state: 'inactive', detail: `${login}'s SCIM identity in ${org} is inactive.` }
-        : { state: 'active', detail: `${login} is provisioned in ${org}.` };
+  /**
+   * The person's SCIM identity as Okta provisioned it: by externalId (the Okta user id Okta sends
+   * with every push, which survives a change of username or email in Okta), then by userName (the
+   * Okta username). GitHub's SCIM list filters on both (`filter`, "List SCIM provisioned
+   * identities"). An identity found by userName but provisioned for another Okta user (another
+   * externalId) is someone else's: it is reported, never used.
+   */
+  async function lookUp(ctx: VendorContext, person: VendorPerson): Promise<Lookup> {
+    const org = orgOf(ctx);
+    if (person.oktaUserId) {
+      const [byId] = await scimUsers(org, `externalId eq ${scimString(person.oktaUserId)}`, person.login);
+      if (byId) return { org, user: byId, by: 'Okta user id (externalId)' };
+    }
+    const [byName] = await scimUsers(org, `userName eq ${scimString(person.login)}`, person.login);
+    if (byName && person.oktaUserId && byName.externalId && byName.externalId !== person.oktaUserId) return { org, someoneElse: byName };
+    return byName ? { org, user: byName, by: 'userName' } : { org };
+  }
+
+  function notFound(person: VendorPerson, found: Lookup): VendorAccount {
+    const { org, someoneElse } = found;
+    const byId = `by Okta user id (externalId ${person.oktaUserId})`;
+    const check = `check by hand whether ${person.login} still has access to ${org}.`;
+    if (someoneElse && person.oktaUserId) {
+      return {
+        state: 'not_found',
+        detail: `${person.login} was not found at GitHub ${byId} in ${org}; the SCIM identity with userName ${someoneElse.userName} belongs to another Okta user (externalId ${someoneElse.externalId}), so it was left alone: ${check}`,
+      };
+    }
+    if (!person.oktaUserId) return { state: 'not_found', detail: `${person.login} was not found at GitHub by userName in ${org} (no Okta user id to look up as externalId): ${check}` };
+    return { state: 'not_found', detail: `${person.login} was not found at GitHub ${byId} nor by userName in ${org}: ${check}` };
+  }
+
+  const stateOf = (person: VendorPerson, found: Lookup): VendorAccount => {
+    const { org, user, by } = found;
+    if (!user) return notFound(person, found);
+    const identity = `SCIM identity ${user.userName}, found by ${by}`;
+    return user.active === false
+      ? { state: 'inactive', detail: `${person.login}'s ${identity} in ${org} is inactive.` }
+      : { state: 'active', detail: `${person.login} is provisioned in ${org} (${identity}).` };
+  };
+
+  /**
+   * The GitHub logins linked to a SCIM identity. SCIM names no account; GitHub's GraphQL API does:
+   * the org's SAML identity provider lists its external identities (filtered by the userName/NameID
+   * attribute), each with its SCIM username, SAML NameID and linked `user { login }`. An identity
+   * not linked yet (an invitation not accepted) has no user. Paced with every other call.
+   */
+  async function linkedLogins(org: string, userName: string): Promise<string[]> {
+    const what = `reading which GitHub account ${org}'s SCIM identity ${userName} is linked to`;
+    let res: { data: unknown; headers: Record<string, unknown> };
+    try {
+      res = await octokit!.request('POST /graphql', { query: EXTERNAL_IDENTITIES, variables: { org, userName } });
+    } catch (err) {
+      const f = httpFailure(err);
+      if (isAccessDenied(f)) throw new VendorNotConfigured(`GitHub refused ${what} (${describeFailure(f)}): check ${SETTINGS}.`);
+      throw vendorFailure('GitHub', what, err, SETTINGS);
+    }
+    const body = json<ExternalIdentitiesAnswer>(res.data);
+    const errors = body.errors ?? [];
+    if (errors.length > 0) {
+      const words = errors.map((e) => e.message).join('; ');
+      // A spent primary limit is a 200 with an error and x-ratelimit-remaining 0: wait for the reset.
+      if (errors.some((e) => e.type === 'RATE_LIMIT' || e.type === 'RATE_LIMITED')) {
+        throw vendorFailure('GitHub', what, { status: 429, response: { headers: res.headers, data: { message: words } } }, SETTINGS);
+      }
+      if (errors.some((e) => e.type === 'FORBIDDEN')) throw new VendorNotConfigured(`GitHub refused ${what} (${words}): check ${SETTINGS}.`);
+      throw ApplicationFailure.nonRetryable(`${what}: GitHub's GraphQL API answered: ${words}`, 'GitHubRejectedRequest');
+    }
+    const provider = body.data?.organization?.samlIdentityProvider;
+    if (!provider) {
+      throw new VendorNotConfigured(
+        `GitHub shows the pipeline no SAML identity provider for ${org}, so it cannot tell which account a SCIM identity is linked to (an owner's token with read:org can): check ${SETTINGS}.`,
+      );
+    }
+    const same = (s: string | null | undefined) => !!s && s.toLowerCase() === userName.toLowerCase();
+    const mine = (provider.externalIdentities.nodes ?? []).filter((n): n is ExternalIdentity => !!n && (same(n.scimIdentity?.username) || same(n.samlIdentity?.nameId)));
+    if (mine.length === 0) {
+      // Every SCIM identity is an external identity: one that GitHub does not show cannot be confirmed gone.
+      throw ApplicationFailure.nonRetryable(
+        `GitHub's GraphQL API shows no external identity with userName ${userName} in ${org}, so a removal could not be confirmed: not removed; remove them by hand.`,
+        'GitHubRejectedRequest',
+      );
+    }
+    return [...new Set(mine.flatMap((n) => (n.user?.login ? [n.user.login] : [])))];
+  }
+
+  async function deleteIdentity(org: string, user: ScimUser, login: string): Promise<void> {
+    try {
+      await octokit!.request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org, scim_user_id: user.id });
+    } catch (err) {
+      const f = httpFailure(err);
+      if (f.status === 404) return; // gone already
+      if (isAccessDenied(f)) throw new VendorNotConfigured(`GitHub refused to remove ${login} from ${org} (${describeFailure(f)}): check ${SETTINGS}.`);
+      throw vendorFailure('GitHub', `removing ${login} from ${org}`, err, SETTINGS);
+    }
+  }
 
   return {
     probe,
@@ -263,25 +361,76 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       }
     },
     async findPerson(ctx, person) {
-      const { org, user } = await scimUser(ctx, person);
-      return stateOf(org, person.login, user);
+      return stateOf(person, await lookUp(ctx, person));
     },
+    /**
+     * Deleting the org SCIM identity removes the person from the org (GitHub's SCIM for
+     * organizations). The removal counts only once fresh reads show both gone: no SCIM identity by
+     * either lookup, and no org membership (active or invited) for the accounts it was linked to.
+     */
     async removePerson(ctx, person) {
-      const { org, user } = await scimUser(ctx, person);
-      if (user) {
-        try {
-          await octokit!.request('DELETE /scim/v2/organizations/{org}/Users/{scim_user_id}', { org, scim_user_id: user.id });
-        } catch (err) {
-          const f = httpFailure(err);
-          if (f.status !== 404) {
-            if (isAccessDenied(f)) throw new VendorNotConfigured(`GitHub refused to remove ${person.login} from ${org} (${describeFailure(f)}): check ${SETTINGS}.`);
-            throw vendorFailure('GitHub', `removing ${person.login} from ${org}`, err, SETTINGS);
-          }
+      const found = await lookUp(ctx, person);
+      const { org, user, by } = found;
+      if (!user) return notFound(person, found);
+      // Before the delete: the link to the GitHub account goes with the identity.
+      const logins = await linkedLogins(org, user.userName);
+      await deleteIdentity(org, user, person.login);
+
+      const after = await lookUp(ctx, person);
+      if (after.user) return { state: 'active', detail: `${person.login} still has a SCIM identity in ${org} after its removal (${after.user.userName}, found by ${after.by}).` };
+      for (const login of logins) {
+        const membership = await membershipOf(org, login);
+        if (membership === 'sso')
+          throw new VendorNotConfigured(`GitHub refused to show ${login}'s membership of ${org} (SAML SSO): authorize the pipeline's token for ${org}'s SSO; check ${SETTINGS}.`);
+        if (membership !== 'hidden') {
+          const still = membership.state === 'pending' ? `still invited to ${org}` : `still a ${membership.role === 'admin' ? 'owner' : 'member'} of ${org}`;
+          return { state: 'active', detail: `${person.login}'s SCIM identity in ${org} is gone, but their GitHub account ${login} is ${still}: remove ${login} from ${org} by hand.` };
         }
       }
-      // Confirm with a fresh read: the removal counts only once GitHub shows it.
-      const after = await scimUser(ctx, person);
-      return stateOf(org, person.login, after.user);
+      const identity = `SCIM identity ${user.userName} (found by ${by})`;
+      return logins.length > 0
+        ? { state: 'absent', detail: `${person.login}'s ${identity} and ${logins.join(', ')}'s membership of ${org} are gone.` }
+        : { state: 'absent', detail: `${person.login}'s ${identity} is gone from ${org}; it was linked to no GitHub account (an invitation never accepted), so no membership remained.` };
     },
   };
+}
+
+/** SCIM's string literal in a filter (RFC 7644 §3.4.2.2: JSON string rules): quotes and backslashes escaped. */
+function scimString(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+interface Lookup {
+  org: string;
+  user?: ScimUser;
+  /** How the identity was found, in words. */
+  by?: string;
+  /** Found by userName, but provisioned for another Okta user: never acted on. */
+  someoneElse?: ScimUser;
+}
+
+/**
+ * GitHub's GraphQL reference: Organization.samlIdentityProvider, OrganizationIdentityProvider
+ * .externalIdentities(first, userName) and ExternalIdentity { guid scimIdentity samlIdentity user }.
+ */
+const EXTERNAL_IDENTITIES = `query($org: String!, $userName: String!) {
+  organization(login: $org) {
+    samlIdentityProvider {
+      externalIdentities(first: 10, userName: $userName) {
+        nodes { guid scimIdentity { username } samlIdentity { nameId } user { login } }
+      }
+    }
+  }
+}`;
+
+interface ExternalIdentity {
+  guid: string;
+  scimIdentity: { username: string | null } | null;
+  samlIdentity: { nameId: string | null } | null;
+  user: { login: string } | null;
+}
+
+interface ExternalIdentitiesAnswer {
+  data?: { organization: { samlIdentityProvider: { externalIdentities: { nodes: Array<ExternalIdentity | null> | null } } | null } | null } | null;
+  errors?: Array<{ message: string; type?: string }>;
 }

@@ -15,18 +15,31 @@ export interface VendorContext {
 export interface VendorPerson {
   login: string;
   email?: string;
+  /**
+   * The Okta user id. Okta sends it to SCIM vendors as the user's `externalId`, and it outlives a
+   * change of username or email in Okta, so a vendor finds the person as Okta provisioned them.
+   */
+  oktaUserId?: string;
 }
 
 export interface VendorAccount {
-  /** 'absent' once removed or never there; 'inactive' when closed or suspended. */
-  state: 'active' | 'inactive' | 'absent';
+  /**
+   * 'active': the person has access; 'inactive': closed or suspended; 'absent': confirmed gone
+   * (removed, or never there where the vendor can tell); 'not_found': none of the vendor's lookups
+   * finds them (GitHub: neither by the Okta user id as externalId nor by userName), so whether
+   * they still have access is unknown. A 'not_found' is never a removal.
+   */
+  state: 'active' | 'inactive' | 'absent' | 'not_found';
   detail: string;
 }
 
 export interface VendorModule {
   probe(ctx: VendorContext): Promise<VendorProbe>;
   findPerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
-  /** Removes the person's access; idempotent (removing someone already gone is a success). */
+  /**
+   * Removes the person's access and confirms it with fresh reads; idempotent (removing someone
+   * already gone answers what the vendor shows now: 'absent' or, where it cannot tell, 'not_found').
+   */
   removePerson(ctx: VendorContext, person: VendorPerson): Promise<VendorAccount>;
   /** One light call, for the checks of a phase paused by an outage: throws `<Vendor>Unavailable` when the vendor does not answer. */
   answers(ctx: VendorContext): Promise<void>;

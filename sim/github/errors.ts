@@ -135,3 +135,12 @@ export function serverError(status: 500 | 502 | 503): GitHubError {
   const message = status === 500 ? 'Server Error' : status === 502 ? 'Bad Gateway' : 'Service Unavailable';
   return new GitHubError(status, message);
 }
+
+/**
+ * A spent primary limit: GitHub still answers 200, with an error and x-ratelimit-remaining 0
+ * ("Exceeding the rate limit" in GitHub's GraphQL rate-limit docs). The error's type and code are
+ * as GitHub sends them today; its docs do not spell them out.
+ */
+export function graphqlRateLimited(userId: number): { status: 200; body: unknown } {
+  return { status: 200, body: { errors: [{ type: 'RATE_LIMIT', code: 'graphql_rate_limit', message: `API rate limit already exceeded for user ID ${userId}.` }] } };
+}

@@ -2,14 +2,14 @@
  * GitHub's primary rate limit: a fixed hourly budget per credential (per client IP when
  * anonymous) and per resource, reported on every response as x-ratelimit-* headers. GitHub meters
  * some endpoint families apart from the REST API's `core` budget; of those the simulator serves
- * SCIM, which GET /rate_limit reports as `resources.scim` (rate-limit-overview in GitHub's
- * description, contracts/github/).
+ * SCIM and GraphQL, which GET /rate_limit reports as `resources.scim` and `resources.graphql`
+ * (rate-limit-overview in GitHub's description, contracts/github/).
  */
 
 import { Windows } from '../http/windows';
 
-/** The buckets the simulator meters: `core` for the REST API, `scim` for organization SCIM. */
-export type RateResource = 'core' | 'scim';
+/** The buckets the simulator meters: `core` for the REST API, `scim` for organization SCIM, `graphql` for `POST /graphql` (one point a query). */
+export type RateResource = 'core' | 'scim' | 'graphql';
 
 export interface RateLimitState {
   limit: number;

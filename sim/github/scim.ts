@@ -1,7 +1,8 @@
 /**
  * An organization's SCIM identities: what Okta creates when it provisions a user and removes when
- * it deprovisions one. userName and emails compare without case (SCIM's default for strings that
- * are not caseExact); id and externalId compare exactly.
+ * it deprovisions one. Okta sends its user id as the identity's externalId, and its username as
+ * userName. userName and emails compare without case (SCIM's default for strings that are not
+ * caseExact); id and externalId compare exactly.
  */
 import { ScimError } from './errors';
 import { scimId } from './ids';
@@ -33,9 +34,13 @@ export type ScimPredicate = (identity: ScimIdentity) => boolean;
 export class ScimDirectory {
   private readonly byId = new Map<string, ScimIdentity>();
 
-  /** Creates the identity, or updates the one with the same userName (a profile push). */
+  /**
+   * Creates the identity, or updates the person's own one (a profile push): the one with the same
+   * externalId (Okta's user id; Okta updates the identity it created even after the username
+   * changed), else the one with the same userName.
+   */
   upsert(seed: ScimSeed, now = new Date()): ScimIdentity {
-    const existing = this.findByUserName(seed.userName);
+    const existing = (seed.externalId !== undefined ? this.findByExternalId(seed.externalId) : undefined) ?? this.findByUserName(seed.userName);
     if (existing) {
       Object.assign(existing, fields(seed), { active: true, lastModified: now });
       return existing;
@@ -52,6 +57,10 @@ export class ScimDirectory {
   findByUserName(userName: string): ScimIdentity | undefined {
     const wanted = userName.toLowerCase();
     return [...this.byId.values()].find((i) => i.userName.toLowerCase() === wanted);
+  }
+
+  findByExternalId(externalId: string): ScimIdentity | undefined {
+    return [...this.byId.values()].find((i) => i.externalId === externalId);
   }
 
   remove(id: string): ScimIdentity | undefined {

@@ -10,7 +10,7 @@ import type { FaultInjector } from '../http/faults';
 import type { Reply } from '../http/reply';
 import { matchRoute } from '../http/router';
 import { createHandler } from '../http/server';
-import { accountSuspended, badCredentials, GitHubError, notFound, primaryRateLimit, scimShaped, secondaryRateLimit, serverError, utcStamp } from './errors';
+import { accountSuspended, badCredentials, GitHubError, graphqlRateLimited, notFound, primaryRateLimit, scimShaped, secondaryRateLimit, serverError, utcStamp } from './errors';
 import type { FaultSpec } from './faults';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState, RateResource } from './rate-limit';
@@ -33,13 +33,15 @@ export interface RouteContext {
   base: string;
   caller?: Caller;
   world: World;
-  /** The caller's budgets, uncounted; anonymous callers have no SCIM budget (SCIM needs a token). */
+  /** The caller's budgets, uncounted; anonymous callers have no SCIM or GraphQL budget (both need a token). */
   rateLimits: () => Partial<Record<RateResource, RateLimitState>>;
+  /** The request body, read on demand (`POST /graphql`). */
+  body: () => Promise<Buffer>;
 }
 
 /** A route at GitHub's path template (`/users/{username}`). GitHub answers a wrong method with 404, so there is no 405. */
 export interface Route {
-  method: 'GET' | 'DELETE';
+  method: 'GET' | 'DELETE' | 'POST';
   template: string;
   /** The X-Accepted-OAuth-Scopes header: scopes any one of which lets a token call this route. */
   acceptedScopes: readonly string[];
@@ -47,7 +49,9 @@ export interface Route {
   scim: boolean;
   /** Not charged to any budget (GET /rate_limit). */
   uncounted?: boolean;
-  handler: (ctx: RouteContext) => Reply;
+  /** The budget a token's request spends; default `scim` for SCIM routes, else `core`. */
+  resource?: RateResource;
+  handler: (ctx: RouteContext) => Reply | Promise<Reply>;
 }
 
 export interface RecordedRequest {
@@ -86,12 +90,12 @@ export function gitHubHandler(deps: PipelineDeps): RequestListener {
       // A token has a budget per resource; an anonymous caller one per IP (SCIM needs a token anyway).
       const budget = (resource: RateResource): { key: string; limit: number } =>
         caller ? { key: `${resource} token:${caller.token.value}`, limit: deps.rateLimits[resource] } : { key: `core ip:${req.remoteAddress}`, limit: ANONYMOUS_LIMIT };
-      const resource: RateResource = caller && match?.route.scim ? 'scim' : 'core';
+      const resource: RateResource = caller && match ? (match.route.resource ?? (match.route.scim ? 'scim' : 'core')) : 'core';
       const charged = budget(resource);
       // GET /rate_limit answers even with the budget spent: GitHub does not count it.
       const limit = match?.route.uncounted ? { ...deps.limiter.peek(charged.key, charged.limit), allowed: true } : deps.limiter.take(charged.key, charged.limit);
       const peek = (r: RateResource): RateLimitState => deps.limiter.peek(budget(r).key, budget(r).limit);
-      const rateLimits = (): Partial<Record<RateResource, RateLimitState>> => (caller ? { core: peek('core'), scim: peek('scim') } : { core: peek('core') });
+      const rateLimits = (): Partial<Record<RateResource, RateLimitState>> => (caller ? { core: peek('core'), scim: peek('scim'), graphql: peek('graphql') } : { core: peek('core') });
 
       const headers: Record<string, string> = {
         'X-GitHub-Api-Version-Selected': '2022-11-28',
@@ -108,10 +112,12 @@ export function gitHubHandler(deps: PipelineDeps): RequestListener {
         headers['X-Accepted-OAuth-Scopes'] = scopeHeader(match?.route.acceptedScopes ?? []);
         if (caller.token.expiresAt) headers['GitHub-Authentication-Token-Expiration'] = utcStamp(caller.token.expiresAt);
       }
-      return { match, principal, caller, limit, rateLimits, headers };
+      return { match, principal, caller, limit, resource, rateLimits, headers };
     },
-    answer: (req, { match, principal, caller, limit, rateLimits }) => {
+    answer: (req, { match, principal, caller, limit, resource, rateLimits }) => {
       if (principal.kind === 'bad') throw badCredentials();
+      // GraphQL's spent primary limit is a 200 with an error (GitHub Docs, GraphQL rate limits).
+      if (!limit.allowed && resource === 'graphql' && caller) return graphqlRateLimited(caller.user.id);
       if (!limit.allowed) throw primaryRateLimit(deps.rateLimitStatus, caller ? { userId: caller.user.id } : { ip: req.remoteAddress });
       if (principal.kind === 'suspended') throw accountSuspended();
       const fault = deps.faults.take(req.method, req.path)?.status;
@@ -119,7 +125,7 @@ export function gitHubHandler(deps: PipelineDeps): RequestListener {
       if (fault === 403 || fault === 429) throw secondaryRateLimit(fault);
       if (fault) throw serverError(fault);
       if (!match) throw notFound();
-      return match.route.handler({ params: match.params, query: req.query, base: deps.base(), caller, world: deps.world, rateLimits });
+      return match.route.handler({ params: match.params, query: req.query, base: deps.base(), caller, world: deps.world, rateLimits, body: req.body });
     },
     fallbackError: () => serverError(500),
     // Credentials, SSO, rate limits and faults on a SCIM route: SCIM's error shape too (see scimShaped).

@@ -1,5 +1,5 @@
 /**
- * GitHubSim: a stateful simulated GitHub (the REST and organization SCIM parts that Okta's
+ * GitHubSim: a stateful simulated GitHub (the REST, organization SCIM and GraphQL parts that Okta's
  * "GitHub Enterprise Cloud - Organization" integration and the pipeline use), served over HTTP on
  * loopback. Tests and the demo steer the world through methods; the pipeline talks to it with
  * @octokit/rest pointed at `sim.url`.
@@ -10,6 +10,7 @@ import { close, listen } from '../http/listen';
 import { countRequests, type RequestFilter } from '../http/request-log';
 import type { FaultSpec } from './faults';
 import { configureIntegration, integrationHealth, type IntegrationHealth, type OktaIntegration, type OktaIntegrationConfig } from './integration';
+import { graphqlRoutes } from './graphql';
 import { deprovision, provision } from './provisioning';
 import { RateLimiter } from './rate-limit';
 import { scimUser, type ScimUserResource } from './render';
@@ -26,6 +27,11 @@ export interface GitHubSimOptions {
    * `scim` limit in the rate-limit-overview example of GitHub's description (contracts/github/).
    */
   scimRateLimit?: number;
+  /**
+   * GraphQL points per hour per token, a budget apart from `core`; default 5000, GitHub's for
+   * users (GitHub Docs, "Rate limits and query limits for the GraphQL API"). Each query costs 1.
+   */
+  graphqlRateLimit?: number;
   /** GitHub answers an exhausted primary limit with 403 or 429; default 403, the usual one. */
   rateLimitStatus?: 403 | 429;
   /** The primary limit's window: GitHub's hour by default; tests of pacing scale it down. */
@@ -49,6 +55,7 @@ export class GitHubSim {
   private readonly log: RecordedRequest[] = [];
   private readonly rateLimit: number;
   private readonly scimRateLimit: number;
+  private readonly graphqlRateLimit: number;
   private readonly rateLimitStatus: 403 | 429;
   private integration?: OktaIntegration;
   private server?: Server;
@@ -57,9 +64,11 @@ export class GitHubSim {
   constructor(opts: GitHubSimOptions = {}) {
     this.rateLimit = opts.rateLimit ?? 5000;
     this.scimRateLimit = opts.scimRateLimit ?? 15_000;
+    this.graphqlRateLimit = opts.graphqlRateLimit ?? 5000;
     for (const [name, value] of [
       ['rateLimit', this.rateLimit],
       ['scimRateLimit', this.scimRateLimit],
+      ['graphqlRateLimit', this.graphqlRateLimit],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
@@ -72,11 +81,11 @@ export class GitHubSim {
     if (this.server) throw new Error('GitHubSim is already started');
     const server = createServer(
       gitHubHandler({
-        routes: allRoutes(),
+        routes: [...allRoutes(), ...graphqlRoutes()],
         world: this.world,
         limiter: this.limiter,
         faults: this.faults,
-        rateLimits: { core: this.rateLimit, scim: this.scimRateLimit },
+        rateLimits: { core: this.rateLimit, scim: this.scimRateLimit, graphql: this.graphqlRateLimit },
         rateLimitStatus: this.rateLimitStatus,
         base: () => this.url,
         record: (r) => this.log.push(r),

@@ -151,6 +151,9 @@ describe('Okta activities', () => {
       sim.setPushBehaviour(appId, { capabilities: { updateProfile: false } });
       const d = await run(activities().diagnoseApp, { appId });
       expect(d.app.pushCapabilities).toEqual({ create: true, updateProfile: false, deactivate: true });
+      const said = d.causes.find((c) => c.id === 'to-app-settings-off');
+      expect(said?.title).toBe('Update User Attributes is off for DocuSign in Okta: a re-push pushes nothing');
+      expect(said?.steps[0]).toContain('Provisioning > To App > Edit: enable Update User Attributes, and Save.');
       expect(await run(quick().repushUser, { appId, user: caraUser() })).toMatchObject({ outcome: 'needs_manual_retry' });
     });
   });

@@ -43,6 +43,8 @@ async function removeAtVendor(host: OutageHost, label: string, u: AffectedUser):
       CancellationScope.nonCancellable(() => removeVendorAccess(`Remove ${u.login} in ${label}`, { appId: host.appId, userId: u.userId, login: u.login })),
     );
     if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
+    // Found by none of the vendor's lookups: nothing was removed, and access is unknown.
+    if (after.state === 'not_found') return { ...base, outcome: 'skipped', detail: `Not removed in ${label}: ${after.detail}`, at: now() };
     const exposureMs = Date.now() - new Date(u.failedAt).getTime();
     return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
   } catch (err) {
