@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PHASES, type Phase, type Vendor } from '../domain/types';
+import { VENDORS } from '../domain/vendors/registry';
 import { loadTaskQueue } from '../config/worker-config';
 import { connectClient } from '../worker/temporal';
 import { REMEDIATION_WORKFLOW_TYPES, remediationWorkflowId } from '../domain/messages';
@@ -10,8 +11,6 @@ import { AFFECTED_USERS, OKTA_APP_ID, OKTA_APP_LABEL, OKTA_VENDOR, REMEDIATION_P
 import { CliError, EXIT } from '../client/errors';
 import { appIdOption, parseWith, type Io } from './options';
 import { watchRemediation } from './watch';
-
-const VENDORS = ['docusign', 'github', 'generic'] as const satisfies readonly Vendor[];
 
 export interface ListedRemediation {
   appId: string;

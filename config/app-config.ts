@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
-import type { AppPolicy } from '../domain/types';
+import type { AppPolicy, ModuleVendor } from '../domain/types';
+import { VENDOR_PROFILES, VENDORS } from '../domain/vendors/registry';
 import { ConfigError } from './worker-config';
 
 const duration = z.string().refine(
@@ -31,45 +32,15 @@ export const channelSchema = z.discriminatedUnion('type', [
 ]);
 export type ChannelConfig = z.infer<typeof channelSchema>;
 
+/** Each vendor's block (`docusign`, `github`): the identities its probe checks against, as its profile defines them. */
+const vendorBlocks = Object.fromEntries(Object.values(VENDOR_PROFILES).map((p) => [p.id, p.settings])) as { [V in ModuleVendor]: (typeof VENDOR_PROFILES)[V]['settings'] };
+
 const appSchema = z
   .object({
-    vendor: z.enum(['docusign', 'github', 'generic']),
+    vendor: z.enum(VENDORS),
     deprovisionPolicy: z.enum(['off', 'ask', 'auto']),
     testUser: z.string().min(1),
-    docusign: z
-      .object({
-        /** The API Account ID Okta should hold (DocuSign Settings > Apps and Keys). */
-        apiAccountId: z.uuid({ error: 'must be a DocuSign API Account ID (a GUID)' }).optional(),
-        /** The DocuSign admin who authorizes Okta. */
-        adminEmail: z.email().optional(),
-        environment: z.enum(['production', 'demo']).default('production'),
-      })
-      .strict(),
-    github: z
-      .object({
-        org: z.string().min(1),
-        /** The account whose grant Okta holds: a dedicated org owner. */
-        serviceAccount: z.string().min(1).optional(),
-        /** Its numeric GitHub id: a login can change, the id cannot (tells a rename from a deletion). */
-        serviceAccountId: z.number().int().positive().optional(),
-        /** Logins that mark a dedicated service account; a person's account is flagged. */
-        serviceAccountPattern: z
-          .string()
-          .refine(
-            (p) => {
-              try {
-                new RegExp(p, 'i');
-                return true;
-              } catch {
-                return false;
-              }
-            },
-            { error: 'must be a valid regular expression' },
-          )
-          .default('(svc|bot|service|okta|scim|provision)'),
-        requireDedicatedServiceAccount: z.boolean().default(true),
-      })
-      .strict(),
+    ...vendorBlocks,
     notify: z
       .object({ primary: z.array(channelName), escalation: z.array(channelName) })
       .partial()

@@ -5,6 +5,7 @@
  * cleaned and capped before it is stored or printed. Pure (zod only): bundled into workflows.
  */
 import { z } from 'zod';
+import { VENDOR_SERVICES } from './vendors/registry';
 
 /** How long each kind of free text may be once cleaned. */
 export const TEXT_LIMITS = { by: 320, note: 2000, reason: 2000, login: 320 } as const;
@@ -105,7 +106,7 @@ export const retryPageArgsSchema = z.strictObject({
   cancelled: z.array(pagedUser).optional(),
 });
 export const retryOutageArgsSchema = z.strictObject({
-  outage: z.strictObject({ service: z.enum(['Okta', 'GitHub', 'DocuSign']), since: isoTime, reason: text(TEXT_LIMITS.reason, 'why'), checks: z.number().int().nonnegative() }).optional(),
+  outage: z.strictObject({ service: z.enum(['Okta', ...VENDOR_SERVICES]), since: isoTime, reason: text(TEXT_LIMITS.reason, 'why'), checks: z.number().int().nonnegative() }).optional(),
 });
 
 /** `"by" must name who acts ...`: the first problem, naming its field. */

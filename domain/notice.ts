@@ -7,6 +7,7 @@
  */
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
+import { VENDOR_STATUS_PAGES } from './vendors/registry';
 import { affectedCount, countResults, handledCount, manualRetrySteps, outcomeSummary, phaseText, recheckCommand, resultCount } from './report';
 import type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
 import { scanNoticeContent, type ScanNotice } from './scan-notice';
@@ -155,7 +156,7 @@ export function noticeContent(n: Notice): NoticeContent {
 }
 
 /** Where each service says it is down. */
-const STATUS_PAGES: Record<string, string> = { Okta: 'https://status.okta.com', GitHub: 'https://www.githubstatus.com', DocuSign: 'https://status.docusign.com' };
+const STATUS_PAGES: Record<string, string> = { Okta: 'https://status.okta.com', ...VENDOR_STATUS_PAGES };
 
 function remediationContent(n: RemediationNotice): NoticeContent {
   const s = n.status;

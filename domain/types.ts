@@ -6,7 +6,9 @@
 export const PHASES = ['diagnosing', 'awaiting_reauth', 'verifying', 'retrying', 'awaiting_manual_retry', 'completed', 'timed_out', 'failed', 'cancelled'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type Vendor = 'docusign' | 'github' | 'generic';
+/** The vendors with a module of their own (domain/vendors/registry.ts); every other app is `generic`. */
+export type ModuleVendor = 'docusign' | 'github';
+export type Vendor = ModuleVendor | 'generic';
 
 /** What Okta failed to do for a user: push (create/update) or deprovision (deactivate). */
 export type FailureKind = 'push' | 'deprovision';

@@ -2,7 +2,8 @@
 import type { UserProvisioningApplicationFeature } from '@okta/okta-sdk-nodejs';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppSummary } from '../../domain/types';
-import { provisioningUrl, vendorOf } from '../../domain/vendors';
+import { provisioningUrl } from '../../domain/okta-console';
+import { vendorOf } from '../../domain/vendors/registry';
 import type { AppConfig } from '../../config/app-config';
 import type { OktaClient } from './client';
 import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';

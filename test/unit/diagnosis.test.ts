@@ -1,7 +1,8 @@
 import { diagnose } from '../../domain/diagnosis';
 import { toProvisioningFailure } from '../../domain/okta-events';
 import type { AppSummary } from '../../domain/types';
-import { provisioningUrl, vendorOf } from '../../domain/vendors';
+import { provisioningUrl } from '../../domain/okta-console';
+import { vendorOf } from '../../domain/vendors/registry';
 
 const app: AppSummary = {
   id: '0oaAPP',

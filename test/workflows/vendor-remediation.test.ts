@@ -9,6 +9,8 @@ import { capturedLogs } from '../support/log-capture';
 import { recordHistory, recording } from '../replay/record';
 import { eventually, historyText } from '../support/harness';
 import type { SimWorld } from '../../sim/world';
+import { loginOf as personLogin, PEOPLE } from '../../sim/people';
+import { githubLoginOf } from '../../sim/shared-world/github';
 import { startWorldHarness, type WorldHarness } from '../support/world-harness';
 
 let h: WorldHarness | undefined;
@@ -93,6 +95,27 @@ describe('deprovisioning policy', () => {
     expect(removed.exposureMs).toBeGreaterThan(0);
     expect(removed.detail).toMatch(/kept access for/);
     expect(h.world.vendorAccess(github.appId, leaver)).not.toBe('active');
+  });
+
+  it('auto: a leaver GitHub knows by neither their Okta user id nor their username is skipped with the check to make, never reported removed', async () => {
+    h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakGitHub('token_revoked') });
+    const { github } = h.seeded;
+    const leaver = loginOf(github.deprovisionFailed[0]!);
+    const person = Object.values(PEOPLE).find((p) => personLogin(p) === leaver)!;
+    // Their SCIM identity was re-created by hand under another userName, without the Okta user id; their account stays in the org.
+    h.world.github.scimDeprovision(github.org, leaver);
+    h.world.github.setMembership(github.org, githubLoginOf(person), 'member', 'active');
+    h.world.github.scimProvision(github.org, { userName: `legacy-${leaver}`, email: leaver, givenName: person.firstName, familyName: person.lastName });
+    expect(h.world.vendorAccess(github.appId, leaver)).toBe('active');
+
+    await startRemediation(h.client, h.taskQueue, { appId: github.appId });
+    const waiting = await h.waitForPhase(github.appId, 'awaiting_reauth');
+    const removal = waiting.results.find((r) => r.kind === 'deprovision' && r.login === leaver)!;
+    expect(removal).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^Not removed in GitHub.*: .*was not found at GitHub by Okta user id .* nor by userName/) });
+    expect(removal.detail).toMatch(/check by hand whether/);
+    expect(removal.exposureMs).toBeUndefined();
+    expect(h.world.github.requestCount({ method: 'DELETE' })).toBe(0);
+    expect(h.world.vendorAccess(github.appId, leaver)).toBe('active');
   });
 
   it('ask: lists removals for approval, removes nobody, then removes exactly who was approved', async () => {

@@ -355,6 +355,8 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
       // recorded instead of a guess (the activity is short and idempotent).
       const after = await (patched(PATCHES.removalCompletes) ? CancellationScope.nonCancellable(remove) : remove());
       if (after.state === 'active') return { ...base, outcome: 'still_failing', detail: `Still active after the removal: ${after.detail}`, at: now() };
+      // The activity's newer answer (found by none of the vendor's lookups): never a removal. Reads a result only, so replay is unchanged.
+      if (after.state === 'not_found') return { ...base, outcome: 'skipped', detail: `Not removed in ${label}: ${after.detail}`, at: now() };
       const exposureMs = Date.now() - new Date(u.failedAt).getTime();
       return { ...base, outcome: 'succeeded', detail: `Removed in ${label} (${after.detail}); kept access for ${formatDuration(exposureMs)} after Okta's deprovision failed.`, at: now(), exposureMs };
     } catch (err) {

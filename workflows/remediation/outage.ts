@@ -9,6 +9,7 @@
 import { ApplicationFailure, condition, log, patched, sleep } from '@temporalio/workflow';
 import { failureMessage, isActivityFailure, oktaAnswers, vendorAnswers } from './activities';
 import type { Outage } from '../../domain/types';
+import { VENDOR_SERVICES } from '../../domain/vendors/registry';
 import { notify } from './notify';
 import { now, type Remediation } from './state';
 
@@ -16,7 +17,7 @@ import { now, type Remediation } from './state';
 const ROUNDS_WHILE_ANSWERING = 7;
 /** Between two checks of a paused phase (a remediation's input can shorten it). */
 const CHECK_EVERY_SECONDS = 60;
-const SERVICES = ['Okta', 'GitHub', 'DocuSign'];
+const SERVICES = ['Okta', ...VENDOR_SERVICES];
 
 /**
  * Behaviour change guarded for replay: before it, a call whose vendor rate limit outlasted its
@@ -28,7 +29,7 @@ const RATE_LIMIT_WAITS = 'vendor-rate-limit-waits';
 const failureType = (err: unknown) => (isActivityFailure(err) && err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '');
 
 /** A vendor's limit (or the worker's share of it) is spent: the call's attempts already waited for its reset. */
-const rateLimited = (err: unknown) => /^(GitHub|DocuSign)RateLimited$/.test(failureType(err));
+const rateLimited = (err: unknown) => VENDOR_SERVICES.some((service) => failureType(err) === `${service}RateLimited`);
 
 /** The service a failure says did not answer (activities type it `<Service>Unavailable`), if any. */
 function unavailableService(err: unknown): string | undefined {

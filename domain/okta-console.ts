@@ -1,16 +1,4 @@
-/** Recognising the vendor behind an Okta app, and where its admin re-authenticates. */
-import type { Vendor } from './types';
-
-/** Okta integration-network app names (`app.name`) of the reference vendors. */
-const VENDOR_BY_APP_NAME: Record<string, Vendor> = {
-  docusign: 'docusign',
-  githubcloud: 'github',
-  github_enterprise_cloud: 'github',
-};
-
-export function vendorOf(appName: string): Vendor {
-  return VENDOR_BY_APP_NAME[appName.toLowerCase()] ?? 'generic';
-}
+/** Where in the Okta Admin Console the admin re-authenticates an app. */
 
 /**
  * The app's page in the Okta Admin Console. For https://acme.okta.com the console is
