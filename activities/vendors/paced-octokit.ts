@@ -1,7 +1,7 @@
 /**
  * GitHub's primary rate limit as a budget: every request through the pipeline's Octokit waits
- * for its resource's budget (`core`, or `scim` for the org's SCIM API: GitHub meters them apart),
- * and every answer teaches the budget from its x-ratelimit-* headers. A budget spent until an
+ * for its resource's budget (`core`, `scim` for the org's SCIM API, `graphql` for GraphQL: GitHub
+ * meters them apart), and every answer teaches the budget from its x-ratelimit-* headers. A budget spent until an
  * hourly reset throws BudgetSpent (errors.ts makes it GitHubRateLimited, tried again at the reset).
  */
 import type { Octokit } from '@octokit/rest';
@@ -14,7 +14,7 @@ export function paceOctokit(octokit: Octokit, budget: RateBudget): void {
   octokit.hook.wrap('request', async (request, options) => {
     const url = String(options.url);
     if (/\/rate_limit$/.test(url)) return request(options); // free: GitHub counts it against no budget
-    const bucket = /\/scim\/v2\//.test(url) ? 'scim' : 'core';
+    const bucket = /\/scim\/v2\//.test(url) ? 'scim' : /\/graphql$/.test(url) ? 'graphql' : 'core';
     await budget.acquire(bucket);
     try {
       const res = await request(options);

@@ -25,7 +25,8 @@ async function started(opts: ConstructorParameters<typeof GitHubSim>[0]) {
   await sim.start();
   const octokit = new Octokit({ auth: w.ownerToken, baseUrl: sim.url, log: quiet, request: { retries: 0 } });
   const readScim = () => octokit.request('GET /scim/v2/organizations/{org}/Users', { org: w.org });
-  return { octokit, readScim };
+  const query = () => octokit.request('POST /graphql', { query: `{ organization(login: "${w.org}") { login } }` });
+  return { octokit, readScim, query };
 }
 
 const refused = () => sim.requests().filter((r) => r.status === 403 || r.status === 429).length;
@@ -61,6 +62,21 @@ it('fails fast as GitHubRateLimited, at the reset and sending nothing, once its 
   expect(failure.nonRetryable).toBe(false);
   expect(Number(failure.nextRetryDelay)).toBeGreaterThan(20_000); // past what a call waits inside itself
   expect(Number(failure.nextRetryDelay)).toBeLessThanOrEqual(3_601_000); // the hour, and the reset's rounding to a second
+});
+
+it('meters GraphQL apart from REST, as GitHub does: a spent GraphQL hour fails the next query fast, sending nothing, while REST calls go on', async () => {
+  const { octokit, query } = await started({ graphqlRateLimit: 2 });
+  paceOctokit(octokit, new RateBudget({ share: 1, concurrency: 4, headerPrefix: 'x-ratelimit', maxWaitMs: 20_000 }));
+  await query();
+  await query(); // the hour's last point, learned from the answer's x-ratelimit-remaining
+  const sentQueries = () => sim.requests().filter((r) => r.path === '/graphql').length;
+  const err = await query().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(BudgetSpent);
+  expect(sentQueries()).toBe(2);
+  expect((await octokit.request('GET /user')).status).toBe(200);
 });
 
 describe('DocuSign', () => {
