@@ -12,7 +12,7 @@ import { createAppReader } from './apps';
 import { readAppFailures, readPushAttempts } from './failures';
 import { pushedAtOf, withoutSync } from './push-evidence';
 import { isNotFound, OKTA_NOT_FOUND, OKTA_UNAVAILABLE, toActivityFailure } from './errors';
-import type { OktaClient } from './client';
+import { getOktaJson, type OktaClient } from './client';
 
 export interface OktaActivityDeps {
   okta: OktaClient;
@@ -262,7 +262,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
    */
   async function oktaAnswers(input: { appId: string }): Promise<{ answers: boolean; detail: string }> {
     try {
-      await okta.http.getJson(`${deps.orgUrl}/api/v1/apps/${encodeURIComponent(input.appId)}`);
+      await getOktaJson(okta, `${deps.orgUrl}/api/v1/apps/${encodeURIComponent(input.appId)}`);
       return { answers: true, detail: 'Okta answered' };
     } catch (err) {
       const f = toActivityFailure(err, 'Checking that Okta answers', now());

@@ -5,7 +5,7 @@ import type { AppSummary } from '../../domain/types';
 import { provisioningUrl } from '../../domain/okta-console';
 import { vendorOf } from '../../domain/vendors/registry';
 import type { AppConfig } from '../../config/app-config';
-import type { OktaClient } from './client';
+import { getOktaJson, type OktaClient } from './client';
 import { isNotFound, toActivityFailure, UNKNOWN_APP } from './errors';
 
 export interface AppReaderDeps {
@@ -30,7 +30,7 @@ export function createAppReader(deps: AppReaderDeps) {
     try {
       // Raw JSON: the SDK's models of SAML apps drop `settings.app`, where Okta shows the
       // integration's own settings (e.g. DocuSign's API Account ID).
-      app = (await okta.http.getJson(`${deps.orgUrl}/api/v1/apps/${encodeURIComponent(appId)}`)) as typeof app;
+      app = (await getOktaJson(okta, `${deps.orgUrl}/api/v1/apps/${encodeURIComponent(appId)}`)) as typeof app;
     } catch (err) {
       if (isNotFound(err)) {
         throw ApplicationFailure.nonRetryable(`Okta has no app with id ${appId}: copy the id from the app's URL in the Admin Console (Applications > the app).`, UNKNOWN_APP);

@@ -7,6 +7,7 @@ import { Client } from '@okta/okta-sdk-nodejs';
 import type { WorkerConfig } from '../../config/worker-config';
 import { PacedRequestExecutor } from './paced-executor';
 import { RateBudget } from '../rate-budget';
+import { useServiceAppTokens } from './service-app-token';
 
 export type OktaClient = Client & { rateBudget: RateBudget };
 
@@ -26,7 +27,18 @@ export function createOktaClient(okta: Pick<WorkerConfig['okta'], 'orgUrl' | 'au
           clientId: okta.auth.clientId,
           privateKey: okta.auth.privateKey,
           keyId: okta.auth.keyId,
-          scopes: okta.auth.scopes.split(/\s+/),
+          // The SDK's types say string[], but its constructor splits a string (an array throws).
+          scopes: okta.auth.scopes as unknown as string[],
         });
+  if (okta.auth.mode === 'PrivateKey') useServiceAppTokens(client);
   return Object.assign(client, { rateBudget });
+}
+
+/**
+ * GET a management API URL as raw JSON. Not the SDK's `http.getJson`: it sends the method as
+ * `get`, and a DPoP proof's `htm` must be the method as sent on the wire, `GET` (RFC 9449 §4.2).
+ */
+export async function getOktaJson(okta: Client, url: string): Promise<unknown> {
+  const res = await okta.http.http(url, { method: 'GET', headers: { Accept: 'application/json' } } as Parameters<Client['http']['http']>[1]);
+  return res.json();
 }

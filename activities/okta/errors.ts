@@ -5,6 +5,7 @@
  * workflow with a message that says what to do. Messages carry Okta's summary, never a secret.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { OktaTokenRefused } from './service-app-token';
 
 export const UNKNOWN_APP = 'UnknownOktaApp';
 export const OKTA_ACCESS_DENIED = 'OktaAccessDenied';
@@ -36,6 +37,17 @@ function header(err: OktaApiErrorLike, name: string): string | undefined {
   return (h as Record<string, string>)[name];
 }
 
+/** What an OAuth access token's refusal says in WWW-Authenticate (RFC 6750 §3): the error, why, and the scope the call needs. */
+function challengeOf(err: OktaApiErrorLike): string {
+  const challenge = header(err, 'www-authenticate');
+  if (!challenge) return '';
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1];
+  const error = param('error');
+  if (!error) return '';
+  const scope = error === 'insufficient_scope' ? param('scope') : undefined;
+  return ` (${error}: ${param('error_description') ?? ''}${scope ? ` It needs the scope ${scope}: grant it on the service app's Okta API Scopes tab and add it to OKTA_SCOPES.` : ''})`;
+}
+
 /** How long until Okta's rate-limit window resets, from `X-Rate-Limit-Reset` (epoch seconds). */
 export function rateLimitDelayMs(err: OktaApiErrorLike, now: Date): number {
   const reset = Number(header(err, 'x-rate-limit-reset'));
@@ -52,8 +64,13 @@ function isNetworkError(err: unknown): err is Error {
 
 export function toActivityFailure(err: unknown, what: string, now = new Date()): unknown {
   if (isNetworkError(err)) return ApplicationFailure.create({ message: `${what}: no answer from Okta (${err.message})`, type: OKTA_UNAVAILABLE });
+  if (err instanceof OktaTokenRefused) {
+    if (err.status === 429) return ApplicationFailure.create({ message: `${what}: ${err.message}`, type: 'OktaRateLimited', nextRetryDelay: 1_000 });
+    if (err.status >= 500 || err.status === 0) return ApplicationFailure.create({ message: `${what}: ${err.message}`, type: OKTA_UNAVAILABLE });
+    return ApplicationFailure.nonRetryable(`${what}: ${err.message}`, OKTA_ACCESS_DENIED);
+  }
   if (!isOktaApiError(err)) return err; // programming errors: retried by the policy
-  const summary = `Okta answered HTTP ${err.status} ${err.errorCode ?? ''} ${err.errorSummary ?? ''}`.replace(/\s+/g, ' ').trim();
+  const summary = `Okta answered HTTP ${err.status} ${err.errorCode ?? ''} ${err.errorSummary ?? ''}`.replace(/\s+/g, ' ').trim() + challengeOf(err);
   if (err.status === 429) {
     return ApplicationFailure.create({
       message: `${what}: rate limited by Okta; retrying after the limit resets`,

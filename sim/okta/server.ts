@@ -1,6 +1,7 @@
 /**
  * Okta's pipeline, in the order Okta applies it: rate limits (the bucket, the token's share of it,
- * the org's concurrency cap), SSWS token, injected faults, then the route. Every answer is JSON with
+ * the org's concurrency cap), the token endpoint, the credential (an SSWS token, or an OAuth access
+ * token with its DPoP proof), injected faults, then the route. Every answer is JSON with
  * Okta's error shape and carries its bucket's X-Rate-Limit-* headers.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -12,6 +13,9 @@ import { matchRoute, type Match } from '../http/router';
 import { createHandler } from '../http/server';
 import { invalidToken, malformedBody, methodNotAllowed, notFound, rateLimited, serverFault } from './errors';
 import type { FaultSpec } from './faults';
+import { TOKEN_PATH, type AuthorizationServer } from './oauth/authorization-server';
+import { TokenRefusal } from './oauth/errors';
+import { SCOPE_BY_OPERATION, scopeCovers } from './oauth/scopes';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState } from './rate-limiter';
 
@@ -37,6 +41,8 @@ export interface PipelineDeps {
   limiter: RateLimiter;
   faults: FaultInjector<FaultSpec>;
   apiToken: string;
+  /** Service apps' OAuth 2.0 access tokens, beside the SSWS token. */
+  oauth: AuthorizationServer;
   base: () => string;
   record: (method: string, path: string) => void;
   /** Counts each 429 answered (the pipeline's pacing should make none). */
@@ -62,7 +68,9 @@ export function oktaHandler(deps: PipelineDeps): RequestListener {
     },
     answer: async (req, { match, limit }) => {
       if (!limit.allowed) throw rateLimited();
-      if (!authorized(req.headers.authorization)) throw invalidToken();
+      if (req.method === 'POST' && req.path === TOKEN_PATH) return deps.oauth.token(req, `${deps.base()}${TOKEN_PATH}`);
+      const caller = authorized(req.headers.authorization) ? 'api-token' : deps.oauth.caller(req, `${deps.base()}${req.path}`, deps.base());
+      if (!caller) throw invalidToken();
       const fault = deps.faults.take(req.method, req.path)?.status;
       if (fault === 429) {
         const reset = Math.ceil((Date.now() + 1000) / 1000);
@@ -71,6 +79,11 @@ export function oktaHandler(deps: PipelineDeps): RequestListener {
       if (fault) throw serverFault(fault);
       if (match.kind === 'none') throw notFound(req.path, 'Endpoint');
       if (match.kind === 'method') return { ...replyOf(methodNotAllowed()), headers: { Allow: match.allowed.join(', ') } };
+      const scope = SCOPE_BY_OPERATION[`${req.method} ${match.route.template}`];
+      if (caller !== 'api-token' && scope && !scopeCovers(caller.scopes, scope)) {
+        const scheme = /^DPoP\s/i.test(req.headers.authorization ?? '') ? 'DPoP' : 'Bearer';
+        throw new TokenRefusal(deps.base(), req.path, { scheme, status: 403, error: 'insufficient_scope', description: 'The access token provided does not contain the required scopes.', scope });
+      }
       const body = req.method === 'POST' ? jsonBody(await req.body(), malformedBody) : undefined;
       return match.route.handler({ params: match.params, query: req.query, body, base: deps.base(), path: req.path });
     },

@@ -14,6 +14,7 @@ import { oktaRoutes } from './okta-routes';
 import { Org, type AdminRef, type AppSeed, type ProvisioningState, type PushCapabilities, type UnchangedPost, type UserSeed } from './org';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 import { renderAppUser } from './render';
+import { AuthorizationServer, type ServiceAppSeed } from './oauth/authorization-server';
 import { oktaHandler, type Route } from './server';
 import type { AppUser, LogEvent } from './types';
 import type { VendorLink } from './vendor-link';
@@ -29,6 +30,8 @@ export interface OktaSimOptions {
   orgName?: string;
   /** How long each answer takes; default 0. */
   latencyMs?: number;
+  /** How long a service app's access token lasts; default Okta's 3600 s. */
+  tokenTtlSeconds?: number;
 }
 
 interface RecordedRequest {
@@ -44,6 +47,8 @@ export class OktaSim {
   private readonly orgName: string;
   private readonly limiter: RateLimiter;
   private readonly latencyMs: number;
+  /** The org authorization server: service apps' access tokens. */
+  readonly oauth: AuthorizationServer;
   private throttledAnswers = 0;
   private server?: Server;
   private baseUrl?: string;
@@ -55,6 +60,7 @@ export class OktaSim {
     this.orgName = opts.orgName ?? 'sim';
     this.limiter = new RateLimiter(opts.rateLimit);
     this.latencyMs = opts.latencyMs ?? 0;
+    this.oauth = new AuthorizationServer({ tokenTtlSeconds: opts.tokenTtlSeconds });
     this.org = new Org(opts.syncDelayMs ?? 100);
   }
 
@@ -67,6 +73,7 @@ export class OktaSim {
         limiter: this.limiter,
         faults: this.faults,
         apiToken: this.token,
+        oauth: this.oauth,
         base: () => this.url,
         record: (method, path) => this.requests.push({ method, path }),
         latencyMs: this.latencyMs,
@@ -100,6 +107,11 @@ export class OktaSim {
 
   get apiToken(): string {
     return this.token;
+  }
+
+  /** An API Services app that signs in with a private key JWT (OAuth 2.0 client credentials); returns its client id. */
+  addServiceApp(seed: ServiceAppSeed): string {
+    return this.oauth.addServiceApp(seed);
   }
 
   addUser(seed: UserSeed): string {

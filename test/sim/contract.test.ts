@@ -6,6 +6,7 @@
 import { OktaSim, type AppUser, type LogEvent, type OktaErrorBody, type SimState } from '../../sim/okta';
 import { seedDemo, type SeededDemo } from '../../sim/seed';
 import { SimWorld } from '../../sim/world';
+import { SCOPE_BY_OPERATION } from '../../sim/okta/oauth/scopes';
 import type { Answer } from './support/contract';
 import { OktaContract } from './support/okta-contract';
 import { call, linkRel, type CallOptions } from './support/http';
@@ -40,6 +41,12 @@ beforeAll(async () => {
   contract = await OktaContract.load();
   contract.precompile(OPERATIONS);
 }, 60_000);
+
+it("every operation the simulator serves asks an access token for the scope the description's security lists", () => {
+  expect(Object.keys(SCOPE_BY_OPERATION).sort()).toEqual(OPERATIONS.map(([method, template]) => `${method} ${template}`).sort());
+  for (const [method, template] of OPERATIONS)
+    expect([method, template, contract.oauthScopes(method, template)]).toEqual([method, template, expect.arrayContaining([SCOPE_BY_OPERATION[`${method} ${template}`]])]);
+});
 
 describe('the simulated Okta org honours management.yaml', () => {
   let sim: OktaSim;

@@ -23,7 +23,7 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   for (let i = 0; i < USERS; i++) h.sim.assignUser(appId, h.sim.addUser({ login: `user${i}@example.com`, firstName: 'User', lastName: String(i) }));
 
   await startRemediation(h.client, h.taskQueue, { appId });
-  const waiting = await h.waitForPhase(appId, 'awaiting_reauth', 150_000);
+  const waiting = await h.waitForPhase(appId, 'awaiting_reauth', 300_000);
   expect(waiting.tally?.affected).toEqual({ push: USERS, deprovision: 0 });
   expect(waiting.affected.length).toBeLessThanOrEqual(100);
   // The admins hear how many, and see the first ones by name.
@@ -53,4 +53,5 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   const firstRunId = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).describe()).raw.workflowExecutionInfo!.firstRunId!;
   const histories = [...runs.map((run) => [run.workflowId, run.runId] as const), [checkpointWorkflowId(appId, firstRunId, 1), undefined] as const];
   for (const [workflowId, runId] of histories) expect(largestPayloadBytes(await fetchHistoryInPages(h.client, workflowId, runId))).toBeLessThanOrEqual(PAYLOAD_BOUND['limit.blobSize.error']);
-}, 240_000);
+  // Guards against a hang, not a timing (bench/ measures): about 3.5 min on 2 busy cores.
+}, 480_000);

@@ -29,6 +29,13 @@ export class OktaContract extends Contract {
     return new OktaContract(await loadDereferencedSpec(specPath));
   }
 
+  /** The OAuth scopes the description's `security` lets an operation be called with. */
+  oauthScopes(method: string, template: string): string[] {
+    const op = ((this.api.paths as Record<string, Json>)[template] ?? {})[method.toLowerCase()] as Json | undefined;
+    if (!op) throw new Error(`the description has no ${method} ${template}`);
+    return ((op.security ?? []) as Array<Record<string, string[]>>).flatMap((s) => s.oauth2 ?? []);
+  }
+
   protected override extraProblems(answer: Answer): string[] {
     const problems: string[] = [];
     for (const name of RATE_LIMIT_HEADERS) {
