@@ -10,6 +10,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The least the pipeline needs as a service app: apps (read, and manage for re-pushes and the
+ * test user's assignment), the System Log and users, read. A `manage` scope includes its `read`.
+ */
+export const DEFAULT_OKTA_SCOPES = 'okta.apps.manage okta.logs.read okta.users.read';
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 const orgUrl = z
@@ -47,7 +53,7 @@ const workerEnvSchema = z
     OKTA_PRIVATE_KEY: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_PRIVATE_KEY_FILE: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_KEY_ID: z.string().min(1, { error: 'is empty' }).optional(),
-    OKTA_SCOPES: z.string().default('okta.apps.manage okta.logs.read okta.users.read'),
+    OKTA_SCOPES: z.string().default(DEFAULT_OKTA_SCOPES),
     OKTA_REMEDIATION_TASK_QUEUE: taskQueueSchema,
     OKTA_REMEDIATION_LOOKBACK_HOURS: z.coerce
       .number()

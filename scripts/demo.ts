@@ -13,6 +13,7 @@ import { createOktaClient } from '../activities/okta/client';
 import { approveDeprovision, reportReauth, startRemediation } from '../client/remediations';
 import { renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
+import { addPipelineServiceApp } from '../sim/okta/oauth/pipeline-app';
 import { pipelineVendors, seededAppSettings } from '../sim/pipeline-settings';
 import { SimWorld } from '../sim/world';
 import { REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId, statusQuery } from '../domain/messages';
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
   const apps = [docusign.appId, github.appId];
   const simUrl = world.okta.url;
   say(`Simulated Okta org at ${simUrl}: DocuSign app ${docusign.appId}, GitHub app ${github.appId}; both credentials went bad.`);
+  // The worker signs in as Okta recommends for automation: a service app, private key JWT, DPoP.
+  const serviceApp = addPipelineServiceApp(world.okta);
+  say(`The worker signs in to Okta as service app ${serviceApp.clientId} (private key JWT, DPoP-bound tokens, scopes ${serviceApp.scopes}).`);
 
   const connection = await connectWorker({ ...temporalTarget(), address: temporal.address });
   const client = await connectClient({ ...temporalTarget(), address: temporal.address });
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: TASK_QUEUE,
     deps: {
-      okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'SSWS', token: world.okta.apiToken }, requestTimeoutMs: 10_000 }),
+      okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'PrivateKey', ...serviceApp }, requestTimeoutMs: 10_000 }),
       orgUrl: simUrl,
       appConfig,
       vendors: pipelineVendors(world),

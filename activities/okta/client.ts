@@ -30,7 +30,7 @@ export function createOktaClient(okta: Pick<WorkerConfig['okta'], 'orgUrl' | 'au
           // The SDK's types say string[], but its constructor splits a string (an array throws).
           scopes: okta.auth.scopes as unknown as string[],
         });
-  if (okta.auth.mode === 'PrivateKey') useServiceAppTokens(client);
+  if (okta.auth.mode === 'PrivateKey') requestExecutor.renew = useServiceAppTokens(client);
   return Object.assign(client, { rateBudget });
 }
 

@@ -19,6 +19,9 @@ type SdkRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string };
 type SdkResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 export class PacedRequestExecutor extends RequestExecutor {
+  /** Makes a request fit to send again (a DPoP proof is good for one request: a re-send needs a new one). */
+  renew?: (request: SdkRequest) => Promise<void>;
+
   constructor(
     private readonly budget: RateBudget,
     private readonly requestTimeoutMs: number,
@@ -32,6 +35,7 @@ export class PacedRequestExecutor extends RequestExecutor {
       // No heartbeat while waiting: an empty one would overwrite the details an activity resumes
       // from (a re-push's pushedAt, the test user's guard). A wait lasts at most one window.
       await this.budget.acquire(bucket);
+      if (throttled > 0) await this.renew?.(request);
       let response: SdkResponse;
       try {
         // node-fetch 2 honours `timeout` (its types omit it): each attempt gets the whole time.

@@ -40,8 +40,11 @@ function advice(error: string): string {
   return "Check the service app's settings in the Okta Admin Console.";
 }
 
-/** Replaces the SDK's token fetch on a client made with authorizationMode PrivateKey. */
-export function useServiceAppTokens(client: Client): void {
+/**
+ * Replaces the SDK's token fetch on a client made with authorizationMode PrivateKey. Returns what
+ * a request needs before it is sent again: a new DPoP proof (Okta refuses a proof used before).
+ */
+export function useServiceAppTokens(client: Client): (request: { method?: string; url: string; headers?: unknown }) => Promise<void> {
   const oauth = client.oauth as Client['oauth'] & { isDPoP: boolean };
   oauth.getAccessToken = async () => {
     if (oauth.accessToken) return oauth.accessToken;
@@ -53,6 +56,10 @@ export function useServiceAppTokens(client: Client): void {
     oauth.isDPoP = body.token_type === 'DPoP';
     oauth.accessToken = { access_token: body.access_token, token_type: body.token_type ?? 'Bearer', expires_in: body.expires_in ?? 0, scope: body.scope ?? '' };
     return oauth.accessToken;
+  };
+  return async (request) => {
+    const headers = request.headers as Record<string, string> | undefined;
+    if (headers?.DPoP && oauth.isDPoP && oauth.accessToken) headers.DPoP = await generateDpopJwt({ method: request.method ?? 'GET', url: request.url }, client, oauth.accessToken.access_token);
   };
 }
 

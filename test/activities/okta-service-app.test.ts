@@ -53,8 +53,16 @@ describe('a service app that requires DPoP (the default for new API Services app
     const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
     const d = await run(activitiesAs(clientId).diagnoseApp, { appId });
     expect(d.app).toMatchObject({ id: appId, label: 'DocuSign' });
-    expect(sim.oauth.issued).toEqual([{ clientId, tokenType: 'DPoP' }]);
+    expect(sim.oauth.issued.map((t) => [t.clientId, t.tokenType])).toEqual([[clientId, 'DPoP']]);
     expect(tokenRequests()).toBe(2); // the first gets use_dpop_nonce, the second the token
+  });
+
+  it('sends a request again after a 429 with a new proof: Okta takes a proof once', async () => {
+    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
+    sim.injectFault({ path: /^\/api\/v1\/apps\/[^/]+$/, status: 429, count: 1 });
+    const d = await run(activitiesAs(clientId).diagnoseApp, { appId });
+    expect(d.app.id).toBe(appId);
+    expect(sim.requestCount({ method: 'GET', path: new RegExp(`^/api/v1/apps/${appId}$`) })).toBeGreaterThanOrEqual(2);
   });
 
   it('renews an expired token mid-run and goes on', async () => {
@@ -72,7 +80,7 @@ describe('a service app that requires DPoP (the default for new API Services app
 it('a service app without DPoP gets a Bearer token in one request: Okta ignores the proof the SDK always sends', async () => {
   const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' ') });
   await run(activitiesAs(clientId).diagnoseApp, { appId });
-  expect(sim.oauth.issued).toEqual([{ clientId, tokenType: 'Bearer' }]);
+  expect(sim.oauth.issued.map((t) => [t.clientId, t.tokenType])).toEqual([[clientId, 'Bearer']]);
   expect(tokenRequests()).toBe(1);
 });
 

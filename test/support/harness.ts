@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { parseAppConfig } from '../../config/app-config';
+import type { OktaAuth } from '../../config/worker-config';
 import type { ActivityDeps } from '../../activities';
 import { createOktaClient } from '../../activities/okta/client';
 import { scanScheduleId } from '../../cli/scan-client';
@@ -13,9 +14,12 @@ import type { RemediationStatus } from '../../domain/types';
 import { remediationWorkflowId, statusQuery } from '../../domain/messages';
 import { createRemediationWorker } from '../../worker/worker';
 import { OktaSim, type OktaSimOptions } from '../../sim/okta';
+import { addPipelineServiceApp, type PipelineServiceApp } from '../../sim/okta/oauth/pipeline-app';
 
 export interface Harness {
   sim: OktaSim;
+  /** The worker's service app in the simulated org (undefined on an SSWS token). */
+  serviceApp?: PipelineServiceApp;
   /** What the console notification channel wrote. */
   notices: string[];
   client: Client;
@@ -60,7 +64,9 @@ export interface HarnessOptions {
   okta?: OktaSim;
   /** Per-app settings and vendor credentials, as a worker would load them. */
   deps?: Pick<Partial<ActivityDeps>, 'appConfig' | 'vendors' | 'temporal' | 'sync'>;
-  /** The Okta API token the worker holds, read at each (re)start: a test revokes it by returning another. */
+  /** How the worker signs in to Okta: as a DPoP-bound service app (the default), or with the simulator's SSWS API token. */
+  oktaAuth?: 'service-app' | 'api-token';
+  /** An SSWS API token for the worker instead, read at each (re)start: a test revokes it by returning another. */
   oktaToken?: () => string;
 }
 
@@ -75,6 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
   const taskQueue = `test-${randomUUID()}`;
+  const serviceApp = options.oktaAuth === 'api-token' || options.oktaToken ? undefined : addPipelineServiceApp(sim);
+  const oktaAuth = (): OktaAuth => (serviceApp ? { mode: 'PrivateKey', ...serviceApp } : { mode: 'SSWS', token: options.oktaToken?.() ?? sim.apiToken });
   // Fresh dependencies each time, so a restarted worker shares no memory with the one before.
   const startWorker = async () => {
     const w = await createRemediationWorker({
@@ -82,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       taskQueue,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
       deps: {
-        okta: createOktaClient({ orgUrl: sim.url, auth: { mode: 'SSWS', token: options.oktaToken?.() ?? sim.apiToken }, requestTimeoutMs: 10_000 }),
+        okta: createOktaClient({ orgUrl: sim.url, auth: oktaAuth(), requestTimeoutMs: 10_000 }),
         orgUrl: sim.url,
         appConfig: parseAppConfig({}),
         vendors: {},
@@ -103,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const status = (appId: string) => client.workflow.getHandle(remediationWorkflowId(appId)).query(statusQuery);
   return {
     sim,
+    serviceApp,
     notices,
     client,
     taskQueue,

@@ -57,8 +57,8 @@ describe('remediateApp', () => {
     }
   });
 
-  it('goes back to waiting when re-auth is reported but the credential still fails, then completes after a real one', async () => {
-    h = await startHarness();
+  it('goes back to waiting when re-auth is reported but the credential still fails, then completes after a real one (the worker on an SSWS API token)', async () => {
+    h = await startHarness({ oktaAuth: 'api-token' });
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');

@@ -180,7 +180,7 @@ describe('test-user confirmation', () => {
 });
 
 describe('secrets', () => {
-  it('keeps vendor credentials out of workflow history and logs', async () => {
+  it("keeps vendor credentials and the worker's Okta credentials (private key, client assertions, DPoP proofs, access tokens) out of workflow history and logs", async () => {
     h = await startWorldHarness({ defaults: { deprovisionPolicy: 'auto' }, breakWith: (w) => w.breakDocuSign('admin_closed') });
     const { docusign } = h.seeded;
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
@@ -190,7 +190,10 @@ describe('secrets', () => {
     const { github, docusign: ds } = h.world.pipelineCredentials;
     const keyLine = ds.privateKeyPem.split('\n')[1]!;
     expect(history).toContain('docusign-admin-closed'); // the history is really there
-    for (const secret of [github.token, keyLine, h.world.okta.apiToken]) {
+    const oauth = h.world.okta.oauth;
+    expect(oauth.issued.map((t) => t.tokenType)).toContain('DPoP'); // the worker really ran as a DPoP-bound service app
+    const oktaSecrets = [h.serviceApp!.privateKey.split('\n')[1]!, ...oauth.issued.map((t) => t.accessToken), ...oauth.credentialsSeen];
+    for (const secret of [github.token, keyLine, h.world.okta.apiToken, ...oktaSecrets]) {
       expect(history).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }

@@ -56,8 +56,10 @@ export class AuthorizationServer {
   private readonly proofs = new ProofChecker();
   private nonce = randomBytes(24).toString('base64url');
   private readonly tokenTtlSeconds: number;
-  /** Token requests answered, by outcome: what tests look at. */
-  readonly issued: Array<{ clientId: string; tokenType: 'Bearer' | 'DPoP' }> = [];
+  /** Tokens issued, for tests: whom to, of which type, and the token itself (a secret tests look for in logs and histories). */
+  readonly issued: Array<{ clientId: string; tokenType: 'Bearer' | 'DPoP'; accessToken: string }> = [];
+  /** The client assertions and DPoP proofs received (the last 10,000): secrets, as above. */
+  readonly credentialsSeen: string[] = [];
 
   constructor(opts: AuthorizationServerOptions = {}) {
     this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 3600;
@@ -88,6 +90,7 @@ export class AuthorizationServer {
       throw invalidRequest("The request must be sent with Content-Type 'application/x-www-form-urlencoded'.");
     }
     const form = new URLSearchParams((await req.body()).toString('utf8'));
+    for (const seen of [form.get('client_assertion'), req.headers.dpop]) if (typeof seen === 'string') this.remember(seen);
     const grantType = form.get('grant_type');
     if (!grantType) throw invalidRequest("The token request must specify a 'grant_type'. Valid values: [client_credentials]");
     if (grantType !== 'client_credentials')
@@ -114,7 +117,7 @@ export class AuthorizationServer {
     const accessToken = randomBytes(32).toString('base64url');
     const tokenType = jkt ? 'DPoP' : 'Bearer';
     this.tokens.set(accessToken, { clientId: app.clientId, scopes: new Set(granted), expiresAtMs: Date.now() + this.tokenTtlSeconds * 1000, jkt });
-    this.issued.push({ clientId: app.clientId, tokenType });
+    this.issued.push({ clientId: app.clientId, tokenType, accessToken });
     return {
       status: 200,
       headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
@@ -136,6 +139,7 @@ export class AuthorizationServer {
     if (Date.now() >= token.expiresAtMs) throw refuse(401, 'invalid_token', 'The token has expired.');
     if (token.jkt && scheme !== 'DPoP') throw refuse(400, 'invalid_request', 'The resource request must use the DPoP authentication scheme when using a DPoP bound token.');
     if (!token.jkt && scheme === 'DPoP') throw refuse(401, 'invalid_token', 'The presented access_token is not DPoP bound.');
+    if (typeof req.headers.dpop === 'string') this.remember(req.headers.dpop);
     if (token.jkt) {
       if (req.headers.dpop === undefined) throw refuse(400, 'invalid_request', 'The resource request requires a DPoP proof.');
       try {
@@ -175,6 +179,11 @@ export class AuthorizationServer {
       }
     }
     throw invalidClient(assertionProblem(lastError));
+  }
+
+  private remember(credential: string): void {
+    if (this.credentialsSeen.length >= 10_000) this.credentialsSeen.splice(0, 5_000);
+    this.credentialsSeen.push(credential);
   }
 
   private useAssertion(assertion: string): void {

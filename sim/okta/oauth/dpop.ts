@@ -62,7 +62,11 @@ export class ProofChecker {
     return { jkt: jwkThumbprint(header.jwk), claims };
   }
 
+  /** Proofs seen before `ms` are too old to pass anyway. The map keeps insertion order, which is time order. */
   private forgetBefore(ms: number): void {
-    for (const [jti, at] of this.seen) if (at < ms) this.seen.delete(jti);
+    for (const [jti, at] of this.seen) {
+      if (at >= ms) break;
+      this.seen.delete(jti);
+    }
   }
 }
