@@ -110,7 +110,11 @@ export function createVendorActivities(deps: VendorActivityDeps) {
       for (;;) {
         const found = await withPerson(input, (module, ctx, email) => module.findPerson(ctx, { login: input.login, email, oktaUserId: input.userId }));
         // Only 'active' is access: 'inactive', 'absent' and 'not_found' all end a wait for the person to be gone.
-        if ((found.state === 'active') === input.active || Date.now() > deadline) return found;
+        if ((found.state === 'active') === input.active || Date.now() > deadline) {
+          // Waited for someone who was there: found by none of the lookups now means gone, not "check by hand".
+          if (!input.active && found.state === 'not_found') return { state: 'not_found', detail: `${input.login} is gone: none of the vendor's lookups finds them any more.` };
+          return found;
+        }
         checkpoint(found.state);
         await Context.current().sleep(deps.sync.pollMs);
       }
