@@ -38,6 +38,7 @@ export interface GenericApp {
   reauth: string;
 }
 
+const currentSubdomain = (account: string) => (held: string) => `Check that ${held} is your ${account}'s current subdomain; if it changed, correct it on the app's General tab in Okta.`;
 const revoked = (vendor: string) => `Check that the grant was not revoked or expired: nobody removed or deauthorized Okta's app at ${vendor}.`;
 
 /** By Okta's app `name`. */
@@ -71,7 +72,7 @@ export const GENERIC_APPS: Readonly<Record<string, GenericApp>> = {
     checkAdmin: 'In the Zoom web portal (User Management > Users), check that the admin or owner who authorized Okta is still active and still an Admin or Owner.',
     checkSecret: revoked('Zoom'),
     connection: [{ key: 'subDomain', label: 'Zoom subdomain', url: (v) => `https://${v}.zoom.us` }],
-    checkConnection: (held) => `Check that ${held} is your Zoom account's current subdomain; if it changed, correct it on the app's General tab in Okta.`,
+    checkConnection: currentSubdomain('Zoom account'),
     reauth: 'Click "Authenticate with Zoom" and sign in with a Zoom admin\'s or owner\'s credentials.',
   },
 
@@ -166,7 +167,7 @@ export const GENERIC_APPS: Readonly<Record<string, GenericApp>> = {
       'In Zendesk, check that the admin whose email Okta holds as Username still exists and is still an admin, with a verified email and without two-factor authentication (Okta cannot sign in through it).',
     checkSecret: "Check that the admin's password was not changed or, when the Username ends in /token, that the API token Okta holds is still active in Zendesk.",
     connection: [{ key: 'companySubDomain', label: 'Zendesk subdomain', url: (v) => `https://${v}.zendesk.com` }],
-    checkConnection: (held) => `Check that ${held} is your Zendesk account's current subdomain; if it changed, correct it on the app's General tab in Okta.`,
+    checkConnection: currentSubdomain('Zendesk account'),
     reauth: "Enter the admin's email as Username (followed by /token when you use an API token) and the current password or an active API token as Password; click Test API Credentials.",
   },
 
