@@ -78,6 +78,12 @@ export function toActivityFailure(err: unknown, what: string, now = new Date()):
       nextRetryDelay: rateLimitDelayMs(err, now),
     });
   }
+  if (err.status === 403 && err.errorCode === 'E0000006') {
+    return ApplicationFailure.nonRetryable(
+      `${what}: ${summary}. Okta's admin roles do not allow the pipeline this call: assign its service app a role that does (Applications > the app > Admin roles tab; the README lists the least), or use an API token of an admin who may.`,
+      OKTA_ACCESS_DENIED,
+    );
+  }
   if (err.status === 401 || err.status === 403) {
     return ApplicationFailure.nonRetryable(`${what}: ${summary}. Okta rejected the pipeline's own credential: check OKTA_API_TOKEN (or the OAuth app's scopes) on the worker.`, OKTA_ACCESS_DENIED);
   }

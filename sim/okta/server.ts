@@ -11,10 +11,11 @@ import { replyOf, type Reply } from '../http/reply';
 import { BodyTooLarge, jsonBody } from '../http/request';
 import { matchRoute, type Match } from '../http/router';
 import { createHandler } from '../http/server';
-import { invalidToken, malformedBody, methodNotAllowed, notFound, rateLimited, serverFault } from './errors';
+import { invalidToken, malformedBody, methodNotAllowed, notFound, OktaError, rateLimited, serverFault } from './errors';
 import type { FaultSpec } from './faults';
 import { TOKEN_PATH, type AuthorizationServer } from './oauth/authorization-server';
 import { TokenRefusal } from './oauth/errors';
+import { needOf, rolesAllow } from './oauth/roles';
 import { SCOPE_BY_OPERATION, scopeCovers } from './oauth/scopes';
 import { requestId } from './ids';
 import type { RateLimiter, RateLimitState } from './rate-limiter';
@@ -84,6 +85,8 @@ export function oktaHandler(deps: PipelineDeps): RequestListener {
         const scheme = /^DPoP\s/i.test(req.headers.authorization ?? '') ? 'DPoP' : 'Bearer';
         throw new TokenRefusal(deps.base(), req.path, { scheme, status: 403, error: 'insufficient_scope', description: 'The access token provided does not contain the required scopes.', scope });
       }
+      const need = needOf(req.method, match.route.template, match.params);
+      if (caller !== 'api-token' && need && !rolesAllow(caller.roles, need)) throw new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action');
       const body = req.method === 'POST' ? jsonBody(await req.body(), malformedBody) : undefined;
       return match.route.handler({ params: match.params, query: req.query, body, base: deps.base(), path: req.path });
     },

@@ -10,6 +10,8 @@ import { createActivities } from '../../activities';
 import { createOktaClient } from '../../activities/okta/client';
 import { parseAppConfig } from '../../config/app-config';
 import { OktaSim } from '../../sim/okta';
+import type { ServiceAppSeed } from '../../sim/okta/oauth/authorization-server';
+import { recommendedRoles } from '../../sim/okta/oauth/pipeline-app';
 import { testLogger } from '../support/log-capture';
 
 const SCOPES = 'okta.apps.manage okta.logs.read okta.users.read';
@@ -32,6 +34,9 @@ beforeEach(async () => {
 });
 afterEach(() => sim.stop());
 
+/** The worker's app as the README has an admin create it, unless a test changes part of it. */
+const serviceApp = (opts: Partial<ServiceAppSeed> = {}) => sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true, roles: recommendedRoles([appId]), ...opts });
+
 function activitiesAs(clientId: string, opts: { privatePem?: string; scopes?: string } = {}) {
   const okta = createOktaClient({
     orgUrl: sim.url,
@@ -50,7 +55,7 @@ const tokenRequests = () => sim.requestCount({ method: 'POST', path: /^\/oauth2\
 
 describe('a service app that requires DPoP (the default for new API Services apps)', () => {
   it('gets a DPoP-bound token after the nonce handshake and diagnoses the app with it', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
+    const clientId = serviceApp();
     const d = await run(activitiesAs(clientId).diagnoseApp, { appId });
     expect(d.app).toMatchObject({ id: appId, label: 'DocuSign' });
     expect(sim.oauth.issued.map((t) => [t.clientId, t.tokenType])).toEqual([[clientId, 'DPoP']]);
@@ -58,7 +63,7 @@ describe('a service app that requires DPoP (the default for new API Services app
   });
 
   it('sends a request again after a 429 with a new proof: Okta takes a proof once', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
+    const clientId = serviceApp();
     sim.injectFault({ path: /^\/api\/v1\/apps\/[^/]+$/, status: 429, count: 1 });
     const d = await run(activitiesAs(clientId).diagnoseApp, { appId });
     expect(d.app.id).toBe(appId);
@@ -66,7 +71,7 @@ describe('a service app that requires DPoP (the default for new API Services app
   });
 
   it('renews an expired token mid-run and goes on', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
+    const clientId = serviceApp();
     const activities = activitiesAs(clientId);
     await run(activities.diagnoseApp, { appId });
     sim.oauth.expireTokens();
@@ -78,7 +83,7 @@ describe('a service app that requires DPoP (the default for new API Services app
 });
 
 it('a service app without DPoP gets a Bearer token in one request: Okta ignores the proof the SDK always sends', async () => {
-  const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' ') });
+  const clientId = serviceApp({ requireDpop: false });
   await run(activitiesAs(clientId).diagnoseApp, { appId });
   expect(sim.oauth.issued.map((t) => [t.clientId, t.tokenType])).toEqual([[clientId, 'Bearer']]);
   expect(tokenRequests()).toBe(1);
@@ -86,7 +91,7 @@ it('a service app without DPoP gets a Bearer token in one request: Okta ignores 
 
 describe('refusals name what to fix, as configuration problems, never with a secret', () => {
   it('a key that is not the one registered on the app', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true });
+    const clientId = serviceApp();
     const failure = await failureOf(run(activitiesAs(clientId, { privatePem: someoneElses.privatePem }).diagnoseApp, { appId }));
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
@@ -101,7 +106,7 @@ describe('refusals name what to fix, as configuration problems, never with a sec
   });
 
   it('a scope the app was not granted: Okta issues the others, and the first call that needs it names it', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: ['okta.apps.manage', 'okta.users.read'], requireDpop: true });
+    const clientId = serviceApp({ scopes: ['okta.apps.manage', 'okta.users.read'] });
     const failure = await failureOf(run(activitiesAs(clientId).diagnoseApp, { appId }));
     expect(failure).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
     expect(failure!.message).toMatch(
@@ -109,8 +114,15 @@ describe('refusals name what to fix, as configuration problems, never with a sec
     );
   });
 
+  it('an admin role that does not cover the app: the call is refused with what to assign', async () => {
+    const clientId = serviceApp({ roles: [...recommendedRoles(['0oaSOMEOTHERAPP']).slice(0, 1), 'REPORT_ADMIN'] });
+    const failure = await failureOf(run(activitiesAs(clientId).diagnoseApp, { appId }));
+    expect(failure).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
+    expect(failure!.message).toMatch(/HTTP 403 E0000006 You do not have permission to perform the requested action\. Okta's admin roles do not allow the pipeline this call: .*Admin roles tab/);
+  });
+
   it('no requested scope granted to the app', async () => {
-    const clientId = sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: ['okta.groups.read'] });
+    const clientId = serviceApp({ scopes: ['okta.groups.read'] });
     const failure = await failureOf(run(activitiesAs(clientId).diagnoseApp, { appId }));
     expect(failure).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
     expect(failure!.message).toMatch(/consent_required: You are not allowed any of the requested scopes\./);

@@ -12,6 +12,7 @@ import { hex } from '../ids';
 import { invalidClient, invalidDpopProof, invalidRequest, invalidScope, noScopeGranted, OAuthError, TokenRefusal, useDpopNonce, type TokenProblem } from './errors';
 import { publicKeyOf } from './jwk';
 import { accessTokenHash, ProofChecker, ProofProblem, SIGNING_ALGS } from './dpop';
+import type { AdminRole } from './roles';
 
 export const TOKEN_PATH = '/oauth2/v1/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -23,6 +24,8 @@ export interface ServiceAppSeed {
   scopes: readonly string[];
   /** "Require Demonstrating Proof of Possession (DPoP) header in token requests". */
   requireDpop?: boolean;
+  /** The admin roles assigned to the app (Admin roles tab): without one that allows a call, Okta answers 403. */
+  roles: readonly AdminRole[];
 }
 
 interface ServiceApp extends ServiceAppSeed {
@@ -41,6 +44,7 @@ interface IssuedToken {
 export interface TokenCaller {
   clientId: string;
   scopes: ReadonlySet<string>;
+  roles: readonly AdminRole[];
 }
 
 export interface AuthorizationServerOptions {
@@ -150,7 +154,7 @@ export class AuthorizationServer {
         throw err;
       }
     }
-    return { clientId: token.clientId, scopes: token.scopes };
+    return { clientId: token.clientId, scopes: token.scopes, roles: this.apps.get(token.clientId)!.roles };
   }
 
   /** private_key_jwt: the assertion names the client, is signed by one of its keys, for this endpoint, not expired. */

@@ -2,6 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { DEFAULT_OKTA_SCOPES } from '../../../config/worker-config';
 import type { OktaSim } from '../sim';
+import type { AdminRole } from './roles';
 
 export interface PipelineServiceApp {
   clientId: string;
@@ -12,13 +13,26 @@ export interface PipelineServiceApp {
 }
 
 /**
- * An API Services app with a fresh key pair, the default scopes granted and DPoP required (Okta's
- * default for new API Services apps since February 2024).
+ * The roles the README recommends: a custom role on the apps under remediation (all apps unless
+ * `appIds` names them) and on users, and Read-only Administrator for the System Log.
  */
-export function addPipelineServiceApp(sim: OktaSim, opts: { scopes?: string; requireDpop?: boolean } = {}): PipelineServiceApp {
+export function recommendedRoles(appIds?: readonly string[]): AdminRole[] {
+  return [{ permissions: ['okta.apps.read', 'okta.apps.manage', 'okta.users.read', 'okta.users.appAssignment.manage'], appIds }, 'READ_ONLY_ADMIN'];
+}
+
+/**
+ * An API Services app with a fresh key pair, the default scopes granted, DPoP required (Okta's
+ * default for new API Services apps since February 2024) and the recommended roles.
+ */
+export function addPipelineServiceApp(sim: OktaSim, opts: { scopes?: string; requireDpop?: boolean; roles?: AdminRole[] } = {}): PipelineServiceApp {
   const keyId = 'okta-remediation-1';
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const scopes = opts.scopes ?? DEFAULT_OKTA_SCOPES;
-  const clientId = sim.addServiceApp({ publicKeys: [{ ...publicKey.export({ format: 'jwk' }), kid: keyId }], scopes: scopes.split(' '), requireDpop: opts.requireDpop ?? true });
+  const clientId = sim.addServiceApp({
+    publicKeys: [{ ...publicKey.export({ format: 'jwk' }), kid: keyId }],
+    scopes: scopes.split(' '),
+    requireDpop: opts.requireDpop ?? true,
+    roles: opts.roles ?? recommendedRoles(),
+  });
   return { clientId, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyId, scopes };
 }
