@@ -46,8 +46,11 @@ function advice(error: string): string {
  */
 export function useServiceAppTokens(client: Client): (request: { method?: string; url: string; headers?: unknown }) => Promise<void> {
   const oauth = client.oauth as Client['oauth'] & { isDPoP: boolean };
-  oauth.getAccessToken = async () => {
-    if (oauth.accessToken) return oauth.accessToken;
+  type Token = Client['oauth']['accessToken'];
+  // One token request at a time: calls that find no token (at start, after an expiry) share it.
+  let pending: Promise<Token> | undefined;
+  oauth.getAccessToken = () => (oauth.accessToken ? Promise.resolve(oauth.accessToken) : (pending ??= fetchToken().finally(() => (pending = undefined))));
+  async function fetchToken(): Promise<Token> {
     let answer = await requestToken(client, null);
     // Okta asks a DPoP app's first request, and any with a nonce it no longer takes, for its current nonce.
     if (answer.status === 400 && answer.body.error === 'use_dpop_nonce' && answer.nonce) answer = await requestToken(client, answer.nonce);
@@ -56,7 +59,7 @@ export function useServiceAppTokens(client: Client): (request: { method?: string
     oauth.isDPoP = body.token_type === 'DPoP';
     oauth.accessToken = { access_token: body.access_token, token_type: body.token_type ?? 'Bearer', expires_in: body.expires_in ?? 0, scope: body.scope ?? '' };
     return oauth.accessToken;
-  };
+  }
   return async (request) => {
     const headers = request.headers as Record<string, string> | undefined;
     if (headers?.DPoP && oauth.isDPoP && oauth.accessToken) headers.DPoP = await generateDpopJwt({ method: request.method ?? 'GET', url: request.url }, client, oauth.accessToken.access_token);

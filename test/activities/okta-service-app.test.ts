@@ -54,9 +54,10 @@ const failureOf = (p: Promise<unknown>) =>
 const tokenRequests = () => sim.requestCount({ method: 'POST', path: /^\/oauth2\/v1\/token$/ });
 
 describe('a service app that requires DPoP (the default for new API Services apps)', () => {
-  it('gets a DPoP-bound token after the nonce handshake and diagnoses the app with it', async () => {
+  it('gets one DPoP-bound token after the nonce handshake, shared by calls made at once, and diagnoses the app with it', async () => {
     const clientId = serviceApp();
-    const d = await run(activitiesAs(clientId).diagnoseApp, { appId });
+    const activities = activitiesAs(clientId);
+    const [d] = await Promise.all([run(activities.diagnoseApp, { appId }), run(activities.diagnoseApp, { appId })]);
     expect(d.app).toMatchObject({ id: appId, label: 'DocuSign' });
     expect(sim.oauth.issued.map((t) => [t.clientId, t.tokenType])).toEqual([[clientId, 'DPoP']]);
     expect(tokenRequests()).toBe(2); // the first gets use_dpop_nonce, the second the token
