@@ -7,8 +7,6 @@ import { finish, openIntegration, type CauseText } from './steps';
 import type { AppSummary, CauseId, StepValues } from './types';
 import { VENDOR_CAUSES, vendorProfile } from './vendors/registry';
 
-export { reauthCommand } from './steps';
-
 /** An app without a vendor module: for a common app (domain/generic-apps.ts) what to check at the vendor first, with what Okta holds. */
 const genericReauth = (app: AppSummary, v: StepValues) => {
   const known = genericAppOf(app.name);

@@ -7,7 +7,7 @@ import { causeSteps, causeTitle, toAppSettingsOff } from './causes';
 import type { ProvisioningFailure } from './okta-events';
 import type { AffectedUser, AppPolicy, AppSummary, Cause, CauseId, Diagnosis, OktaFindings, VendorProbe } from './types';
 
-export { reauthCommand } from './causes';
+export { reauthCommand } from './steps';
 
 export interface ErrorAppUser {
   userId: string;

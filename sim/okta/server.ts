@@ -82,8 +82,13 @@ export function oktaHandler(deps: PipelineDeps): RequestListener {
       if (match.kind === 'method') return { ...replyOf(methodNotAllowed()), headers: { Allow: match.allowed.join(', ') } };
       const scope = SCOPE_BY_OPERATION[`${req.method} ${match.route.template}`];
       if (caller !== 'api-token' && scope && !scopeCovers(caller.scopes, scope)) {
-        const scheme = /^DPoP\s/i.test(req.headers.authorization ?? '') ? 'DPoP' : 'Bearer';
-        throw new TokenRefusal(deps.base(), req.path, { scheme, status: 403, error: 'insufficient_scope', description: 'The access token provided does not contain the required scopes.', scope });
+        throw new TokenRefusal(deps.base(), req.path, {
+          scheme: caller.scheme,
+          status: 403,
+          error: 'insufficient_scope',
+          description: 'The access token provided does not contain the required scopes.',
+          scope,
+        });
       }
       const need = needOf(req.method, match.route.template, match.params);
       if (caller !== 'api-token' && need && !rolesAllow(caller.roles, need)) throw new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action');

@@ -3,7 +3,6 @@
  * where the app requires it, DPoP-bound tokens, against the simulated org's authorization server,
  * through the real Okta SDK and the pipeline's own activities.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
@@ -11,17 +10,13 @@ import { createOktaClient } from '../../activities/okta/client';
 import { parseAppConfig } from '../../config/app-config';
 import { OktaSim } from '../../sim/okta';
 import type { ServiceAppSeed } from '../../sim/okta/oauth/authorization-server';
-import { recommendedRoles } from '../../sim/okta/oauth/pipeline-app';
+import { recommendedRoles, serviceAppKeyPair } from '../../sim/okta/oauth/pipeline-app';
 import { testLogger } from '../support/log-capture';
 
 const SCOPES = 'okta.apps.manage okta.logs.read okta.users.read';
 
-function keyPair(kid: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicJwk: { ...publicKey.export({ format: 'jwk' }), kid } };
-}
-const ours = keyPair('worker-1');
-const someoneElses = keyPair('worker-1');
+const ours = serviceAppKeyPair('worker-1');
+const someoneElses = serviceAppKeyPair('worker-1');
 
 let sim: OktaSim;
 let appId: string;
@@ -37,10 +32,10 @@ afterEach(() => sim.stop());
 /** The worker's app as the README has an admin create it, unless a test changes part of it. */
 const serviceApp = (opts: Partial<ServiceAppSeed> = {}) => sim.addServiceApp({ publicKeys: [ours.publicJwk], scopes: SCOPES.split(' '), requireDpop: true, roles: recommendedRoles([appId]), ...opts });
 
-function activitiesAs(clientId: string, opts: { privatePem?: string; scopes?: string } = {}) {
+function activitiesAs(clientId: string, opts: { privateKey?: string; scopes?: string } = {}) {
   const okta = createOktaClient({
     orgUrl: sim.url,
-    auth: { mode: 'PrivateKey', clientId, privateKey: opts.privatePem ?? ours.privatePem, keyId: 'worker-1', scopes: opts.scopes ?? SCOPES },
+    auth: { mode: 'PrivateKey', clientId, privateKey: opts.privateKey ?? ours.privateKey, keyId: 'worker-1', scopes: opts.scopes ?? SCOPES },
     requestTimeoutMs: 5_000,
   });
   return createActivities({ okta, orgUrl: sim.url, appConfig: parseAppConfig({}), vendors: {}, lookbackHours: 24, sync: { timeoutMs: 5_000, pollMs: 20 } });
@@ -93,7 +88,7 @@ it('a service app without DPoP gets a Bearer token in one request: Okta ignores 
 describe('refusals name what to fix, as configuration problems, never with a secret', () => {
   it('a key that is not the one registered on the app', async () => {
     const clientId = serviceApp();
-    const failure = await failureOf(run(activitiesAs(clientId, { privatePem: someoneElses.privatePem }).diagnoseApp, { appId }));
+    const failure = await failureOf(run(activitiesAs(clientId, { privateKey: someoneElses.privateKey }).diagnoseApp, { appId }));
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'OktaAccessDenied', nonRetryable: true });
     expect(failure!.message).toContain(`Okta refused a token for the worker's service app ${clientId} (OKTA_CLIENT_ID): invalid_client: The client_assertion signature is invalid.`);

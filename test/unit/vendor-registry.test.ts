@@ -1,5 +1,6 @@
 import { parseAppConfig } from '../../config/app-config';
-import { causeSteps, causeTitle, reauthCommand } from '../../domain/causes';
+import { causeSteps, causeTitle } from '../../domain/causes';
+import { reauthCommand } from '../../domain/steps';
 import type { AppSummary, CauseId } from '../../domain/types';
 import { VENDOR_PROFILES, VENDOR_STATUS_PAGES, VENDORS, vendorOf } from '../../domain/vendors/registry';
 

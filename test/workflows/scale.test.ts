@@ -53,5 +53,5 @@ it('diagnoses 20,000 affected users within the payload bound, says how many, and
   const firstRunId = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).describe()).raw.workflowExecutionInfo!.firstRunId!;
   const histories = [...runs.map((run) => [run.workflowId, run.runId] as const), [checkpointWorkflowId(appId, firstRunId, 1), undefined] as const];
   for (const [workflowId, runId] of histories) expect(largestPayloadBytes(await fetchHistoryInPages(h.client, workflowId, runId))).toBeLessThanOrEqual(PAYLOAD_BOUND['limit.blobSize.error']);
-  // Guards against a hang, not a timing (bench/ measures): about 3.5 min on 2 busy cores.
+  // Guards against a hang, not a timing: bench/ measures how long a big app takes.
 }, 480_000);

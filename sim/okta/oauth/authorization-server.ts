@@ -43,6 +43,7 @@ interface IssuedToken {
 /** Who called the management API with an access token. */
 export interface TokenCaller {
   clientId: string;
+  scheme: 'Bearer' | 'DPoP';
   scopes: ReadonlySet<string>;
   roles: readonly AdminRole[];
 }
@@ -154,7 +155,7 @@ export class AuthorizationServer {
         throw err;
       }
     }
-    return { clientId: token.clientId, scopes: token.scopes, roles: this.apps.get(token.clientId)!.roles };
+    return { clientId: token.clientId, scheme, scopes: token.scopes, roles: this.apps.get(token.clientId)!.roles };
   }
 
   /** private_key_jwt: the assertion names the client, is signed by one of its keys, for this endpoint, not expired. */

@@ -1,5 +1,5 @@
 /** The pipeline's own service app in a simulated org, as an admin would create it for the worker. */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { DEFAULT_OKTA_SCOPES } from '../../../config/worker-config';
 import type { OktaSim } from '../sim';
 import type { AdminRole } from './roles';
@@ -10,6 +10,12 @@ export interface PipelineServiceApp {
   privateKey: string;
   keyId: string;
   scopes: string;
+}
+
+/** A key pair as an admin registers it on a service app: the public JWK (with its `kid`) and the private key as OKTA_PRIVATE_KEY takes it (PKCS#8 PEM). */
+export function serviceAppKeyPair(keyId: string): { privateKey: string; publicJwk: JsonWebKey & { kid: string } } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicJwk: { ...publicKey.export({ format: 'jwk' }), kid: keyId } };
 }
 
 /**
@@ -26,13 +32,8 @@ export function recommendedRoles(appIds?: readonly string[]): AdminRole[] {
  */
 export function addPipelineServiceApp(sim: OktaSim, opts: { scopes?: string; requireDpop?: boolean; roles?: AdminRole[] } = {}): PipelineServiceApp {
   const keyId = 'okta-remediation-1';
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicJwk } = serviceAppKeyPair(keyId);
   const scopes = opts.scopes ?? DEFAULT_OKTA_SCOPES;
-  const clientId = sim.addServiceApp({
-    publicKeys: [{ ...publicKey.export({ format: 'jwk' }), kid: keyId }],
-    scopes: scopes.split(' '),
-    requireDpop: opts.requireDpop ?? true,
-    roles: opts.roles ?? recommendedRoles(),
-  });
-  return { clientId, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyId, scopes };
+  const clientId = sim.addServiceApp({ publicKeys: [publicJwk], scopes: scopes.split(' '), requireDpop: opts.requireDpop ?? true, roles: opts.roles ?? recommendedRoles() });
+  return { clientId, privateKey, keyId, scopes };
 }
