@@ -1,6 +1,7 @@
 /** All activities the worker registers, built from injected dependencies. */
 import { createOktaActivities, type OktaActivityDeps } from './okta/activities';
 import { createAuditActivities } from './okta/audit';
+import { createIdentityActivities } from './okta/identity';
 import { createPageRepush } from './okta/repush-page';
 import { createReauthWatch } from './reauth-watch';
 import { createTestUserActivities } from './okta/test-user';
@@ -13,6 +14,8 @@ export type ActivityDeps = OktaActivityDeps &
   ScanActivityDeps & {
     /** Where the console notification channel writes (default: stdout). */
     notifyLog?: (line: string) => void;
+    /** The CLI's OIDC app (OKTA_CLI_CLIENT_ID), whose ID tokens prove who acts. */
+    signInClientId?: string;
   };
 
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...vendors,
     ...createReauthWatch({ ...audit, ...vendors }),
     ...createScanActivities(deps),
+    ...createIdentityActivities(deps),
   };
 }
 

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     sim.reauthenticate(appId);
     const requestsBefore = sim.requestCount();
     const t1 = Date.now();
-    await reportReauth(client, appId, 'bench@example.com');
+    await reportReauth(client, appId, { by: 'bench@example.com' });
     const report = (await handle.result()) as RemediationStatus;
     const elapsedMs = Date.now() - t1;
     const oktaRequests = sim.requestCount() - requestsBefore;

@@ -1,7 +1,8 @@
 /**
  * What every benchmark runs on: a real dev server (refusing payloads over the project's bound), the
  * simulated Okta org at a given rate, and one worker, `npm run worker` as production runs it, in a
- * process of its own: its peak memory is the worker's alone, read from the kernel (VmHWM).
+ * process of its own: its peak memory is the worker's alone, read from the kernel (VmHWM). The worker
+ * signs in as production does, as the pipeline's DPoP-bound service app: every call pays for a proof.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { InvalidArgumentError } from 'commander';
 import { PAYLOAD_BOUND, startDevServer } from '../scripts/dev-server';
 import { PROJECT_ROOT } from '../scripts/temporal-cli';
 import { OktaSim } from '../sim/okta';
+import { addPipelineServiceApp } from '../sim/okta/oauth/pipeline-app';
 
 export interface BenchWorld {
   sim: OktaSim;
@@ -51,13 +53,19 @@ export async function startBenchWorld(o: { oktaRate: number; latencyMs: number; 
   const config = path.join(dir, 'config.json');
   // Leavers (bench --leavers) are removed at once, as a team that trusts the pipeline would set it.
   writeFileSync(config, JSON.stringify({ defaults: { wait: { autoDetect: false }, deprovisionPolicy: 'auto' } }));
+  const serviceApp = addPipelineServiceApp(sim);
+  const keyFile = path.join(dir, 'okta-private-key.pem');
+  writeFileSync(keyFile, serviceApp.privateKey, { mode: 0o600 });
   const worker = spawn(process.execPath, workerCommand(), {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       OKTA_ORG_URL: sim.url,
-      OKTA_API_TOKEN: sim.apiToken,
+      OKTA_CLIENT_ID: serviceApp.clientId,
+      OKTA_PRIVATE_KEY_FILE: keyFile,
+      OKTA_KEY_ID: serviceApp.keyId,
+      OKTA_SCOPES: serviceApp.scopes,
       TEMPORAL_ADDRESS: server.address,
       OKTA_REMEDIATION_TASK_QUEUE: taskQueue,
       OKTA_REMEDIATION_CONFIG: config,

@@ -27,6 +27,7 @@ import { addSimCommands } from './sim-commands';
 import { addVisibilityCommands } from './visibility-commands';
 import { appIdOption, parseWith, type Io } from './options';
 import { renderWaitReport } from './wait-report';
+import { actorOf, signInOption, type ActorOptions } from './sign-in';
 
 /** Free text as the workflow stores it: control characters and bidi overrides removed, then checked. */
 const text = (max: number, label: string) =>
@@ -82,20 +83,22 @@ export function buildProgram(io: Io): Command {
     .command('reauth-done')
     .description('Report that an admin re-authenticated the app in Okta; the workflow verifies it before retrying')
     .addOption(appIdOption())
-    .requiredOption('--by <who>', 'who re-authenticated (email or username)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .option('--by <who>', 'who re-authenticated (email or username; not needed with --sign-in)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .addOption(signInOption())
     .option('--note <text>', 'a note for the audit trail', text(TEXT_LIMITS.note, 'invalid --note'))
     .option('--wait', `confirm with authority (an update the workflow may refuse) and wait for the verification; exit ${EXIT.reauthNotVerified} if it fails, ${EXIT.refusedByWorkflow} if refused`)
-    .action(async (opts: { app: string; by: string; note?: string; wait?: boolean }) => {
+    .action(async (opts: ActorOptions & { app: string; note?: string; wait?: boolean }) => {
+      const { actor, name } = await actorOf(opts, io);
       const client = await connectClient();
       if (!opts.wait) {
-        await reportReauth(client, opts.app, opts.by, opts.note);
+        await reportReauth(client, opts.app, actor, opts.note);
         // A signal cannot be refused: say that an off-list report is kept but not acted on.
         io.out(
-          `Recorded: ${opts.by} re-authenticated app ${opts.app}. The workflow now verifies it, unless the app's confirmers exclude ${opts.by} (then it is kept, not acted on; \`--wait\` would say so at once). Follow with \`npx okta-remediate status --app ${opts.app}\`.\n`,
+          `Recorded: ${name} re-authenticated app ${opts.app}. The workflow now verifies it, unless the app's confirmers exclude ${name} or it takes only signed-in admins (then it is kept, not acted on; \`--wait\` would say so at once). Follow with \`npx okta-remediate status --app ${opts.app}\`.\n`,
         );
         return;
       }
-      const result = await confirmReauth(client, opts.app, opts.by, opts.note);
+      const result = await confirmReauth(client, opts.app, actor, opts.note);
       io.out(`${result.verified ? 'Verified' : 'Not verified'}: ${result.verdict}\n`);
       if (result.mismatch) io.out(`Audit mismatch: ${result.mismatch}\n`);
       if (!result.verified) {
@@ -113,8 +116,10 @@ export function buildProgram(io: Io): Command {
     .addOption(appIdOption())
     .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h, 1d', parseWith(durationMs(1_000, 365 * 86_400_000), 'invalid --for'))
     .option('--by <who>', 'who snoozes (kept in the report)', text(TEXT_LIMITS.by, 'invalid --by'))
-    .action(async (opts: { app: string; for: number; by?: string }) => {
-      const { until, status } = await snoozeReminders(await connectClient(), opts.app, opts.for, opts.by);
+    .addOption(signInOption())
+    .action(async (opts: ActorOptions & { app: string; for: number }) => {
+      const { actor } = opts.signIn || opts.by ? await actorOf(opts, io) : { actor: {} };
+      const { until, status } = await snoozeReminders(await connectClient(), opts.app, opts.for, actor);
       const deadline = status.wait?.deadline;
       io.out(`Reminders for app ${opts.app} snoozed for ${formatDuration(opts.for)}: none before ${until}.${deadline ? ` The deadline stays ${deadline}.` : ''}\n`);
     });
@@ -134,18 +139,20 @@ export function buildProgram(io: Io): Command {
     .command('approve-deprovision')
     .description('Approve removing, at the vendor, people whose Okta deprovision failed (policy "ask")')
     .addOption(appIdOption())
-    .requiredOption('--by <who>', 'who approves (kept in the report)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .option('--by <who>', 'who approves (kept in the report; not needed with --sign-in)', text(TEXT_LIMITS.by, 'invalid --by'))
+    .addOption(signInOption())
     .option('--user <login...>', 'Okta logins to approve (default: every one awaiting approval)', (value: string, previous: string[] = []) => [
       ...previous,
       text(TEXT_LIMITS.login, 'invalid --user')(value),
     ])
-    .action(async (opts: { app: string; by: string; user?: string[] }) => {
+    .action(async (opts: ActorOptions & { app: string; user?: string[] }) => {
       const logins = opts.user ?? [];
-      const approved = await approveDeprovision(await connectClient(), opts.app, opts.by, logins);
+      const { actor, name } = await actorOf(opts, io);
+      const approved = await approveDeprovision(await connectClient(), opts.app, actor, logins);
       io.out(
         approved.length > 0
-          ? `Approved by ${opts.by}: removing ${approved.join(', ')} at the vendor for app ${opts.app}.\n`
-          : `Approved by ${opts.by}, but nobody of app ${opts.app} is awaiting approval${logins.length > 0 ? ` among ${logins.join(', ')}` : ''} now.\n`,
+          ? `Approved by ${name}: removing ${approved.join(', ')} at the vendor for app ${opts.app}.\n`
+          : `Approved by ${name}, but nobody of app ${opts.app} is awaiting approval${logins.length > 0 ? ` among ${logins.join(', ')}` : ''} now.\n`,
       );
     });
 

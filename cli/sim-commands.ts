@@ -10,9 +10,12 @@ import { z } from 'zod';
 import { ensureSimCertificates } from '../sim/tls/ca';
 import { extraCaCertsFor } from '../sim/tls/trust';
 import type { SimState } from '../sim/okta/admin-routes';
+import { DEFAULT_ADMIN } from '../sim/okta/org';
+import { addPipelineServiceApp, type PipelineServiceApp } from '../sim/okta/oauth/pipeline-app';
 import { seededAppSettings } from '../sim/pipeline-settings';
 import { DOCUSIGN_CAUSES, GITHUB_CAUSES, SimWorld, type SeededWorld } from '../sim/world';
 import { CliError, EXIT } from '../client/errors';
+import { DEFAULT_OKTA_SCOPES } from '../config/worker-config';
 import { appIdOption, parseWith, type Io } from './options';
 
 const simUrl = parseWith(z.url({ error: 'expected the simulator URL, e.g. http://127.0.0.1:8787' }), 'invalid --sim-url');
@@ -37,13 +40,16 @@ interface ServeOptions {
 const QUICK_WAITS = { remindEvery: '20s', escalateAfterReminders: 2, giveUpAfter: '10m', autoDetectEvery: '30s' };
 
 export function addSimCommands(program: Command, io: Io): void {
-  const sim = program.command('sim').description('The simulated Okta org, DocuSign and GitHub used by the demo and the tests');
+  const sim = program
+    .command('sim')
+    .description('The simulated Okta org, DocuSign and GitHub used by the demo and the tests')
+    .addHelpText('after', '\nThe commands that steer a running simulator read OKTA_ORG_URL (or --sim-url) and OKTA_SIM_ADMIN_TOKEN (else OKTA_API_TOKEN), which `sim serve` prints.');
 
   sim
     .command('serve')
     .description('Serve a simulated Okta org whose DocuSign and GitHub apps lost their credentials at the (simulated) vendors')
     .option('--port <port>', 'Okta port on 127.0.0.1', parseWith(z.coerce.number().int().min(0).max(65535), 'invalid --port'), 8787)
-    .option('--token <token>', 'the API token the Okta simulator accepts (default: a random one)')
+    .option('--token <token>', "the simulated org's SSWS admin token, OKTA_SIM_ADMIN_TOKEN of the sim commands (default: a random one)")
     .option('--docusign-cause <cause>', `how DocuSign broke: ${DOCUSIGN_CAUSES.join(', ')} or none`, cause(DOCUSIGN_CAUSES, '--docusign-cause'), 'grant_revoked')
     .option('--github-cause <cause>', `how GitHub broke: ${GITHUB_CAUSES.join(', ')} or none`, cause(GITHUB_CAUSES, '--github-cause'), 'token_revoked')
     .option('--github-person', "run Okta's GitHub integration on a person's account instead of a service account")
@@ -64,13 +70,19 @@ export function addSimCommands(program: Command, io: Io): void {
         const seeded = world.seed({ githubServiceAccountIsPerson: opts.githubPerson });
         if (opts.docusignCause !== 'none') world.breakDocuSign(opts.docusignCause);
         if (opts.githubCause !== 'none') world.breakGitHub(opts.githubCause);
-        const keyFile = path.join(keyDir, 'docusign-private-key.pem');
-        fs.writeFileSync(keyFile, world.pipelineCredentials.docusign.privateKeyPem, { mode: 0o600 });
+        // The worker signs in as production should: its own DPoP-bound service app, not the org's SSWS token.
+        const serviceApp = addPipelineServiceApp(world.okta);
+        // Admins prove who they are with the CLI's --sign-in, through this OIDC app; the console's admin can sign in.
+        const signInClientId = world.okta.addSignInApp();
+        world.okta.addUser({ login: DEFAULT_ADMIN.login, firstName: 'Okta', lastName: 'Admin' });
+        const keyFiles = { docusign: path.join(keyDir, 'docusign-private-key.pem'), okta: path.join(keyDir, 'okta-private-key.pem') };
+        fs.writeFileSync(keyFiles.docusign, world.pipelineCredentials.docusign.privateKeyPem, { mode: 0o600 });
+        fs.writeFileSync(keyFiles.okta, serviceApp.privateKey, { mode: 0o600 });
         if (opts.configOut) {
           const apps = Object.fromEntries(Object.entries(seededAppSettings(seeded)).map(([id, a]) => [id, { ...a, testUser: seeded.testUser }]));
           fs.writeFileSync(opts.configOut, JSON.stringify({ ...(opts.quickWaits ? { defaults: { wait: QUICK_WAITS } } : {}), apps }, null, 2) + '\n');
         }
-        io.out(serveBanner(world, seeded, opts, keyFile));
+        io.out(serveBanner(world, seeded, opts, { ...serviceApp, signInClientId }, keyFiles));
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -97,6 +109,19 @@ export function addSimCommands(program: Command, io: Io): void {
           ? `${who} re-authenticated app ${opts.app}, but the vendor still rejects the credential: pushes keep failing.\n`
           : `${who} re-authenticated app ${opts.app} in the simulated org; pushes work again.\n`,
       );
+    });
+
+  sim
+    .command('approve-sign-in')
+    .description("Play the admin at Okta's verification page: approve (or --deny) the code a `--sign-in` shows")
+    .requiredOption('--code <code>', 'the code the CLI printed, e.g. BCDF-GHJK', parseWith(z.string().regex(/^[A-Za-z]{4}-?[A-Za-z]{4}$/, 'expected a code such as BCDF-GHJK'), 'invalid --code'))
+    .option('--as <login>', `who signs in (a user of the simulated org; default ${DEFAULT_ADMIN.login})`, DEFAULT_ADMIN.login)
+    .option('--deny', 'refuse the sign-in instead')
+    .addOption(simUrlOption())
+    .action(async (opts: { code: string; as: string; deny?: boolean; simUrl?: string }) => {
+      const code = opts.code.toUpperCase().replace(/^(.{4})-?(.{4})$/, '$1-$2');
+      await simCall(opts, 'POST', `/sim/v1/sign-ins/${code}/approve`, { login: opts.as, deny: opts.deny === true }, 'the sign-in');
+      io.out(opts.deny ? `${opts.as} denied the sign-in ${code}.\n` : `${opts.as} signed in and approved ${code}: the waiting command goes on.\n`);
     });
 
   sim
@@ -205,11 +230,21 @@ export function addSimCommands(program: Command, io: Io): void {
 
 const simUrlOption = () => new Option('--sim-url <url>', 'the simulator (default: OKTA_ORG_URL)').argParser(simUrl);
 
+/**
+ * The simulator's SSWS token for its admin routes. A variable of its own: the worker's environment
+ * holds a service app's settings, and the worker refuses OKTA_API_TOKEN beside them. OKTA_API_TOKEN
+ * still works for an SSWS-run worker's shell; OKTA_SIM_ADMIN_TOKEN wins when both are set.
+ */
+const simAdminToken = (): string | undefined => process.env.OKTA_SIM_ADMIN_TOKEN || process.env.OKTA_API_TOKEN || undefined;
+
 /** One call to a running simulator, with its token; Okta-shaped errors become one line. */
 async function simCall(opts: { simUrl?: string }, method: string, route: string, body: unknown, what: string): Promise<unknown> {
   const base = opts.simUrl ?? process.env.OKTA_ORG_URL;
-  const token = process.env.OKTA_API_TOKEN;
-  if (!base || !token) throw new CliError('The sim commands need OKTA_ORG_URL and OKTA_API_TOKEN of the simulator (printed by `okta-remediate sim serve`).', EXIT.invalidInput);
+  const token = simAdminToken();
+  if (!base || !token) {
+    const missing = [...(base ? [] : ['OKTA_ORG_URL (or --sim-url)']), ...(token ? [] : ["OKTA_SIM_ADMIN_TOKEN (the simulator's admin token)"])];
+    throw new CliError(`The sim commands need ${missing.join(' and ')}: \`okta-remediate sim serve\` prints them.`, EXIT.invalidInput);
+  }
   const res = await fetch(`${base.replace(/\/+$/, '')}${route}`, {
     method,
     headers: { Authorization: `SSWS ${token}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
@@ -225,21 +260,27 @@ async function simCall(opts: { simUrl?: string }, method: string, route: string,
   throw new CliError(`The simulator refused ${what}: ${why} (HTTP ${res.status}).`, EXIT.unexpected);
 }
 
-function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, keyFile: string): string {
+function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, serviceApp: PipelineServiceApp & { signInClientId: string }, keyFiles: { docusign: string; okta: string }): string {
   const c = world.pipelineCredentials;
   const state = (cause: string): string => (cause === 'none' ? 'healthy' : `broken: ${cause}`);
   return [
     `Simulated Okta org at ${world.okta.url}, with DocuSign and GitHub simulators behind its apps`,
     `  export OKTA_ORG_URL=${world.okta.url}`,
-    `  export OKTA_API_TOKEN=${world.okta.apiToken}`,
     `DocuSign app: ${s.docusign.appId} (${state(opts.docusignCause)})`,
     `GitHub app:   ${s.github.appId} (${state(opts.githubCause)})`,
     `Generic app:  ${s.generic.appId} (${s.generic.label}, healthy)`,
+    "The worker signs in to Okta as the pipeline's service app (private key JWT, DPoP-bound tokens):",
+    `  export OKTA_CLIENT_ID=${serviceApp.clientId}`,
+    `  export OKTA_PRIVATE_KEY_FILE=${keyFiles.okta}`,
+    `  export OKTA_KEY_ID=${serviceApp.keyId}`,
+    ...(serviceApp.scopes !== DEFAULT_OKTA_SCOPES ? [`  export OKTA_SCOPES='${serviceApp.scopes}'`] : []),
+    "The CLI's sign-in app (`--sign-in`; the worker checks its ID tokens, so both read it):",
+    `  export OKTA_CLI_CLIENT_ID=${serviceApp.signInClientId}`,
     "The pipeline's own vendor credentials (the worker's environment):",
     `  export NODE_EXTRA_CA_CERTS=${extraCaCertsFor(ensureSimCertificates().caPath)}`,
     `  export DOCUSIGN_INTEGRATION_KEY=${c.docusign.integrationKey}`,
     `  export DOCUSIGN_USER_ID=${c.docusign.userId}`,
-    `  export DOCUSIGN_PRIVATE_KEY_FILE=${keyFile}`,
+    `  export DOCUSIGN_PRIVATE_KEY_FILE=${keyFiles.docusign}`,
     `  export DOCUSIGN_OAUTH_HOST=${c.docusign.oauthHost}`,
     `  export DOCUSIGN_DEMO_USER_ID=${c.docusign.demo.userId}`,
     `  export DOCUSIGN_DEMO_OAUTH_HOST=${c.docusign.demo.oauthHost}`,
@@ -250,7 +291,10 @@ function serveBanner(world: SimWorld, s: SeededWorld, opts: ServeOptions, keyFil
     `  DocuSign: apiAccountId ${s.docusign.apiAccountId}, adminEmail ${s.docusign.adminEmail}, environment ${s.docusign.environment}`,
     `  GitHub:   org ${s.github.org}, serviceAccount ${s.github.serviceAccount}, serviceAccountId ${s.github.serviceAccountId}`,
     `  test user (every app): ${s.testUser}`,
+    "For the `sim` commands only (the simulated org's SSWS admin token; the worker never reads it):",
+    `  export OKTA_SIM_ADMIN_TOKEN=${world.okta.apiToken}`,
     'Steer it: okta-remediate sim break|assign|unassign|fail|fault|state (see --help).',
+    `Approve a --sign-in: okta-remediate sim approve-sign-in --code CODE [--as LOGIN] (default ${DEFAULT_ADMIN.login}; any user of the org)`,
     `Re-authenticate: okta-remediate sim reauth --app ID [--as LOGIN] [--api-account-id ID]` + ` (DocuSign backup admin: ${s.docusign.backupAdminEmail}; GitHub person owner: ${s.github.personOwner})`,
     'Ctrl-C to stop.',
     '',

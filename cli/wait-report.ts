@@ -3,7 +3,7 @@
  * audit of every re-auth claim (how it came, Okta's record of who changed the app, any mismatch)
  * and the notifications sent or failed. Appended to the domain's report by the CLI.
  */
-import { formatDuration } from '../domain/report';
+import { claimant, formatDuration } from '../domain/report';
 import type { ReauthClaim, RemediationStatus } from '../domain/types';
 
 /** Enough to read on a terminal; `status --json` has them all. */
@@ -41,7 +41,7 @@ function claimLines(s: RemediationStatus): string[] {
   const lines = ['', 'Re-auth claims (audit):'];
   s.reauthClaims.forEach((c, i) => {
     const verdict = c.verified === undefined ? 'not verified yet' : c.verified ? 'verified' : 'not verified';
-    lines.push(`  ${i + 1}. ${c.by} via ${VIA[c.via]} at ${c.at}: ${verdict}${c.verdict ? `: ${c.verdict}` : ''}`);
+    lines.push(`  ${i + 1}. ${claimant(c)} via ${VIA[c.via]} at ${c.at}: ${verdict}${c.verdict ? `: ${c.verdict}` : ''}`);
     if (c.note) lines.push(`     note: ${c.note}`);
     if (c.oktaChanges) {
       if (c.oktaChanges.length === 0) lines.push('     Okta System Log: no change of the app since the failures began');

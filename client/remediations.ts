@@ -27,6 +27,7 @@ import {
   recheckUpdate,
   type RecheckResult,
   statusQuery,
+  type Actor,
   type AddFailedUsersArgs,
   type VerificationResult,
   type RemediateApp,
@@ -131,22 +132,23 @@ async function runningHandle(client: Client, appId: string) {
   return latest?.status === 'RUNNING' ? { handle: latest.handle, runId: latest.runId, startTime: latest.startTime } : undefined;
 }
 
-export async function reportReauth(client: Client, appId: string, by: string, note?: string): Promise<void> {
+export async function reportReauth(client: Client, appId: string, actor: Actor, note?: string): Promise<void> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
-  await running.handle.signal(reauthCompletedSignal, { by, note });
+  await running.handle.signal(reauthCompletedSignal, { ...actor, note });
 }
 
 /**
  * Confirms a re-auth with authority, through the `confirmReauth` update. The workflow refuses it at
- * once (nothing recorded) when it is not awaiting a re-auth or `by` is not on the app's
- * allow-list; otherwise it answers once the re-auth is verified, or found not to work.
+ * once (nothing recorded) when it is not awaiting a re-auth, or who acts is not on the app's
+ * allow-list or did not sign in where the app requires it; otherwise it answers once the re-auth
+ * is verified, or found not to work.
  */
-export async function confirmReauth(client: Client, appId: string, by: string, note?: string): Promise<VerificationResult> {
+export async function confirmReauth(client: Client, appId: string, actor: Actor, note?: string): Promise<VerificationResult> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
   try {
-    return await running.handle.executeUpdate(confirmReauthUpdate, { args: [{ by, note }] });
+    return await running.handle.executeUpdate(confirmReauthUpdate, { args: [{ ...actor, note }] });
   } catch (err) {
     throw await updateFailure(running.handle, appId, err);
   }
@@ -159,12 +161,12 @@ export interface Snoozed {
 }
 
 /** Postpones the reminders (never the deadline) of a remediation awaiting a re-auth. */
-export async function snoozeReminders(client: Client, appId: string, forMs: number, by?: string): Promise<Snoozed> {
+export async function snoozeReminders(client: Client, appId: string, forMs: number, actor: Actor = {}): Promise<Snoozed> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
   let until: string;
   try {
-    until = await running.handle.executeUpdate(snoozeUpdate, { args: [{ forMs, by }] });
+    until = await running.handle.executeUpdate(snoozeUpdate, { args: [{ forMs, ...actor }] });
   } catch (err) {
     throw await updateFailure(running.handle, appId, err);
   }
@@ -201,11 +203,11 @@ async function updateFailure(handle: WorkflowHandle, appId: string, err: unknown
 }
 
 /** Approves removing people at the vendor whose Okta deprovision failed (policy `ask`). */
-export async function approveDeprovision(client: Client, appId: string, by: string, logins: string[]): Promise<string[]> {
+export async function approveDeprovision(client: Client, appId: string, actor: Actor, logins: string[]): Promise<string[]> {
   const running = await runningHandle(client, appId);
   if (!running) throw noRemediation(appId);
   try {
-    return await running.handle.executeUpdate(approveDeprovisionUpdate, { args: [logins.length > 0 ? { logins, by } : { all: true, by }] });
+    return await running.handle.executeUpdate(approveDeprovisionUpdate, { args: [logins.length > 0 ? { logins, ...actor } : { all: true, ...actor }] });
   } catch (err) {
     throw await updateFailure(running.handle, appId, err);
   }

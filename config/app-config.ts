@@ -50,6 +50,7 @@ const appSchema = z
       .partial()
       .strict(),
     confirmers: z.array(z.string().min(1)),
+    requireVerifiedIdentity: z.boolean(),
   })
   .partial()
   .strict();
@@ -70,6 +71,8 @@ export interface AppConfig {
   policy(appId: string): AppPolicy;
   /** The notify lists of `defaults`: where notices that concern no app (the scanner's) go. */
   defaultNotify(): AppPolicy['notify'];
+  /** The sections (`defaults`, `apps.<id>`) whose apps take only signed-in admins. */
+  signInRequiredBy(): string[];
 }
 
 const DEFAULT_WAIT = { remindEvery: '24h', escalateAfterReminders: 3, giveUpAfter: '14d', autoDetect: true, autoDetectEvery: '15m' };
@@ -113,11 +116,18 @@ export function parseAppConfig(data: unknown, source = 'OKTA_REMEDIATION_CONFIG'
           autoDetectEveryMs: toMs(wait.autoDetectEvery),
         },
         confirmers: s.confirmers ?? [],
+        requireVerifiedIdentity: requiresSignIn(s),
         notify: notifyLists(s),
       };
     },
     defaultNotify: () => notifyLists(defaults),
+    signInRequiredBy: () => [['defaults', defaults] as const, ...Object.keys(apps).map((id) => [`apps.${id}`, settings(id)] as const)].filter(([, s]) => requiresSignIn(s)).map(([where]) => where),
   };
+}
+
+/** An allow-list of self-asserted names proves nothing: once one is set, who acts must sign in (unless told otherwise). */
+function requiresSignIn(s: AppSettings): boolean {
+  return s.requireVerifiedIdentity ?? (s.confirmers ?? []).length > 0;
 }
 
 function notifyLists(s: AppSettings): AppPolicy['notify'] {

@@ -54,6 +54,7 @@ const workerEnvSchema = z
     OKTA_PRIVATE_KEY_FILE: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_KEY_ID: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_SCOPES: z.string().default(DEFAULT_OKTA_SCOPES),
+    OKTA_CLI_CLIENT_ID: z.string().min(1, { error: 'is empty' }).optional(),
     OKTA_REMEDIATION_TASK_QUEUE: taskQueueSchema,
     OKTA_REMEDIATION_LOOKBACK_HOURS: z.coerce
       .number()
@@ -163,7 +164,14 @@ export interface VendorCredentials {
 }
 
 export interface WorkerConfig {
-  okta: { orgUrl: string; auth: OktaAuth; requestTimeoutMs: number; pacing: { share: number; concurrency: number } };
+  okta: {
+    orgUrl: string;
+    auth: OktaAuth;
+    requestTimeoutMs: number;
+    pacing: { share: number; concurrency: number };
+    /** The CLI's OIDC app: the audience of the ID tokens admins sign in with. */
+    signInClientId?: string;
+  };
   vendors: VendorCredentials;
   taskQueue: string;
   lookbackHours: number;
@@ -213,6 +221,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       auth,
       requestTimeoutMs: e.OKTA_REMEDIATION_REQUEST_TIMEOUT_SECONDS * 1000,
       pacing: { share: e.OKTA_REMEDIATION_OKTA_RATE_SHARE, concurrency: e.OKTA_REMEDIATION_OKTA_CONCURRENCY },
+      signInClientId: e.OKTA_CLI_CLIENT_ID,
     },
     vendors,
     taskQueue: e.OKTA_REMEDIATION_TASK_QUEUE,

@@ -36,7 +36,20 @@ const required = (max: number, what: string) => text(max, what).refine((v) => v.
 const who = required(TEXT_LIMITS.by, 'who acts (an email or username)');
 const isoTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 time' });
 
-export const reauthArgsSchema = z.strictObject({ by: who, note: text(TEXT_LIMITS.note, 'a note').optional() }, { error: 'must be an object such as {"by":"you@example.com"}' });
+/** An ID token is a few KB at most; more is not one. */
+export const MAX_ID_TOKEN_CHARS = 16_384;
+/** The admin's ID token from `--sign-in` (a JWT): the workflow counts it only once an activity has verified it. */
+const idToken = z
+  .string({ error: 'must be a string: the ID token `--sign-in` got from Okta' })
+  .max(MAX_ID_TOKEN_CHARS, { error: `must be at most ${MAX_ID_TOKEN_CHARS} characters: an ID token from \`--sign-in\`` })
+  .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, { error: 'must be an ID token (a JWT) from `--sign-in`' });
+/** Who acts: a name given (`by`), or a sign-in (`idToken`) whose verified login replaces any name given. */
+const byOrSignIn = <T extends { by?: string; idToken?: string }>(a: T) => a.by !== undefined || a.idToken !== undefined;
+const BY_REQUIRED = { error: 'is required: who acts (an email or username), or an idToken from `--sign-in`', path: ['by'] };
+
+export const reauthArgsSchema = z
+  .strictObject({ by: who.optional(), note: text(TEXT_LIMITS.note, 'a note').optional(), idToken: idToken.optional() }, { error: 'must be an object such as {"by":"you@example.com"}' })
+  .refine(byOrSignIn, BY_REQUIRED);
 
 /** A year: longer than any deadline the settings allow. */
 export const MAX_SNOOZE_MS = 365 * 86_400_000;
@@ -48,6 +61,7 @@ export const snoozeArgsSchema = z.strictObject(
       .positive({ error: 'must be positive' })
       .max(MAX_SNOOZE_MS, { error: 'must be at most a year' }),
     by: who.optional(),
+    idToken: idToken.optional(),
   },
   { error: 'must be an object such as {"forMs":7200000,"by":"you@example.com"}' },
 );
@@ -63,10 +77,12 @@ export const approveArgsSchema = z
         .max(MAX_APPROVAL_LOGINS, { error: `must name at most ${MAX_APPROVAL_LOGINS} logins` })
         .optional(),
       all: z.boolean({ error: 'must be true or false' }).optional(),
-      by: who,
+      by: who.optional(),
+      idToken: idToken.optional(),
     },
     { error: 'must be an object such as {"all":true,"by":"you@example.com"}' },
   )
+  .refine(byOrSignIn, BY_REQUIRED)
   .refine((a) => a.all === true || a.logins !== undefined, { error: 'name the logins to approve ("logins"), or approve all ("all": true)', path: ['logins'] });
 
 export const cancelArgsSchema = z.strictObject({ reason: required(TEXT_LIMITS.reason, 'why (a reason)'), by: who.optional() }, { error: 'must be an object such as {"reason":"..."}' });

@@ -48,9 +48,19 @@ export const REMEDIATION_WORKFLOW_TYPE = 'remediateAppV2';
 /** Every remediation workflow type, the frozen first one included: lists and queries cover both. */
 export const REMEDIATION_WORKFLOW_TYPES = ['remediateApp', REMEDIATION_WORKFLOW_TYPE] as const;
 
-export interface ReauthCompletedArgs {
-  /** Who re-authenticated the app in Okta (an email or username). */
-  by: string;
+/**
+ * Who acts: a name (`by`), or, with `--sign-in`, the ID token Okta issued to the admin. An activity
+ * verifies the token and its login replaces `by`; an app with `requireVerifiedIdentity` takes no
+ * message without one.
+ */
+export interface Actor {
+  /** Who acts (an email or username): self-asserted. */
+  by?: string;
+  /** The admin's ID token from the CLI's sign-in (a short-lived identity assertion, never an access token). */
+  idToken?: string;
+}
+
+export interface ReauthCompletedArgs extends Actor {
   note?: string;
 }
 
@@ -63,11 +73,10 @@ export interface CancelRemediationArgs {
   by?: string;
 }
 
-export interface ApproveDeprovisionArgs {
+export interface ApproveDeprovisionArgs extends Actor {
   /** Okta logins to remove at the vendor; omit with `all` to approve every pending one. */
   logins?: string[];
   all?: boolean;
-  by: string;
 }
 
 /**
@@ -108,10 +117,9 @@ export interface VerificationResult {
  */
 export const confirmReauthUpdate = defineUpdate<VerificationResult, [ReauthCompletedArgs]>('confirmReauth');
 
-export interface SnoozeArgs {
+export interface SnoozeArgs extends Actor {
   /** Milliseconds to postpone reminders by. */
   forMs: number;
-  by?: string;
 }
 
 /** Postpones reminders (not the deadline); answers the time reminders resume. */

@@ -8,7 +8,7 @@
 import { reauthCommand } from './diagnosis';
 import { markdownEscape } from './markdown';
 import { VENDOR_STATUS_PAGES } from './vendors/registry';
-import { affectedCount, countResults, handledCount, manualRetrySteps, outcomeSummary, phaseText, recheckCommand, resultCount } from './report';
+import { affectedCount, claimant, countResults, handledCount, manualRetrySteps, outcomeSummary, phaseText, recheckCommand, resultCount } from './report';
 import type { ContextLine, NoticeContent, NoticeKind, UserList } from './notice-content';
 import { scanNoticeContent, type ScanNotice } from './scan-notice';
 
@@ -217,7 +217,7 @@ function remediationContent(n: RemediationNotice): NoticeContent {
       };
     case 'verification_failed': {
       const claim = [...s.reauthClaims].reverse().find((c) => c.verified === false);
-      const who = claim ? ` reported by ${claim.by} at ${claim.at}` : '';
+      const who = claim ? ` reported by ${claimant(claim)} at ${claim.at}` : '';
       return {
         ...base,
         subject: `Re-authentication of ${label} did not work`,

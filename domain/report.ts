@@ -4,7 +4,7 @@
  */
 import { markdownEscape } from './markdown';
 import { progressBar } from './progress';
-import type { Confirmation, Diagnosis, FailureKind, Outage, RemediationStatus, UserOutcome, UserResult } from './types';
+import type { Confirmation, Diagnosis, FailureKind, Outage, ReauthClaim, RemediationStatus, UserOutcome, UserResult } from './types';
 
 export interface ResultCounts {
   succeeded: number;
@@ -148,7 +148,7 @@ export function renderText(s: RemediationStatus): string {
   if (todo.length > 0) lines.push('', 'What to do:', ...todo.map((step, i) => `  ${i + 1}. ${step}`));
   for (const c of s.reauthClaims) {
     const verdict = c.verified === undefined ? 'not verified yet' : c.verified ? 'verified' : `verification failed: ${c.verdict}`;
-    lines.push(`Re-auth reported by ${c.by} at ${c.at}${c.note ? ` (${c.note})` : ''}: ${verdict}`);
+    lines.push(`Re-auth reported by ${claimant(c)} at ${c.at}${c.note ? ` (${c.note})` : ''}: ${verdict}`);
   }
   const total = affectedCount(s);
   if (total > 0) {
@@ -204,4 +204,9 @@ export function renderMarkdown(s: RemediationStatus): string {
   }
   if (s.error) out.push(`**Error:** ${mdText(s.error)}`);
   return out.filter(Boolean).join('\n\n');
+}
+
+/** Who made a claim, and whether Okta vouched for it (a sign-in) or it is a name given. */
+export function claimant(c: Pick<ReauthClaim, 'by' | 'subject'>): string {
+  return c.subject ? `${c.by} (signed in with Okta)` : c.by;
 }

@@ -184,6 +184,8 @@ export interface OktaActivity {
 
 export interface ReauthClaim {
   by: string;
+  /** The Okta user id Okta vouched for, when who acts signed in (`by` is then their login in Okta). */
+  subject?: string;
   note?: string;
   at: string;
   /** How the claim arrived: the CLI's update, a signal, or the pipeline's own auto-detection. */
@@ -297,5 +299,10 @@ export interface AppPolicy {
   wait: WaitPolicy;
   /** Who may confirm a re-auth through the update; empty means anyone. */
   confirmers: string[];
+  /**
+   * Confirmations, approvals and snoozes count only with an identity Okta vouches for (`--sign-in`).
+   * Absent in policies read before release 2026-12-06-v4 (self-asserted names, as then).
+   */
+  requireVerifiedIdentity?: boolean;
   notify: { primary: string[]; escalation: string[] };
 }

@@ -11,6 +11,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseAppConfig } from '../config/app-config';
 import { createOktaClient } from '../activities/okta/client';
 import { approveDeprovision, reportReauth, startRemediation } from '../client/remediations';
+import { signIn } from '../client/sign-in';
 import { renderText } from '../domain/report';
 import type { RemediationStatus } from '../domain/types';
 import { addPipelineServiceApp } from '../sim/okta/oauth/pipeline-app';
@@ -24,6 +25,7 @@ import { findTemporalCli, PROJECT_ROOT } from './temporal-cli';
 
 const TASK_QUEUE = 'okta-remediation-demo';
 const ADMIN = 'it-admin@example.com';
+const SECURITY = 'security@example.com';
 const interactive = process.argv.includes('--interactive');
 const say = (line = '') => console.log(line);
 
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
   const temporal = await ensureServer();
   // Okta, DocuSign and GitHub in one simulated world: both apps' credentials went bad after
   // people were provisioned; some pushes and deprovisions failed.
-  const world = await SimWorld.start({ syncDelayMs: 300, okta: { port: await freePortOr(8787) } });
+  // Sign-ins poll every second, not Okta's five: the demo's admins approve at once.
+  const world = await SimWorld.start({ syncDelayMs: 300, okta: { port: await freePortOr(8787), signInPollSeconds: 1 } });
   const seeded = world.seed();
   world.breakDocuSign('grant_revoked');
   world.breakGitHub('token_revoked');
@@ -65,6 +68,11 @@ async function main(): Promise<void> {
   // The worker signs in as Okta recommends for automation: a service app, private key JWT, DPoP.
   const serviceApp = addPipelineServiceApp(world.okta);
   say(`The worker signs in to Okta as service app ${serviceApp.clientId} (private key JWT, DPoP-bound tokens, scopes ${serviceApp.scopes}).`);
+  // GitHub's confirmers must prove who they are: they sign in with Okta through the CLI's OIDC app.
+  const signInClientId = world.okta.addSignInApp();
+  world.okta.addUser({ login: ADMIN, firstName: 'IT', lastName: 'Admin' });
+  world.okta.addUser({ login: SECURITY, firstName: 'Security', lastName: 'Lead' });
+  const signedIn = (login: string) => signIn({ orgUrl: simUrl, clientId: signInClientId }, (p) => world.okta.approveSignIn(p.userCode, login)).then((s) => ({ idToken: s.idToken }));
 
   const connection = await connectWorker({ ...temporalTarget(), address: temporal.address });
   const client = await connectClient({ ...temporalTarget(), address: temporal.address });
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
     defaults: { wait: { autoDetect: false } },
     apps: {
       [docusign.appId]: { ...settings[docusign.appId], deprovisionPolicy: 'auto', testUser: seeded.testUser },
-      [github.appId]: { ...settings[github.appId], deprovisionPolicy: 'ask', testUser: seeded.testUser },
+      [github.appId]: { ...settings[github.appId], deprovisionPolicy: 'ask', testUser: seeded.testUser, confirmers: [ADMIN, SECURITY] },
     },
   });
   const worker = await createRemediationWorker({
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
     deps: {
       okta: createOktaClient({ orgUrl: simUrl, auth: { mode: 'PrivateKey', ...serviceApp }, requestTimeoutMs: 10_000 }),
       orgUrl: simUrl,
+      signInClientId,
       appConfig,
       vendors: pipelineVendors(world),
       lookbackHours: 24,
@@ -114,28 +123,32 @@ async function main(): Promise<void> {
     say();
     if (interactive) {
       say('Your turn. In another terminal, play the admins and report to the pipeline:');
-      say(`  export OKTA_ORG_URL=${simUrl} OKTA_API_TOKEN=${world.okta.apiToken}`);
-      say(`  npx okta-remediate approve-deprovision --app ${github.appId} --by you@example.com`);
-      for (const appId of apps) {
-        say(`  npx okta-remediate sim reauth --app ${appId}`);
-        say(`  npx okta-remediate reauth-done --app ${appId} --by you@example.com`);
-      }
+      say(`  export OKTA_ORG_URL=${simUrl} OKTA_SIM_ADMIN_TOKEN=${world.okta.apiToken} OKTA_CLI_CLIENT_ID=${signInClientId}`);
+      say(`  npx okta-remediate sim reauth --app ${docusign.appId}`);
+      say(`  npx okta-remediate reauth-done --app ${docusign.appId} --by you@example.com`);
+      say(`GitHub takes only admins signed in with Okta (${ADMIN}, ${SECURITY}): each --sign-in prints a code; approve it with`);
+      say(`  npx okta-remediate sim approve-sign-in --code CODE --as ${SECURITY}   # in a third terminal, as the admin's browser would`);
+      say(`  npx okta-remediate approve-deprovision --app ${github.appId} --sign-in`);
+      say(`  npx okta-remediate sim reauth --app ${github.appId}`);
+      say(`  npx okta-remediate reauth-done --app ${github.appId} --sign-in`);
       say('Waiting for both remediations to finish (Ctrl-C to stop)...');
     } else {
       // Someone re-authenticates DocuSign with the wrong API Account ID: verification catches it.
       say(`${docusign.adminEmail} re-authenticates DocuSign in Okta, typing the wrong API Account ID (${docusign.foreignAccountId})...`);
       world.reauthenticate(docusign.appId, { apiAccountId: docusign.foreignAccountId });
-      await reportReauth(client, docusign.appId, docusign.adminEmail, 'typed from memory');
+      await reportReauth(client, docusign.appId, { by: docusign.adminEmail }, 'typed from memory');
       say(`  verification: ${await waitForClaimVerdict(client, docusign.appId)}`);
       world.reauthenticate(docusign.appId, { apiAccountId: docusign.apiAccountId });
-      await reportReauth(client, docusign.appId, docusign.adminEmail, 'copied from Settings > Apps and Keys');
+      await reportReauth(client, docusign.appId, { by: docusign.adminEmail }, 'copied from Settings > Apps and Keys');
       say(`${docusign.adminEmail} re-authenticated DocuSign with ${docusign.apiAccountId} and reported it.`);
 
-      await approveDeprovision(client, github.appId, 'security@example.com', []);
-      say('security@example.com approved removing GitHub leavers.');
+      // GitHub has confirmers: a name alone is refused, a sign-in with Okta is verified and counts.
+      await approveDeprovision(client, github.appId, { by: SECURITY }, []).catch((err: Error) => say(`A removal approved by name only: ${err.message}`));
+      await approveDeprovision(client, github.appId, await signedIn(SECURITY), []);
+      say(`${SECURITY} signed in with Okta (device sign-in, verified by the worker) and approved removing GitHub leavers.`);
       world.reauthenticate(github.appId);
-      await reportReauth(client, github.appId, ADMIN, 'demo: re-authenticated in the Admin Console');
-      say(`${ADMIN} re-authenticated GitHub and reported it.`);
+      await reportReauth(client, github.appId, await signedIn(ADMIN), 'demo: re-authenticated in the Admin Console');
+      say(`${ADMIN} re-authenticated GitHub and reported it, signed in with Okta.`);
     }
     for (const appId of apps) {
       const report = await client.workflow.getHandle(remediationWorkflowId(appId)).result();

@@ -21,8 +21,8 @@ export * from './shared-world/types';
 export interface SimWorldOptions {
   /** How long Okta's pushes and deprovisions stay in flight; default 100 ms. */
   syncDelayMs?: number;
-  /** The Okta simulator's port (default a free one), API token (default a random one) and rate limits. */
-  okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions };
+  /** The Okta simulator's port (default a free one), API token (default a random one), rate limits and device sign-in poll interval. */
+  okta?: { port?: number; apiToken?: string; rateLimit?: RateLimitOptions; signInPollSeconds?: number };
   /** DocuSign's hourly API limit per account (default DocuSign's 3,000). */
   docusign?: { hourlyRateLimit?: number; burstRateLimit?: number; rateLimitStatus?: 400 | 429 };
   /**
@@ -56,7 +56,7 @@ export class SimWorld {
 
   /** Starts OktaSim, DocuSignSim and GitHubSim on loopback, with the vendors' companies (not yet Okta's apps: see seed). */
   static async start(opts: SimWorldOptions = {}): Promise<SimWorld> {
-    const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken, rateLimit: opts.okta?.rateLimit });
+    const okta = new OktaSim({ syncDelayMs: opts.syncDelayMs ?? 100, apiToken: opts.okta?.apiToken, rateLimit: opts.okta?.rateLimit, signInPollSeconds: opts.okta?.signInPollSeconds });
     const docusign = new DocuSignSim({
       environment: 'production',
       requireTrustedCa: opts.requireTrustedCa ?? true,

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     deps: {
       okta: createOktaClient(config.okta),
       orgUrl: config.okta.orgUrl,
+      signInClientId: config.okta.signInClientId,
       appConfig,
       vendors: config.vendors,
       lookbackHours: config.lookbackHours,

@@ -33,6 +33,9 @@ interface DocuSignUser {
 
 class CredentialRefused extends Error {}
 
+/** The pipeline's user signs in but is no admin of the account: its own setting, never the app's cause. */
+class PipelineNotAdmin extends VendorNotConfigured {}
+
 type Callback<T> = (err: unknown, data?: T, response?: { status?: number; headers?: Record<string, unknown> }) => void;
 
 export function createDocuSignVendor(creds: VendorCredentials['docusign']): VendorModule {
@@ -97,6 +100,12 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
       const f = httpFailure(err);
       // DocuSign answers an unknown email (or a non-member) with 400 USER_LACKS_MEMBERSHIP.
       if (f.code === 'USER_LACKS_MEMBERSHIP') return 'not-member';
+      // Listing users takes an admin; DocuSign says so by this code (seen with 401, matched whatever the status).
+      if (f.code === 'USER_LACKS_PERMISSIONS') {
+        throw new PipelineNotAdmin(
+          `DocuSign refused to list the users of account ${account.accountId} ("${account.accountName}") (${describeFailure(f)}): make the pipeline's DocuSign user (${userSettingOf(s.env)}) an admin of account ${account.accountId}.`,
+        );
+      }
       throw vendorFailure('DocuSign', `listing users of account ${account.accountId}`, err, SETTINGS);
     }
   }
@@ -145,9 +154,16 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
         evidence: [`DocuSign: Okta holds API Account ID ${t.held}, but the configuration names ${t.configured} as the account to provision.`],
       });
     }
+    /** The pipeline's user may not list users: what it could not see decides nothing, so nothing is probed. */
+    const notAdmin = (err: unknown): VendorProbe => {
+      if (!(err instanceof PipelineNotAdmin)) throw err;
+      result.probed = false;
+      result.hints.push(err.message);
+      return result;
+    };
     const account = primary.accounts.find((a) => a.accountId === t.apiAccountId);
     if (!account) {
-      await notVisible(t, primary, otherEnv, result);
+      await notVisible(t, primary, otherEnv, result).catch(notAdmin);
       return result;
     }
     result.evidence.push(`DocuSign: account ${account.accountId} ("${account.accountName}") exists in ${primaryEnv.environment}.`);
@@ -156,7 +172,12 @@ export function createDocuSignVendor(creds: VendorCredentials['docusign']): Vend
         find(result, { cause: 'docusign-grant-revoked', confidence: 0.6, blocking: false, evidence: ['DocuSign: the account checks out; the admin could not be checked (no adminEmail configured).'] });
       return result;
     }
-    const found = await usersByEmail(primary, account, t.adminEmail);
+    let found: Awaited<ReturnType<typeof usersByEmail>>;
+    try {
+      found = await usersByEmail(primary, account, t.adminEmail);
+    } catch (err) {
+      return notAdmin(err);
+    }
     const admin = found === 'not-member' ? undefined : found[0];
     if (!admin) {
       find(result, {

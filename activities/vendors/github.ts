@@ -74,10 +74,14 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       return result;
     }
     let me: string;
+    /** A classic token's scopes (X-OAuth-Scopes); GitHub sends none for fine-grained and GitHub App tokens. */
+    let scopes: string[] | undefined;
     try {
       const res = await octokit.users.getAuthenticated();
       me = res.data.login;
-      result.evidence.push(`GitHub: the pipeline's token works (as ${me}; scopes: ${res.headers['x-oauth-scopes'] || 'none'}).`);
+      const header = res.headers['x-oauth-scopes'];
+      scopes = typeof header === 'string' ? header.split(',').flatMap((s) => (s.trim() ? [s.trim()] : [])) : undefined;
+      result.evidence.push(`GitHub: the pipeline's token works (as ${me}; scopes: ${header || 'none'}).`);
     } catch (err) {
       const f = httpFailure(err);
       if (!isAccessDenied(f)) throw vendorFailure('GitHub', "checking the pipeline's GitHub token", err, SETTINGS);
@@ -85,7 +89,6 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
       return result;
     }
     if (!t.serviceAccount || !t.org) return result;
-    result.probed = true;
     const org = t.org;
     const serviceAccount = t.serviceAccount;
     /** The service account's own token: GitHub's answers to it speak for the account itself. */
@@ -107,6 +110,30 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         if (!result.hints.includes(hint)) result.hints.push(hint);
       }
     };
+    // Without read:org, or as no active member of the org, the pipeline is shown nothing of it: GitHub's
+    // 404s would read as the app's causes. That is the pipeline's own setting: nothing is probed.
+    const held = (scope: 'read:org' | 'admin:org') => grantsOrgScope(scopes, scope);
+    const scopeList = `its scopes: ${scopes?.join(', ') || 'none'}`;
+    if (!held('read:org')) {
+      result.hints.push(`The pipeline's GitHub token has no read:org (${scopeList}), so GitHub shows it nothing of ${org}'s members: check ${SETTINGS}.`);
+      return result;
+    }
+    if (!ownToken) {
+      const mine = await membershipOf(org, me);
+      if (mine === 'sso') {
+        ssoRefused(`reading its own membership of ${org}`);
+        return result;
+      }
+      if (mine === 'hidden' || mine.state !== 'active') {
+        const seen = mine === 'hidden' ? 'no membership' : 'only a pending invitation';
+        result.hints.push(`GitHub shows the pipeline's account (${me}) ${seen} in ${org}: check that apps.${ctx.app.id}.github.org names the organization and that ${SETTINGS}.`);
+        return result;
+      }
+      // A member still sees the others' roles; only owners list SAML authorizations and use SCIM.
+      if (mine.role !== 'admin') result.hints.push(`${me}, the pipeline's GitHub account, is a member of ${org}, not an owner: it cannot remove people through SCIM. Check ${SETTINGS}.`);
+    }
+    if (!held('admin:org')) result.hints.push(`The pipeline's GitHub token has no admin:org (${scopeList}): it diagnoses, but cannot remove people through SCIM. Check ${SETTINGS}.`);
+    result.probed = true;
 
     let user: { id: number; login: string } | undefined;
     try {
@@ -152,8 +179,8 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
           owner = true;
           result.evidence.push(`GitHub: ${serviceAccount} is an owner of ${org}.`);
         }
-      } else if (!ownToken && (await membershipOf(org, me)) !== 'hidden') {
-        // The pipeline sees its own membership, so the org name and the token's scopes are right.
+      } else if (!ownToken) {
+        // The pipeline, an active member, sees its own membership: the org name and the token's scopes are right.
         blocker({ cause: 'github-not-owner', confidence: 0.9, evidence: [`GitHub: ${serviceAccount} is not a member of ${org}.`] });
       } else {
         // GitHub answers 404 alike for a non-member, a mistyped org and a token without read:org.
@@ -393,6 +420,12 @@ export function createGitHubVendor(creds: VendorCredentials['github']): VendorMo
         : { state: 'absent', detail: `${person.login}'s ${identity} is gone from ${org}; it was linked to no GitHub account (an invitation never accepted), so no membership remained.` };
     },
   };
+}
+
+/** Whether a classic token's scopes grant `scope` (admin:org grants write:org, which grants read:org); unknown scopes count as held. */
+function grantsOrgScope(scopes: string[] | undefined, scope: 'read:org' | 'admin:org'): boolean {
+  const granting = scope === 'admin:org' ? ['admin:org'] : ['admin:org', 'write:org', 'read:org'];
+  return scopes === undefined || scopes.some((s) => granting.includes(s));
 }
 
 /** SCIM's string literal in a filter (RFC 7644 §3.4.2.2: JSON string rules): quotes and backslashes escaped. */

@@ -1,7 +1,7 @@
 /**
  * Simulator-only endpoints (not Okta's API) that stand in for what an admin does in the console
  * or what happens in the world: re-authenticate (with the settings typed) or break an app's credential, assign or unassign
- * a user, and a view of the whole state. The CLI and the demo drive the simulator through these.
+ * a user, approve a person's sign-in at the verification page, and a view of the whole state. The CLI and the demo drive the simulator through these.
  */
 import { validationFailed } from './errors';
 import type { AdminRef, Org, ProvisioningState, PushCapabilities, UnchangedPost } from './org';
@@ -18,7 +18,10 @@ export interface SimState {
   }>;
 }
 
-export function adminRoutes(org: Org): Route[] {
+/** What the verification page does when a person allows (or denies) a device sign-in code. */
+export type ApproveSignIn = (userCode: string, login: string, opts: { deny?: boolean }) => void;
+
+export function adminRoutes(org: Org, approveSignIn: ApproveSignIn): Route[] {
   const appId = (ctx: RouteContext): string => ctx.params.appId ?? '';
   const userId = (ctx: RouteContext): string => ctx.params.userId ?? '';
 
@@ -77,6 +80,20 @@ export function adminRoutes(org: Org): Route[] {
       handler: (ctx) => {
         org.unassignUser(appId(ctx), userId(ctx));
         return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/sim/v1/sign-ins/{userCode}/approve',
+      handler: (ctx) => {
+        const body = (ctx.body ?? {}) as { login?: unknown; deny?: unknown };
+        if (typeof body.login !== 'string') throw validationFailed('sign-in', 'login: the Okta login of who signs in is required');
+        try {
+          approveSignIn(ctx.params.userCode ?? '', body.login, { deny: body.deny === true });
+        } catch (err) {
+          throw validationFailed('sign-in', (err as Error).message);
+        }
+        return { status: 200, body: { userCode: ctx.params.userCode, login: body.login, approved: body.deny !== true } };
       },
     },
     {

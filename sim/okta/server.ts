@@ -1,6 +1,6 @@
 /**
  * Okta's pipeline, in the order Okta applies it: rate limits (the bucket, the token's share of it,
- * the org's concurrency cap), the token endpoint, the credential (an SSWS token, or an OAuth access
+ * the org's concurrency cap), the endpoints open to all (token, sign-in, keys), the credential (an SSWS token, or an OAuth access
  * token with its DPoP proof), injected faults, then the route. Every answer is JSON with
  * Okta's error shape and carries its bucket's X-Rate-Limit-* headers.
  */
@@ -13,7 +13,7 @@ import { matchRoute, type Match } from '../http/router';
 import { createHandler } from '../http/server';
 import { invalidToken, malformedBody, methodNotAllowed, notFound, OktaError, rateLimited, serverFault } from './errors';
 import type { FaultSpec } from './faults';
-import { TOKEN_PATH, type AuthorizationServer } from './oauth/authorization-server';
+import type { AuthorizationServer } from './oauth/authorization-server';
 import { TokenRefusal } from './oauth/errors';
 import { needOf, rolesAllow } from './oauth/roles';
 import { SCOPE_BY_OPERATION, scopeCovers } from './oauth/scopes';
@@ -69,7 +69,8 @@ export function oktaHandler(deps: PipelineDeps): RequestListener {
     },
     answer: async (req, { match, limit }) => {
       if (!limit.allowed) throw rateLimited();
-      if (req.method === 'POST' && req.path === TOKEN_PATH) return deps.oauth.token(req, `${deps.base()}${TOKEN_PATH}`);
+      const open = deps.oauth.publicEndpoint(req, deps.base());
+      if (open) return open;
       const caller = authorized(req.headers.authorization) ? 'api-token' : deps.oauth.caller(req, `${deps.base()}${req.path}`, deps.base());
       if (!caller) throw invalidToken();
       const fault = deps.faults.take(req.method, req.path)?.status;

@@ -32,6 +32,8 @@ export interface OktaSimOptions {
   latencyMs?: number;
   /** How long a service app's access token lasts; default Okta's 3600 s. */
   tokenTtlSeconds?: number;
+  /** Seconds a device sign-in waits between polls; default Okta's 5. */
+  signInPollSeconds?: number;
 }
 
 interface RecordedRequest {
@@ -60,8 +62,15 @@ export class OktaSim {
     this.orgName = opts.orgName ?? 'sim';
     this.limiter = new RateLimiter(opts.rateLimit);
     this.latencyMs = opts.latencyMs ?? 0;
-    this.oauth = new AuthorizationServer({ tokenTtlSeconds: opts.tokenTtlSeconds });
     this.org = new Org(opts.syncDelayMs ?? 100);
+    this.oauth = new AuthorizationServer({
+      tokenTtlSeconds: opts.tokenTtlSeconds,
+      pollIntervalSeconds: opts.signInPollSeconds,
+      findUser: (login) => {
+        const u = this.org.findUser(login);
+        return u && { id: u.id, login: u.login, name: `${u.firstName} ${u.lastName}`, email: u.email };
+      },
+    });
   }
 
   /** Listens on `host:port` (port 0 picks a free one) and resolves to the base URL. */
@@ -69,7 +78,7 @@ export class OktaSim {
     if (this.server) throw new Error('OktaSim is already started');
     const server = createServer(
       oktaHandler({
-        routes: [...oktaRoutes(this.org, this.orgName), ...adminRoutes(this.org), ...this.mounted],
+        routes: [...oktaRoutes(this.org, this.orgName), ...adminRoutes(this.org, (code, login, o) => this.approveSignIn(code, login, o)), ...this.mounted],
         limiter: this.limiter,
         faults: this.faults,
         apiToken: this.token,
@@ -112,6 +121,16 @@ export class OktaSim {
   /** An API Services app that signs in with a private key JWT (OAuth 2.0 client credentials); returns its client id. */
   addServiceApp(seed: ServiceAppSeed): string {
     return this.oauth.addServiceApp(seed);
+  }
+
+  /** An OIDC native app with the Device Authorization grant, for people to sign in (the CLI's); returns its client id. */
+  addSignInApp(): string {
+    return this.oauth.deviceFlow.addSignInApp();
+  }
+
+  /** The person with this login signs in at the verification page and allows the code (or denies it). */
+  approveSignIn(userCode: string, login: string, opts: { deny?: boolean } = {}): void {
+    this.oauth.deviceFlow.approve(userCode, login, opts);
   }
 
   addUser(seed: UserSeed): string {

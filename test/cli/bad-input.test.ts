@@ -23,7 +23,7 @@ let appId: string;
 const dir = mkdtempSync(path.join(tmpdir(), 'okta-remediation-bad-input-'));
 
 beforeAll(async () => {
-  h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign('grant_revoked'), apps: (s) => ({ [s.docusign.appId]: { confirmers: ['alice@example.com'] } }) });
+  h = await startWorldHarness({ breakWith: (w) => w.breakDocuSign('grant_revoked'), apps: (s) => ({ [s.docusign.appId]: { confirmers: ['alice@example.com'], requireVerifiedIdentity: false } }) });
   appId = h.seeded.docusign.appId;
   await startRemediation(h.client, h.taskQueue, { appId });
   await h.waitForPhase(appId, 'awaiting_reauth');
@@ -38,7 +38,7 @@ function record(s: RemediationStatus) {
 
 /** The CLI in this process with `env` set (and only for this call). */
 async function okta(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
-  const base = { TEMPORAL_ADDRESS: h.address, OKTA_REMEDIATION_TASK_QUEUE: h.taskQueue, OKTA_ORG_URL: h.world.okta.url, OKTA_API_TOKEN: h.world.okta.apiToken };
+  const base = { TEMPORAL_ADDRESS: h.address, OKTA_REMEDIATION_TASK_QUEUE: h.taskQueue, OKTA_ORG_URL: h.world.okta.url, OKTA_SIM_ADMIN_TOKEN: h.world.okta.apiToken };
   const saved = { ...process.env };
   Object.assign(process.env, base);
   for (const [k, v] of Object.entries(env)) {
@@ -70,7 +70,7 @@ const cliCases: CliCase[] = [
   ['an unknown command', () => ['frobnicate'], 2, /unknown command 'frobnicate'/],
   ['an unknown option', () => ['status', '--app', APP(), '--bogus'], 2, /unknown option '--bogus'/],
   ['a stray argument', () => ['status', '--app', APP(), 'extra'], 2, /too many arguments/],
-  ['reauth-done without --by', () => ['reauth-done', '--app', APP()], 2, /required option '--by <who>'/],
+  ['reauth-done without --by', () => ['reauth-done', '--app', APP()], 2, /^Say who acts: --by <email>, or --sign-in to prove it with Okta\.$/],
   ['reauth-done with an empty --by', () => ['reauth-done', '--app', APP(), '--by', ''], 2, /invalid --by: must not be empty/],
   ['reauth-done with a blank --by', () => ['reauth-done', '--app', APP(), '--by', '   '], 2, /invalid --by: must not be empty/],
   ['reauth-done with only escape codes in --by', () => ['reauth-done', '--app', APP(), '--by', '\u001b[2J\u202e'], 2, /invalid --by: must not be empty/],
@@ -86,7 +86,7 @@ const cliCases: CliCase[] = [
   ['snooze for a negative time', () => ['snooze', '--app', APP(), '--for', '-5m'], 2, /invalid --for/],
   ['snooze for 400 days', () => ['snooze', '--app', APP(), '--for', '400d'], 2, /invalid --for/],
   ['snooze past the deadline', () => ['snooze', '--app', APP(), '--for', '300d', '--by', 'alice@example.com'], 11, /Refused: The snooze would outlast the deadline/],
-  ['approve-deprovision without --by', () => ['approve-deprovision', '--app', APP()], 2, /required option '--by <who>'/],
+  ['approve-deprovision without --by', () => ['approve-deprovision', '--app', APP()], 2, /^Say who acts: --by <email>, or --sign-in to prove it with Okta\.$/],
   ['approve-deprovision with an empty --user', () => ['approve-deprovision', '--app', APP(), '--by', 'alice@example.com', '--user', ''], 2, /invalid --user: must not be empty/],
   ['approve-deprovision with a bidi override as --by', () => ['approve-deprovision', '--app', APP(), '--by', '\u202e'], 2, /invalid --by: must not be empty/],
   ['approve-deprovision off the allow-list', () => ['approve-deprovision', '--app', APP(), '--by', 'mallory@example.com'], 11, /Refused: mallory@example.com is not on the confirmers allow-list/],
@@ -130,7 +130,20 @@ const cliCases: CliCase[] = [
   ['sim serve on port 70000', () => ['sim', 'serve', '--port', '70000'], 2, /invalid --port/],
   ['sim serve with an unknown DocuSign cause', () => ['sim', 'serve', '--docusign-cause', 'gremlins'], 2, /invalid --docusign-cause/],
   ['sim serve --quick-waits without --config-out', () => ['sim', 'serve', '--quick-waits'], 2, /--quick-waits goes with --config-out/],
-  ['sim state without the simulator settings', () => ['sim', 'state'], 2, /The sim commands need OKTA_ORG_URL and OKTA_API_TOKEN/, { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined }],
+  [
+    'sim state without the simulator settings',
+    () => ['sim', 'state'],
+    2,
+    /^The sim commands need OKTA_ORG_URL \(or --sim-url\) and OKTA_SIM_ADMIN_TOKEN .*`okta-remediate sim serve` prints them\.$/,
+    { OKTA_ORG_URL: undefined, OKTA_SIM_ADMIN_TOKEN: undefined },
+  ],
+  [
+    'sim state without the admin token',
+    () => ['sim', 'state'],
+    2,
+    /^The sim commands need OKTA_SIM_ADMIN_TOKEN \(the simulator's admin token\): `okta-remediate sim serve` prints them\.$/,
+    { OKTA_SIM_ADMIN_TOKEN: undefined },
+  ],
   ['sim fail with an empty reason', () => ['sim', 'fail', '--app', APP(), '--user', 'a@example.com', '--reason', ''], 2, /reason/],
   ['sim with a malformed --sim-url', () => ['sim', 'state', '--sim-url', 'nowhere'], 2, /invalid --sim-url/],
 ];
@@ -230,6 +243,11 @@ const settingCases: SettingCase[] = [
   ],
   ['a negative GitHub account id', withConfig('account', { apps: { [APP_ID]: { github: { org: 'acme', serviceAccountId: -3 } } } }), /github\.serviceAccountId/],
   ['an empty confirmer', withConfig('confirmers', { apps: { [APP_ID]: { confirmers: [''] } } }), /confirmers\.0/],
+  [
+    'confirmers, so signed-in admins only, on a worker that cannot check a sign-in',
+    withConfig('sign-in', { apps: { [APP_ID]: { confirmers: ['alice@example.com'] } } }),
+    new RegExp(`apps\\.${APP_ID} in OKTA_REMEDIATION_CONFIG take only signed-in admins \\(confirmers are set\\), but OKTA_CLI_CLIENT_ID is not set`),
+  ],
   ['an unknown app setting', withConfig('app-unknown', { apps: { [APP_ID]: { retries: 3 } } }), new RegExp(`at apps\\.${APP_ID}`)],
   ['a webhook channel whose variable is unset', withConfig('unset-var', ops), /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker/],
   [
@@ -292,6 +310,9 @@ const messageCases: MessageCase[] = [
   ['update', 'confirmReauth', '{"by":"alice@example.com","extra":1}', /unknown field "extra"/],
   ['update', 'confirmReauth', '{"by":"   "}', /"by" is empty/],
   ['update', 'confirmReauth', '{"by":"alice@example.com","note":["a"]}', /"note" must be a string/],
+  ['update', 'confirmReauth', '{"idToken":42}', /"idToken" must be a string: the ID token `--sign-in` got from Okta/],
+  ['update', 'confirmReauth', '{"idToken":"my password"}', /"idToken" must be an ID token \(a JWT\) from `--sign-in`/],
+  ['update', 'approveDeprovision', '{"all":true}', /"by" is required: who acts \(an email or username\), or an idToken from `--sign-in`/],
   ['update', 'snooze', 'null', /the input must be an object such as \{"forMs"/],
   ['update', 'snooze', '{"forMs":"2h"}', /"forMs" must be a number of milliseconds/],
   ['update', 'snooze', '{"forMs":-1}', /"forMs" must be positive/],

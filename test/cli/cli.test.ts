@@ -17,7 +17,7 @@ describe('okta-remediate CLI', () => {
   it('rejects invalid arguments with a specific message and exit code 2', async () => {
     const missing = await cli(['reauth-done', '--app', '0oa1234567890abcdefg'], env);
     expect(missing.code).toBe(EXIT.invalidInput);
-    expect(missing.stderr).toMatch(/required option '--by <who>' not specified/);
+    expect(missing.stderr).toMatch(/^Say who acts: --by <email>, or --sign-in to prove it with Okta\.\n$/);
     const badId = await cli(['status', '--app', 'not/an id'], env);
     expect(badId.code).toBe(EXIT.invalidInput);
     expect(badId.stderr).toMatch(/invalid app id: expected an Okta app id/);

@@ -24,7 +24,7 @@ describe('okta-remediate reauth-done --wait, snooze, approve-deprovision and sta
   let seeded: SeededDemo;
   beforeAll(async () => {
     const appConfig = parseAppConfig({
-      defaults: { wait: { remindEvery: '1h', giveUpAfter: '2h', autoDetect: false }, confirmers: [ALICE, BOB] },
+      defaults: { wait: { remindEvery: '1h', giveUpAfter: '2h', autoDetect: false }, confirmers: [ALICE, BOB], requireVerifiedIdentity: false },
       // DocuSign reminds fast and escalates after one, so status has something to show.
       apps: {
         [DOCUSIGN_APP.id]: { wait: { remindEvery: '500ms', escalateAfterReminders: 1 } },

@@ -17,7 +17,7 @@ it('pipes a report of more than 1 MB whole', async () => {
     world.okta.assignUser(generic.appId, id);
   }
 
-  const run = await cli(['sim', 'state', '--json'], { OKTA_ORG_URL: world.okta.url, OKTA_API_TOKEN: world.okta.apiToken });
+  const run = await cli(['sim', 'state', '--json'], { OKTA_ORG_URL: world.okta.url, OKTA_SIM_ADMIN_TOKEN: world.okta.apiToken });
 
   expect(run.code).toBe(0);
   expect(run.stdout.length).toBeGreaterThan(1_000_000);

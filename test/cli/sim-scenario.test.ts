@@ -1,10 +1,10 @@
 /**
  * A scenario of one's own, through processes and the CLI only, as an admin evaluating the project
  * would run it: `sim serve` writes the worker's settings, the worker runs from the environment it
- * printed, `sim break|unassign|fail|fault|state` steer the world, and `start`/`scan` show what the
- * pipeline makes of it.
+ * printed (as the pipeline's DPoP-bound service app), `sim break|unassign|fail|fault|state` steer
+ * the world, and `start`/`scan` show what the pipeline makes of it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -20,11 +20,12 @@ describe('a scenario of your own through the CLI', () => {
   const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'okta-remediation-scenario-')), 'okta-remediation.json');
   let serve: RunningCli;
   let worker: RunningCli | undefined;
+  let banner: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     serve = startCli(['sim', 'serve', '--port', '0', '--docusign-cause', 'none', '--github-cause', 'none', '--config-out', configFile, '--quick-waits']);
-    const banner = await serve.output(/Ctrl-C to stop\./);
+    banner = await serve.output(/Ctrl-C to stop\./);
     // Exactly the settings the banner tells an operator to export.
     const exported = Object.fromEntries([...banner.matchAll(/^ {2}export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
     env = { ...exported, TEMPORAL_ADDRESS: temporalAddress(), OKTA_REMEDIATION_TASK_QUEUE: taskQueue, OKTA_REMEDIATION_SYNC_POLL_SECONDS: '0.05' };
@@ -49,6 +50,19 @@ describe('a scenario of your own through the CLI', () => {
     });
     // Without the service account's id a renamed account looks deleted.
     expect(config.apps[SIM.github].github).toEqual({ org: expect.any(String), serviceAccount: expect.any(String), serviceAccountId: expect.any(Number) });
+  });
+
+  it('sim serve gives the worker a service app, and the sim commands an admin token of their own', async () => {
+    // The worker refuses an API token beside a service app: the banner must not print one.
+    expect(env.OKTA_API_TOKEN).toBeUndefined();
+    expect(env).toMatchObject({ OKTA_CLIENT_ID: expect.stringMatching(/^0oa/), OKTA_KEY_ID: expect.any(String), OKTA_SIM_ADMIN_TOKEN: expect.any(String) });
+    expect(env.OKTA_SCOPES).toBeUndefined(); // the worker's default scopes
+    expect(statSync(env.OKTA_PRIVATE_KEY_FILE!).mode & 0o777).toBe(0o600);
+    expect(banner).toMatch(/^For the `sim` commands only.*\n {2}export OKTA_SIM_ADMIN_TOKEN=\S+$/m);
+    // An SSWS-run worker's shell still steers the world; OKTA_SIM_ADMIN_TOKEN wins over it.
+    const { OKTA_SIM_ADMIN_TOKEN: adminToken, ...withoutAdminToken } = env;
+    expect((await cli(['sim', 'state'], { ...withoutAdminToken, OKTA_API_TOKEN: adminToken! })).code).toBe(0);
+    expect((await cli(['sim', 'state'], { ...env, OKTA_API_TOKEN: 'sim-not-the-token' })).code).toBe(0);
   });
 
   it('rejects what the world cannot do, with the reason', async () => {
@@ -100,5 +114,15 @@ describe('a scenario of your own through the CLI', () => {
 
     const status = JSON.parse((await cli(['status', '--app', SIM.github, '--json'], env)).stdout);
     expect(status.affected).toEqual(expect.arrayContaining([expect.objectContaining({ login: 'daniel.okafor@example.com', kind: 'deprovision' })]));
+
+    // An admin signs in from the banner's settings and approves it at the simulated verification page.
+    const approving = startCli(['approve-deprovision', '--app', SIM.github, '--sign-in'], env);
+    const code = /\(code ([A-Z]{4}-[A-Z]{4})/.exec(await approving.output(/\(code [A-Z]{4}-[A-Z]{4}/, 'stderr'))![1]!;
+    expect(await cli(['sim', 'approve-sign-in', '--code', code.toLowerCase()], env)).toMatchObject({
+      code: 0,
+      stdout: `admin@example.com signed in and approved ${code}: the waiting command goes on.\n`,
+    });
+    expect(await approving.done).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Approved by admin@example\.com/) });
+    expect((await cli(['sim', 'approve-sign-in', '--code', code], env)).stderr).toMatch(/^The simulator refused the sign-in: Api validation failed: sign-in: no sign-in awaits the code/);
   });
 });

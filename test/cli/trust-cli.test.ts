@@ -24,7 +24,8 @@ async function brokenGitHub(opts: WorldHarnessOptions = {}): Promise<{ env: Reco
   const env = { TEMPORAL_ADDRESS: w.address, OKTA_REMEDIATION_TASK_QUEUE: w.taskQueue };
   const app = w.seeded.github.appId;
   const started = await cli(['start', '--app', app], env);
-  expect(started.stdout).toMatch(/The service account's token|revoked or expired/);
+  // With its own access short, the pipeline sees nothing of GitHub and names Okta's evidence only.
+  expect(started.stdout).toMatch(opts.vendors ? /rejects the API credential stored in Okta/ : /The service account's token|revoked or expired/);
   return { env, app, w };
 }
 
@@ -82,7 +83,7 @@ describe('a remediation that fails', () => {
 });
 
 describe("the pipeline's own access is a hint, not a cause", () => {
-  it('a GitHub token without read:org: no "not a member" cause, a hint naming the setting', async () => {
+  it('a GitHub token without read:org: no GitHub cause at all, a hint naming the setting', async () => {
     const { env, app, w } = await brokenGitHub({
       vendors: (world) => ({
         github: {
@@ -93,8 +94,9 @@ describe("the pipeline's own access is a hint, not a cause", () => {
     });
     const status = await cli(['status', '--app', app, '--json'], env);
     const diagnosis = JSON.parse(status.stdout).diagnosis;
-    expect(diagnosis.causes.map((c: { id: string }) => c.id)).not.toContain('github-not-owner');
-    expect(diagnosis.hints.join('\n')).toMatch(/GitHub shows the pipeline no membership in \S+: check that apps\.\S+\.github\.org names the organization and that GITHUB_TOKEN/);
+    expect(diagnosis.causes.map((c: { id: string }) => c.id)).toEqual(['credential-invalid']);
+    expect(diagnosis.vendorProbe.probed).toBe(false);
+    expect(diagnosis.hints.join('\n')).toMatch(/The pipeline's GitHub token has no read:org \(its scopes: read:user\), so GitHub shows it nothing of \S+'s members: check GITHUB_TOKEN/);
     w.world.reauthenticate(app);
     expect((await cli(['reauth-done', '--app', app, '--by', 'admin@example.com', '--wait'], env)).code).toBe(0);
   });

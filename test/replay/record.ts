@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /** The release whose workflow code records new histories. */
-export const RELEASE = '2026-12-06-v3';
+export const RELEASE = '2026-12-06-v4';
 export const HISTORIES = path.join(__dirname, 'histories');
 export const recording = !!process.env.RECORD_REPLAY_HISTORIES;
 

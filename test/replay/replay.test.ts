@@ -41,18 +41,18 @@ if (recording) {
       });
       await h.waitForPhase(github.appId, 'awaiting_reauth');
       const [first, second] = github.deprovisionFailed.map(loginOf);
-      await approveDeprovision(h.client, github.appId, 'security@example.com', [first!]);
+      await approveDeprovision(h.client, github.appId, { by: 'security@example.com' }, [first!]);
       if (second) await h.client.workflow.getHandle(workflowId).signal(approveDeprovisionSignal, { logins: [second], by: 'security@example.com' });
-      await snoozeReminders(h.client, github.appId, 3_600_000, 'admin@example.com');
-      await confirmReauth(h.client, github.appId, 'admin@example.com', 'too early'); // not verified: the grant is still revoked
+      await snoozeReminders(h.client, github.appId, 3_600_000, { by: 'admin@example.com' });
+      await confirmReauth(h.client, github.appId, { by: 'admin@example.com' }, 'too early'); // not verified: the grant is still revoked
       h.world.reauthenticate(github.appId);
-      await confirmReauth(h.client, github.appId, 'admin@example.com', 'new grant');
+      await confirmReauth(h.client, github.appId, { by: 'admin@example.com' }, 'new grant');
       await h.client.workflow.getHandle(workflowId).result();
       await recordHistory(h.client, workflowId, 'github-every-message');
 
       await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
       await h.waitForPhase(docusign.appId, 'awaiting_reauth');
-      await reportReauth(h.client, docusign.appId, docusign.adminEmail, 'too early');
+      await reportReauth(h.client, docusign.appId, { by: docusign.adminEmail }, 'too early');
       await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
       await cancelRemediation(h.client, docusign.appId, 'change freeze', 'ops@example.com');
       await h.client.workflow

@@ -12,8 +12,8 @@ export interface Run {
 }
 
 export interface RunningCli {
-  /** Resolves once stdout so far matches. */
-  output(pattern: RegExp): Promise<string>;
+  /** Resolves once stdout (or stderr) so far matches. */
+  output(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<string>;
   /** Asks the process to stop, as Ctrl-C would. */
   stop(): void;
   /** Kills it and its children at once, as `kill -9` or a lost machine does. */
@@ -54,8 +54,14 @@ function startProcess(nodeArgs: string[], env: Record<string, string>): RunningC
     }),
   );
   return {
-    output: (pattern) =>
-      eventually(() => (pattern.test(stdout) ? stdout : undefined), `okta-remediate ${args.join(' ')} to print ${pattern}`).catch((err: Error) => {
+    output: (pattern, stream = 'stdout') =>
+      eventually(
+        () => {
+          const text = stream === 'stdout' ? stdout : stderr;
+          return pattern.test(text) ? text : undefined;
+        },
+        `okta-remediate ${args.join(' ')} to print ${pattern}`,
+      ).catch((err: Error) => {
         throw new Error(`${err.message}; it printed: ${stdout}${stderr}`);
       }),
     stop: () => child.kill('SIGTERM'),

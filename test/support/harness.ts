@@ -20,6 +20,8 @@ export interface Harness {
   sim: OktaSim;
   /** The worker's service app in the simulated org (undefined on an SSWS token). */
   serviceApp?: PipelineServiceApp;
+  /** The CLI's OIDC app in the simulated org, whose ID tokens the worker accepts (OKTA_CLI_CLIENT_ID). */
+  signInClientId: string;
   /** What the console notification channel wrote. */
   notices: string[];
   client: Client;
@@ -74,7 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const address = temporalAddress();
   // Tests poll syncState every 25 ms, 80 times as often as a worker does (2 s): Okta's limits are
   // scaled by as much. The pacing tests use a real org's limits, scaled in time instead.
-  const sim = options.okta ?? new OktaSim({ syncDelayMs: 30, rateLimit: TEST_RATE_LIMIT, ...options.sim });
+  const sim = options.okta ?? new OktaSim({ syncDelayMs: 30, rateLimit: TEST_RATE_LIMIT, signInPollSeconds: 1, ...options.sim });
   if (!options.okta) await sim.start();
   const notices: string[] = [];
   const connection = await NativeConnection.connect({ address });
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new Client({ connection: clientConnection });
   const taskQueue = `test-${randomUUID()}`;
   const serviceApp = options.oktaAuth === 'api-token' || options.oktaToken ? undefined : addPipelineServiceApp(sim);
+  const signInClientId = sim.addSignInApp();
   const oktaAuth = (): OktaAuth => (serviceApp ? { mode: 'PrivateKey', ...serviceApp } : { mode: 'SSWS', token: options.oktaToken?.() ?? sim.apiToken });
   // Fresh dependencies each time, so a restarted worker shares no memory with the one before.
   const startWorker = async () => {
@@ -92,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       deps: {
         okta: createOktaClient({ orgUrl: sim.url, auth: oktaAuth(), requestTimeoutMs: 10_000 }),
         orgUrl: sim.url,
+        signInClientId,
         appConfig: parseAppConfig({}),
         vendors: {},
         lookbackHours: 24,
@@ -112,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     sim,
     serviceApp,
+    signInClientId,
     notices,
     client,
     taskQueue,

@@ -31,7 +31,7 @@ export interface WorldHarnessOptions {
 }
 
 export async function startWorldHarness(opts: WorldHarnessOptions = {}): Promise<WorldHarness> {
-  const world = await SimWorld.start({ syncDelayMs: 30, okta: { rateLimit: TEST_RATE_LIMIT } });
+  const world = await SimWorld.start({ syncDelayMs: 30, okta: { rateLimit: TEST_RATE_LIMIT, signInPollSeconds: 1 } });
   const seeded = world.seed(opts.seed);
   opts.breakWith?.(world);
   const apps: Record<string, Record<string, unknown>> = seededAppSettings(seeded);

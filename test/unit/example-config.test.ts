@@ -23,6 +23,7 @@ describe('okta-remediation.example.json', () => {
       deprovisionPolicy: 'ask',
       testUser: 'okta.testuser@example.com',
       confirmers: ['alice.admin@example.com', 'bob.admin@example.com'],
+      requireVerifiedIdentity: true, // confirmers are set: a name given is not enough
       notify: { primary: ['console', 'it-admins'], escalation: ['security-oncall'] },
       wait: { remindEveryMs: 24 * HOUR, escalateAfterReminders: 3, giveUpAfterMs: 14 * 24 * HOUR, autoDetect: true, autoDetectEveryMs: 15 * 60_000 },
     });
@@ -33,6 +34,7 @@ describe('okta-remediation.example.json', () => {
     const p = config.policy(GITHUB);
     expect(p.deprovisionPolicy).toBe('auto');
     expect(p.confirmers).toEqual([]); // anyone may confirm
+    expect(p.requireVerifiedIdentity).toBe(false);
     expect(p.wait).toEqual({ remindEveryMs: 4 * HOUR, escalateAfterReminders: 2, giveUpAfterMs: 14 * 24 * HOUR, autoDetect: true, autoDetectEveryMs: 15 * 60_000 });
     expect(p.notify).toEqual({ primary: ['console', 'ops-hook'], escalation: ['security-oncall'] });
     expect(config.settings(GITHUB).github).toMatchObject({ org: 'example-eng', serviceAccount: 'okta-scim-svc' });
@@ -45,8 +47,16 @@ describe('okta-remediation.example.json', () => {
       testUser: undefined,
       wait: { remindEveryMs: 24 * HOUR, escalateAfterReminders: 3, giveUpAfterMs: 14 * 24 * HOUR, autoDetect: true, autoDetectEveryMs: 15 * 60_000 },
       confirmers: [],
+      requireVerifiedIdentity: false,
       notify: { primary: ['console'], escalation: [] },
     });
+  });
+
+  it("a worker whose apps take only signed-in admins needs the CLI's Okta app (OKTA_CLI_CLIENT_ID) to check them", () => {
+    expect(config.signInRequiredBy()).toEqual([`apps.${DOCUSIGN}`]);
+    const optedOut = parseAppConfig({ apps: { [DOCUSIGN]: { confirmers: ['alice.admin@example.com'], requireVerifiedIdentity: false } } });
+    expect(optedOut.signInRequiredBy()).toEqual([]);
+    expect(optedOut.policy(DOCUSIGN).requireVerifiedIdentity).toBe(false);
   });
 
   it('the excerpt in the README is a valid configuration too', () => {

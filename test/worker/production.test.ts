@@ -55,7 +55,7 @@ it('serves SDK metrics, and on SIGTERM lets the re-push in flight finish before 
   expect(metrics).toMatch(/^temporal_activity_execution_latency/m); // the diagnosis ran on this worker
 
   sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-  await reportReauth(client, docusign.appId, 'admin@example.com');
+  await reportReauth(client, docusign.appId, { by: 'admin@example.com' });
   await eventually(() => (sim!.requestCount({ method: 'POST', path: new RegExp(`/api/v1/apps/${docusign.appId}/users/[^/]+$`) }) > 0 ? true : undefined), 'the canary push');
   worker.stop(); // SIGTERM, as an orchestrator sends it
   const run = await worker.done;
@@ -99,7 +99,7 @@ it.each<KillCase>([
     const reauthenticated = (async () => {
       await eventually(async () => ((await handle.query(statusQuery)).phase === 'awaiting_reauth' ? true : undefined), 'the wait for a re-auth', 120_000);
       sim!.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-      await reportReauth(client!, docusign.appId, 'admin@example.com');
+      await reportReauth(client!, docusign.appId, { by: 'admin@example.com' });
     })();
     await eventually(inFlight, `${activity} in flight`, 60_000);
     worker.kill();

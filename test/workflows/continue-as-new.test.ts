@@ -32,7 +32,7 @@ it('continues the paged retry as new within a bounded history, carries its place
   const lateId = h.sim.addUser({ login: 'late@example.com', firstName: 'Late', lastName: 'Joiner' });
   h.sim.assignUser(appId, lateId);
   const pushesBefore = h.sim.requestCount({ method: 'POST', path: /^\/api\/v1\/apps\/[^/]+\/users\/[^/]+$/ });
-  await reportReauth(h.client, appId, 'admin@example.com');
+  await reportReauth(h.client, appId, { by: 'admin@example.com' });
 
   // Once the retry has continued as new at least once, and while it still runs, the signal goes in.
   const retry = h.client.workflow.getHandle(repushPagesWorkflowId(appId));
@@ -99,7 +99,7 @@ it('continues the remediation as new between phases: users, results and a user a
   const late = { userId: lateId, login: 'late@example.com', displayName: 'Late Joiner', kind: 'push' as const, failedAt: new Date().toISOString(), reason: 'Found by a scan during the wait.' };
   expect((await startOrJoinRemediation(h.client, h.taskQueue, appId, [late])).action).toBe('joined');
   h.sim.reauthenticate(appId, { login: 'admin@example.com' });
-  await reportReauth(h.client, appId, 'admin@example.com');
+  await reportReauth(h.client, appId, { by: 'admin@example.com' });
 
   const report = (await handle.result()) as RemediationStatus;
   expect(report.phase).toBe('completed');

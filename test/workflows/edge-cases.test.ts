@@ -44,7 +44,7 @@ describe('the test-user round trip never touches a real person', () => {
     await startRemediation(w.client, w.taskQueue, { appId: github.appId });
     await w.waitForPhase(github.appId, 'awaiting_reauth');
     w.world.reauthenticate(github.appId);
-    await reportReauth(w.client, github.appId, 'admin@example.com');
+    await reportReauth(w.client, github.appId, { by: 'admin@example.com' });
     const report: RemediationStatus = await handleOf(github.appId).result();
 
     expect(report.confirmation).toMatchObject({ ok: false, skipped: expect.stringMatching(/grace\.kim@example\.com is already assigned to the app/) });
@@ -71,7 +71,7 @@ describe('nobody is dropped at the end', () => {
 
     receiver.reply = { status: 503, body: 'busy' }; // the completed notice is retried for a while
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     await eventually(() => (receiver!.requests.some((r) => r.body.includes('"kind":"completed"')) ? true : undefined), 'the completed notice to be tried');
     expect((await h.status(docusign.appId)).phase).toBe('completed');
     const failedAt = new Date().toISOString();
@@ -109,7 +109,7 @@ describe('cancellation cleans up and reports what was in flight', () => {
     // before the assign, passes): the assign activity is retrying when the cancellation comes.
     w.world.okta.injectFault({ path: new RegExp(`/api/v1/apps/${github.appId}/users/${testUserId}$`), method: 'GET', status: 503, count: 10_000, skip: 1 });
     w.world.reauthenticate(github.appId);
-    await reportReauth(w.client, github.appId, 'admin@example.com');
+    await reportReauth(w.client, github.appId, { by: 'admin@example.com' });
     await eventually(() => (w.world.okta.appUser(github.appId, testUserId) ? true : undefined), 'the test user to be assigned');
 
     await cancelRemediation(w.client, github.appId, 'change freeze', 'ops@example.com');
@@ -148,7 +148,7 @@ describe('the audit is not drowned by a busy app', () => {
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
     h.sim.logSignIns(docusign.appId, Object.values(users)[0]!, 5_200); // a morning of sign-ins to a big app
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    const verdict = await confirmReauth(h.client, docusign.appId, 'admin@example.com');
+    const verdict = await confirmReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     expect(verdict).toMatchObject({ verified: true });
     expect(verdict.mismatch).toBeUndefined();
     const claim = (await h.status(docusign.appId)).reauthClaims[0]!;
@@ -166,7 +166,7 @@ describe('a vendor that cannot be checked is not a failed re-auth', () => {
     // GitHub refuses the pipeline's own token on the org's reads (revoked meanwhile): the probe cannot run.
     w.world.github.injectFault({ path: /^\/orgs\/[^/]+\/memberships\//, status: 401, count: 100 });
     w.world.reauthenticate(github.appId);
-    const verdict = await confirmReauth(w.client, github.appId, 'admin@example.com');
+    const verdict = await confirmReauth(w.client, github.appId, { by: 'admin@example.com' });
     expect(verdict).toMatchObject({ verified: true, verdict: expect.stringMatching(/^Vendor not checked \(.*GitHub refused the pipeline's credential.*\)\. Canary \S+ synchronized\.$/) });
   });
 });

@@ -71,7 +71,7 @@ describe('auto-detection', () => {
     }, 'three automatic checks');
 
     h.sim.reauthenticate(github.appId, { login: ALICE });
-    await reportReauth(h.client, github.appId, ALICE);
+    await reportReauth(h.client, github.appId, { by: ALICE });
     const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(github.appId)).result();
     expect(report.reauthClaims.at(-1)).toMatchObject({ by: ALICE, verified: true });
     expect(report.wait!.autoChecks).toBeGreaterThanOrEqual(seen);

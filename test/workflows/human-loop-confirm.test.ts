@@ -60,7 +60,7 @@ describe('confirming a re-auth', () => {
   });
 
   it('refuses a confirmation from someone off the allow-list, changing nothing; takes one from someone on it', async () => {
-    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE] } }) } });
+    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE], requireVerifiedIdentity: false } }) } });
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     const before = await h.waitForPhase(docusign.appId, 'awaiting_reauth');
@@ -85,7 +85,7 @@ describe('confirming a re-auth', () => {
   });
 
   it('takes the re-auth by the signal path from the official temporal CLI; an off-list signal is recorded and ignored', async () => {
-    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE] } }) } });
+    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE], requireVerifiedIdentity: false } }) } });
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
@@ -127,7 +127,7 @@ describe('confirming a re-auth', () => {
   });
 
   it('accepts snooze and confirmReauth updates from the official temporal CLI, and lists the workflow by its search attributes', async () => {
-    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE] } }) } });
+    h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { ...noAutoDetect, confirmers: [ALICE], requireVerifiedIdentity: false } }) } });
     const { github } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: github.appId });
     await h.waitForPhase(github.appId, 'awaiting_reauth');

@@ -21,7 +21,7 @@ it('pauses the retry while Okta answers 503 to everything, says so, and resumes 
   await startRemediation(h.client, h.taskQueue, { appId: docusign.appId, outageCheckSeconds: 0.1 });
   await h.waitForPhase(docusign.appId, 'awaiting_reauth');
   h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-  await reportReauth(h.client, docusign.appId, 'admin@example.com');
+  await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
   await h.waitForPhase(docusign.appId, 'retrying', 60_000);
 
   h.sim.injectFault({ path: /^\/api\/v1\//, status: 503, count: 1_000_000 });

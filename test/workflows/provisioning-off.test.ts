@@ -75,7 +75,7 @@ it('provisioning off under the ask policy: asks for approval, removes the leaver
   }, 'the leavers awaiting approval');
   await eventually(() => h!.notices.find((n) => n.includes('Approval needed')), 'the approval notice');
 
-  expect(await approveDeprovision(h.client, appId, 'security@example.com', [])).toHaveLength(leavers);
+  expect(await approveDeprovision(h.client, appId, { by: 'security@example.com' }, [])).toHaveLength(leavers);
   const report = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).result()) as RemediationStatus;
   expect(report).toMatchObject({ phase: 'completed', endedBecause: 'provisioning_off' });
   expect(countResults(report, 'deprovision')).toMatchObject({ succeeded: leavers, awaiting_approval: 0 });

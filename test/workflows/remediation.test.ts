@@ -38,7 +38,7 @@ describe('remediateApp', () => {
       expect(waiting.affected[0]?.kind).toBe('deprovision');
 
       h.sim.reauthenticate(app.appId, { login: 'admin@example.com' });
-      await reportReauth(h.client, app.appId, 'admin@example.com', 'fixed in console');
+      await reportReauth(h.client, app.appId, { by: 'admin@example.com' }, 'fixed in console');
       const report = await finish(app.appId);
 
       expect(report.phase).toBe('completed');
@@ -63,7 +63,7 @@ describe('remediateApp', () => {
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
 
-    await reportReauth(h.client, docusign.appId, 'hasty@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'hasty@example.com' });
     const back = await eventually(async () => {
       const s = await h.status(docusign.appId);
       return s.phase === 'awaiting_reauth' && s.reauthClaims[0]?.verified === false ? s : undefined;
@@ -72,7 +72,7 @@ describe('remediateApp', () => {
     expect(back.results.filter((r) => r.outcome === 'succeeded')).toEqual([]);
 
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     const report = await finish(docusign.appId);
     expect(report.phase).toBe('completed');
     expect(report.reauthClaims.map((c) => c.verified)).toEqual([false, true]);
@@ -84,7 +84,7 @@ describe('remediateApp', () => {
     const { github } = seedDemo(h.sim);
     h.sim.reauthenticate(github.appId, { login: 'admin@example.com' });
     await startRemediation(h.client, h.taskQueue, { appId: github.appId });
-    await reportReauth(h.client, github.appId, 'early@example.com'); // most likely still diagnosing
+    await reportReauth(h.client, github.appId, { by: 'early@example.com' }); // most likely still diagnosing
     const report = await finish(github.appId);
     expect(report.phase).toBe('completed');
     expect(report.reauthClaims).toEqual([expect.objectContaining({ by: 'early@example.com', verified: true })]);
@@ -116,7 +116,7 @@ describe('remediateApp', () => {
 
   it('refuses reauth-done when no remediation runs for the app', async () => {
     h = await startHarness();
-    const err = await reportReauth(h.client, '0oaNOTRUNNING00000000', 'admin@example.com').catch((e: unknown) => e);
+    const err = await reportReauth(h.client, '0oaNOTRUNNING00000000', { by: 'admin@example.com' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ exitCode: EXIT.noRemediation });
     expect((err as Error).message).toMatch(/No remediation is running for app 0oaNOTRUNNING00000000/);
   });
@@ -129,7 +129,7 @@ describe('remediateApp', () => {
     h.sim.injectFault({ path: /\/api\/v1\/apps\/[^/]+\/users/, status: 429, count: 3 });
     h.sim.injectFault({ method: 'POST', path: /\/api\/v1\/apps\/[^/]+\/users\//, status: 500, count: 2 });
     await startRemediation(h.client, h.taskQueue, { appId: github.appId });
-    await reportReauth(h.client, github.appId, 'admin@example.com');
+    await reportReauth(h.client, github.appId, { by: 'admin@example.com' });
     const report = await finish(github.appId);
     expect(report.phase).toBe('completed');
     expect(report.results.filter((r) => r.kind === 'push').map((r) => r.outcome)).toEqual(github.pushFailed.map(() => 'succeeded'));
@@ -148,7 +148,7 @@ describe('remediateApp', () => {
     await handle.signal(addFailedUsersSignal, { users: [newcomer] }); // the same news twice joins once
     await eventually(async () => ((await handle.query(statusQuery)).affected.length === waiting.affected.length + 1 ? true : undefined), 'the new user to join');
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     const report = await finish(docusign.appId);
     expect(report.results.find((r) => r.userId === extra)).toMatchObject({ outcome: 'succeeded' });
     expect(report.results).toHaveLength(waiting.affected.length + 1);
@@ -175,10 +175,10 @@ describe('remediateApp', () => {
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
-    await reportReauth(h.client, docusign.appId, 'hasty@example.com'); // a failed verification too
+    await reportReauth(h.client, docusign.appId, { by: 'hasty@example.com' }); // a failed verification too
     await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     await finish(docusign.appId);
     const history = await historyText(h.client, remediationWorkflowId(docusign.appId));
     expect(history).toContain('Canary'); // decoded payloads are really searched (a verdict)
@@ -194,10 +194,10 @@ describe('remediateApp', () => {
     const { docusign } = seedDemo(h.sim);
     await startRemediation(h.client, h.taskQueue, { appId: docusign.appId });
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
-    await reportReauth(h.client, docusign.appId, 'hasty@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'hasty@example.com' });
     await eventually(async () => ((await h.status(docusign.appId)).reauthClaims[0]?.verified === false ? true : undefined), 'the failed verification');
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     await finish(docusign.appId);
     const lines = capturedLogs
       .slice(from)
@@ -230,13 +230,13 @@ describe('remediateApp under bad input and changing state', () => {
       return (s.refusedMessages ?? []).length === 2 ? s : undefined;
     }, 'both refusals');
     expect(refused.refusedMessages!.map((r) => [r.message, r.problem])).toEqual([
-      ['reauthCompleted', '"by" is required: who acts (an email or username)'],
+      ['reauthCompleted', '"by" is required: who acts (an email or username), or an idToken from `--sign-in`'],
       ['approveDeprovision', '"logins[0]" must be a string: an Okta login'],
     ]);
     expect(refused.reauthClaims).toEqual([]);
     expect(refused.results).toEqual(before.results);
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     const report = await finish(docusign.appId);
     expect(report.phase).toBe('completed');
     expect(report.reauthClaims.map((c) => c.verified)).toEqual([true]);
@@ -250,7 +250,7 @@ describe('remediateApp under bad input and changing state', () => {
     const first = waiting.affected.find((u) => u.kind === 'push')!;
     h.sim.reauthenticate(github.appId, { login: 'admin@example.com' });
     h.sim.unassignUser(github.appId, first.userId); // gone before the canary is pushed
-    await reportReauth(h.client, github.appId, 'admin@example.com');
+    await reportReauth(h.client, github.appId, { by: 'admin@example.com' });
     const report = await finish(github.appId);
     expect(report.reauthClaims[0]).toMatchObject({ verified: true });
     expect(report.results.find((r) => r.userId === first.userId && r.kind === 'push')).toMatchObject({ outcome: 'skipped' });

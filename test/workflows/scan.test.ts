@@ -175,7 +175,7 @@ describe('scanOktaLog', () => {
 
     // The joined user is remediated with the others.
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).result();
     expect(report.results.find((r) => r.userId === newcomer)).toMatchObject({ outcome: 'succeeded' });
   });
@@ -204,7 +204,7 @@ describe('scanOktaLog', () => {
     const first = (await scan()).apps.find((a) => a.appId === docusign.appId)!.remediation!;
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
     h.sim.reauthenticate(docusign.appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, docusign.appId, 'admin@example.com');
+    await reportReauth(h.client, docusign.appId, { by: 'admin@example.com' });
     const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(docusign.appId)).result();
     expect(report.phase).toBe('completed');
 
@@ -240,7 +240,7 @@ describe('scanOktaLog', () => {
     const first = (await scan()).apps.find((a) => a.appId === appId)!.remediation!;
     await h.waitForPhase(appId, 'awaiting_reauth');
     h.sim.reauthenticate(appId, { login: 'admin@example.com' });
-    await reportReauth(h.client, appId, 'admin@example.com');
+    await reportReauth(h.client, appId, { by: 'admin@example.com' });
     const report: RemediationStatus = await h.client.workflow.getHandle(remediationWorkflowId(appId)).result();
     expect(report.tally?.outcomes.push.succeeded).toBe(150);
     expect(report.results.length).toBeLessThan(150); // a bounded result: the full report pages

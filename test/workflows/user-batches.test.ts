@@ -31,7 +31,7 @@ it(`handles ${LEAVERS} failed deprovisions in batches: the remediation's history
   await startRemediation(h.client, h.taskQueue, { appId });
   await h.waitForPhase(appId, 'awaiting_reauth', 60_000);
   h.sim.reauthenticate(appId, { login: 'admin@example.com' });
-  await reportReauth(h.client, appId, 'admin@example.com');
+  await reportReauth(h.client, appId, { by: 'admin@example.com' });
   const report = (await h.client.workflow.getHandle(remediationWorkflowId(appId)).result()) as RemediationStatus;
 
   expect(report.phase).toBe('completed');

@@ -87,7 +87,7 @@ describe('GitHub diagnosis', () => {
     expect(saml.evidence.join('\n')).toMatch(/uses SAML single sign-on/);
     expect(d.vendorProbe!.findings.find((f) => f.cause === 'github-saml-missing')).toMatchObject({ blocking: false, heuristic: true });
     h.world.reauthenticate(app);
-    expect(await confirmReauth(h.client, app, 'admin@example.com')).toMatchObject({ verified: true });
+    expect(await confirmReauth(h.client, app, { by: 'admin@example.com' })).toMatchObject({ verified: true });
   });
 
   it("takes a 403 with X-GitHub-SSO to the service account's own token as decisive", async () => {
@@ -118,7 +118,7 @@ describe("the pipeline's own access is a hint, never a blocking cause", () => {
     expect(status.diagnosis!.vendorProbe!.findings.every((f) => !f.blocking)).toBe(true);
     expect(status.diagnosis!.hints.join('\n')).toMatch(/make the pipeline's DocuSign user \(DOCUSIGN_USER_ID\) a member of it/);
     h.world.reauthenticate(app);
-    expect(await confirmReauth(h.client, app, 'admin@example.com')).toMatchObject({ verified: true });
+    expect(await confirmReauth(h.client, app, { by: 'admin@example.com' })).toMatchObject({ verified: true });
   });
 
   it('DocuSign: a refusal from the other environment is said, not read as a wrong account ID', async () => {
@@ -191,6 +191,88 @@ describe('vendor API failures', () => {
     });
     const status = await diagnosisOf(h.seeded.github.appId);
     expect(status.diagnosis!.hints.join('\n')).toMatch(/Authorize the pipeline's GitHub token for .*SAML single sign-on \(GitHub answered 403 with X-GitHub-SSO\)/);
+  });
+
+  // The pipeline's own token is accepted but may not see what the probe reads: its setting, never the app's cause.
+  const vendorCauses = (causes: { id: string }[]) => causes.map((c) => c.id).filter((id) => id.startsWith('github-') || id.startsWith('docusign-'));
+
+  it("GitHub: a pipeline token without read:org is the pipeline's setting, not a cause of the app's", async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => w.breakGitHub('not_owner'),
+      vendors: (w) => {
+        const token = w.github.issueToken(w.pipelineCredentials.github.login, { kind: 'pat', scopes: ['read:user'], samlAuthorizedOrgs: [w.seeded.github.org] });
+        return { ...pipelineVendors(w), github: { apiUrl: w.pipelineCredentials.github.apiUrl, token } };
+      },
+    });
+    const d = (await diagnosisOf(h.seeded.github.appId)).diagnosis!;
+    expect(d.vendorProbe!.probed).toBe(false);
+    expect(d.causes[0]!.id).toBe('credential-invalid');
+    expect(vendorCauses(d.causes)).toEqual([]);
+    expect(d.hints.join('\n')).toMatch(/The pipeline's GitHub token has no read:org \(its scopes: read:user\).*check GITHUB_TOKEN/);
+  });
+
+  it("GitHub: a pipeline token of an account outside the organization is the pipeline's setting", async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => {
+        w.breakGitHub('not_owner');
+        w.github.removeMembership(w.seeded.github.org, w.pipelineCredentials.github.login);
+      },
+    });
+    const { org } = h.seeded.github;
+    const d = (await diagnosisOf(h.seeded.github.appId)).diagnosis!;
+    expect(d.vendorProbe!.probed).toBe(false);
+    expect(d.causes[0]!.id).toBe('credential-invalid');
+    expect(vendorCauses(d.causes)).toEqual([]);
+    expect(d.hints.join('\n')).toMatch(
+      new RegExp(`GitHub shows the pipeline's account \\(${h.world.pipelineCredentials.github.login}\\) no membership in ${org}.*GITHUB_TOKEN \\(an owner of the organization`),
+    );
+  });
+
+  it('GitHub: a pipeline token of a member who is no owner still reads memberships, and says the token cannot remove people', async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => {
+        w.breakGitHub('not_owner');
+        w.github.setMembership(w.seeded.github.org, w.pipelineCredentials.github.login, 'member');
+      },
+    });
+    const d = (await diagnosisOf(h.seeded.github.appId)).diagnosis!;
+    // A member sees other members' roles: that evidence is GitHub's, not the pipeline's setting.
+    expect(d.causes[0]!.id).toBe('github-not-owner');
+    expect(d.hints.join('\n')).toMatch(
+      new RegExp(`${h.world.pipelineCredentials.github.login}, the pipeline's GitHub account, is a member of ${h.seeded.github.org}, not an owner: it cannot remove people.*GITHUB_TOKEN`),
+    );
+  });
+
+  it("GitHub: an owner's token with read:org but no admin:org diagnoses, and says it cannot remove people", async () => {
+    h = await startWorldHarness({
+      breakWith: (w) => w.breakGitHub('not_owner'),
+      vendors: (w) => {
+        const token = w.github.issueToken(w.pipelineCredentials.github.login, { kind: 'pat', scopes: ['read:org', 'read:user'], samlAuthorizedOrgs: [w.seeded.github.org] });
+        return { ...pipelineVendors(w), github: { apiUrl: w.pipelineCredentials.github.apiUrl, token } };
+      },
+    });
+    const d = (await diagnosisOf(h.seeded.github.appId)).diagnosis!;
+    expect(d.vendorProbe!.probed).toBe(true);
+    expect(d.causes[0]!.id).toBe('github-not-owner');
+    expect(d.hints.join('\n')).toMatch(/The pipeline's GitHub token has no admin:org \(its scopes: read:org, read:user\).*cannot remove people.*GITHUB_TOKEN/);
+  });
+
+  it.each(['admin_not_admin', 'account_id_mismatch'] as const)("DocuSign (%s): a pipeline user who is no admin of the account is the pipeline's setting, not a cause of the app's", async (cause) => {
+    h = await startWorldHarness({
+      breakWith: (w) => {
+        w.breakDocuSign(cause);
+        w.docusign.setAdmin(w.pipelineCredentials.docusign.userId, false, w.seeded.docusign.apiAccountId);
+      },
+      // Only the API Account ID Okta holds: a configured one that differs would be a cause of its own.
+      apps: (s) => ({ [s.docusign.appId]: { docusign: { adminEmail: s.docusign.adminEmail, environment: s.docusign.environment } } }),
+    });
+    const d = (await diagnosisOf(h.seeded.docusign.appId)).diagnosis!;
+    expect(d.vendorProbe!.probed).toBe(false);
+    expect(d.causes[0]!.id).toBe('credential-invalid');
+    expect(vendorCauses(d.causes)).toEqual([]);
+    const hints = d.hints.join('\n');
+    expect(hints).toContain('USER_LACKS_PERMISSIONS');
+    expect(hints).toMatch(new RegExp(`make the pipeline's DocuSign user \\(DOCUSIGN_USER_ID\\) an admin of account ${h.seeded.docusign.apiAccountId}`));
   });
 });
 

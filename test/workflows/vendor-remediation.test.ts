@@ -30,7 +30,7 @@ describe('verification with the vendor', () => {
     await h.waitForPhase(docusign.appId, 'awaiting_reauth');
 
     h.world.reauthenticate(docusign.appId, { apiAccountId: docusign.foreignAccountId });
-    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    await reportReauth(h.client, docusign.appId, { by: docusign.adminEmail });
     const back = await eventually(async () => {
       const s = await h!.status(docusign.appId);
       return s.phase === 'awaiting_reauth' && s.reauthClaims[0]?.verified === false ? s : undefined;
@@ -39,7 +39,7 @@ describe('verification with the vendor', () => {
     expect(back.diagnosis!.causes[0]!.id).toBe('docusign-account-id-mismatch');
 
     h.world.reauthenticate(docusign.appId, { apiAccountId: docusign.apiAccountId });
-    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    await reportReauth(h.client, docusign.appId, { by: docusign.adminEmail });
     const report = await result(docusign.appId);
     expect(report.phase).toBe('completed');
     expect(report.reauthClaims.map((c) => c.verified)).toEqual([false, true]);
@@ -128,12 +128,12 @@ describe('deprovisioning policy', () => {
     expect(h.world.vendorAccess(docusign.appId, first!)).toBe('active');
     expect(h.world.vendorAccess(docusign.appId, second!)).toBe('active');
 
-    await approveDeprovision(h.client, docusign.appId, 'ciso@example.com', [first!]);
+    await approveDeprovision(h.client, docusign.appId, { by: 'ciso@example.com' }, [first!]);
     // The approved removal does not wait for the re-auth.
     await eventually(() => (h!.world.vendorAccess(docusign.appId, first!) === 'closed' ? true : undefined), 'the approved removal');
     expect((await h.status(docusign.appId)).phase).toBe('awaiting_reauth');
     h.world.reauthenticate(docusign.appId);
-    await reportReauth(h.client, docusign.appId, docusign.adminEmail);
+    await reportReauth(h.client, docusign.appId, { by: docusign.adminEmail });
     const report = await result(docusign.appId);
     expect(report.results.find((r) => r.login === first)).toMatchObject({ outcome: 'succeeded' });
     expect(report.results.find((r) => r.login === second)).toMatchObject({ outcome: 'awaiting_approval' });
@@ -166,7 +166,7 @@ describe('test-user confirmation', () => {
     await startRemediation(h.client, h.taskQueue, { appId });
     await h.waitForPhase(appId, 'awaiting_reauth');
     h.world.reauthenticate(appId);
-    await reportReauth(h.client, appId, 'okta-admin@example.com');
+    await reportReauth(h.client, appId, { by: 'okta-admin@example.com' });
     const report = await result(appId);
     expect(report.confirmation).toMatchObject({ testUser, ok: true });
     expect(report.confirmation!.steps.map((s) => [s.step, s.ok])).toEqual([

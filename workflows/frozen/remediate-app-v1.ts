@@ -171,7 +171,9 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
 
   // Handlers first, so a message sent before the workflow waits for it is kept, not lost.
   setHandler(statusQuery, () => state);
-  const notAllowed = (by: string) => {
+  // Runs of this release predate sign-ins: a message that names nobody (only an ID token) is refused.
+  const notAllowed = (by: string | undefined) => {
+    if (by === undefined) return `The remediation of app ${appId} started before sign-ins were checked: name who acts with --by.`;
     const allow = policy?.confirmers ?? [];
     return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase()) ? `${by} is not on the confirmers allow-list of app ${appId} (${allow.join(', ')}).` : undefined;
   };
@@ -216,7 +218,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     confirmReauthUpdate,
     async (raw) => {
       const { by, note } = accepted(parseMessage(reauthArgsSchema, raw), () => ({ by: trimmed(field(raw, 'by')) ?? '', note: trimmed(field(raw, 'note')) }));
-      const claim: ReauthClaim = { by, note: note || undefined, at: now(), via: 'update' };
+      const claim: ReauthClaim = { by: by ?? '', note: note || undefined, at: now(), via: 'update' };
       state.reauthClaims.push(claim);
       unverifiedClaims.push(claim);
       await condition(() => claim.verified !== undefined);
@@ -309,7 +311,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
     if (!parsed.ok) return refuse('approveDeprovision', parsed.problem);
     const { by, all, logins } = parsed.value;
     if (notAllowed(by)) return;
-    approve(by, all ? 'all' : logins!);
+    approve(by!, all ? 'all' : logins!);
   });
   // The update (the CLI): refused, with the reason, when the approver lacks authority.
   setHandler(
@@ -320,7 +322,7 @@ export async function remediateApp(input: RemediationInput): Promise<Remediation
         all: field(raw, 'all') === true,
         logins: (field(raw, 'logins') as string[] | undefined) ?? [],
       }));
-      return approve(by, all ? 'all' : logins!);
+      return approve(by ?? '', all ? 'all' : logins!);
     },
     {
       validator: (raw) => {

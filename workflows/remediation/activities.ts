@@ -62,6 +62,9 @@ export const reauthEvidence = (summary: string, input: Input<'reauthEvidence'>, 
     { ...QUICK, startToCloseTimeout: '2 minutes', retry: { initialInterval: everyMs, backoffCoefficient: 1, maximumInterval: everyMs, maximumAttempts: Number.POSITIVE_INFINITY }, summary },
     [input],
   );
+/** Checks a sign-in while its sender waits: a few attempts, then the message is refused as unverified. */
+export const verifyIdentity = (summary: string, input: Input<'verifyIdentity'>) =>
+  quick.verifyIdentity.executeWithOptions({ ...QUICK, startToCloseTimeout: '30 seconds', retry: { ...retry, maximumAttempts: 4 }, summary }, [input]);
 /** A channel that fails is retried on its own and never holds up the others or the remediation. */
 export const deliverNotice = (summary: string, input: Input<'deliverNotice'>) => proxyActivities<Activities>(NOTIFY).deliverNotice.executeWithOptions({ ...NOTIFY, summary }, [input]);
 

@@ -1,9 +1,10 @@
 /**
  * What people and scripts may tell a running remediation: a re-auth (signal or verified update),
  * a snooze, more failed users, an approval to remove leavers, a cancellation's reason. Handlers are
- * set before the workflow waits, so nothing sent early is lost; nothing in a message is trusted.
+ * set before the workflow waits, so nothing sent early is lost; nothing in a message is trusted:
+ * a name given is only a name, and an admin's sign-in counts once an activity has verified it.
  */
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../../domain/message-input';
 import {
   addFailedUsersSignal,
@@ -17,8 +18,9 @@ import {
   snoozeUpdate,
   statusQuery,
 } from '../../domain/messages';
-import type { RecheckArgs } from '../../domain/messages';
+import type { Actor, RecheckArgs } from '../../domain/messages';
 import type { AffectedUser, ReauthClaim } from '../../domain/types';
+import { failureMessage, verifyIdentity } from './activities';
 import { recheck } from './manual-retry';
 import { MAX_REPORT_PAGE, now, userKey, type Remediation } from './state';
 
@@ -38,6 +40,38 @@ export function notAllowed(r: Remediation, by: string): string | undefined {
   return allow.length > 0 && !allow.some((a) => a.toLowerCase() === by.trim().toLowerCase()) ? `${by} is not on the confirmers allow-list of app ${r.appId} (${allow.join(', ')}).` : undefined;
 }
 
+/** Who acts, as the workflow may record them: the login Okta vouched for, or a name given where the app allows one. */
+interface Acting {
+  by: string;
+  /** The Okta user id, when who acts signed in. */
+  subject?: string;
+}
+
+/** Why a message that names someone without a sign-in is refused, when the app takes only signed-in admins. */
+function needsSignIn(r: Remediation, actor: Actor): string | undefined {
+  return r.policy?.requireVerifiedIdentity && actor.idToken === undefined
+    ? `App ${r.appId} takes only signed-in admins: run the command with --sign-in (a name given with --by is not proof of who acts).`
+    : undefined;
+}
+
+/** Who a sign-in proves acts, or why it proves nothing; the ID token goes no further than the activity that checks it. */
+async function signedIn(r: Remediation, idToken: string): Promise<Acting | { refused: string }> {
+  try {
+    const verdict = await verifyIdentity('Verify who signed in with Okta', { idToken });
+    if (verdict.verified) return { by: verdict.login, subject: verdict.subject };
+    return { refused: `The sign-in could not be verified: ${verdict.reason}.` };
+  } catch (err) {
+    log.warn('A sign-in could not be checked', { appId: r.appId, error: failureMessage(err) });
+    return { refused: `The sign-in could not be checked: ${failureMessage(err)}.` };
+  }
+}
+
+/** An update refused after it was accepted (once its sign-in is checked): it fails, with the reason, and the report lists it. */
+function refuseUpdate(r: Remediation, message: string, problem: string): never {
+  refuseSignal(r, message, problem);
+  throw ApplicationFailure.create({ message: problem, type: 'Refused', nonRetryable: true });
+}
+
 /** A signal cannot be refused to its sender: a malformed one changes nothing and is listed in the report. */
 export function refuseSignal(r: Remediation, message: string, problem: string): void {
   log.warn(`Refused ${message}: ${problem}`, { appId: r.appId });
@@ -48,11 +82,17 @@ export function refuseSignal(r: Remediation, message: string, problem: string): 
 export function handleMessages(r: Remediation): void {
   const { state, appId } = r;
   const refuse = (message: string, problem: string) => refuseSignal(r, message, problem);
+  const notAwaitingReauth = () => (state.phase !== 'awaiting_reauth' || !state.wait ? `The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).` : undefined);
   const awaitingReauth = () => {
-    if (state.phase !== 'awaiting_reauth' || !state.wait) throw new Error(`The remediation of app ${appId} is not awaiting a re-auth (phase: ${state.phase}).`);
+    const problem = notAwaitingReauth();
+    if (problem) throw new Error(problem);
   };
+  const snoozeProblem = (forMs: number) =>
+    notAwaitingReauth() ??
+    (Date.now() + forMs > Date.parse(state.wait!.deadline) ? `The snooze would outlast the deadline (${state.wait!.deadline}); give up the wait with cancel instead.` : undefined);
+  const ended = () => (r.isOver() ? `The remediation of app ${appId} has ended (phase: ${state.phase}).` : undefined);
   /** Approves removing people awaiting approval now (all, or those named); answers who was approved. */
-  const approve = (by: string, logins: string[] | 'all'): string[] => {
+  const approve = ({ by, subject }: Acting, logins: string[] | 'all'): string[] => {
     const at = now();
     const wanted = logins === 'all' ? undefined : new Set(logins.map((l) => l.toLowerCase()));
     // Only people awaiting approval now: someone whose deprovision fails later needs a fresh approval.
@@ -60,7 +100,7 @@ export function handleMessages(r: Remediation): void {
     for (const x of approvedNow) {
       r.approved.add(x.login.toLowerCase());
       r.requeue(userKey(x)); // the removal runs now that someone with authority said so
-      Object.assign(x, { detail: `Approved by ${by} at ${at}; the removal at the vendor runs next.` });
+      Object.assign(x, { detail: `Approved by ${by}${subject ? ' (signed in with Okta)' : ''} at ${at}; the removal at the vendor runs next.` });
     }
     r.publish();
     return approvedNow.map((x) => x.login);
@@ -72,22 +112,40 @@ export function handleMessages(r: Remediation): void {
     if (!Number.isSafeInteger(after) || after < 0) throw new Error(`Refused: after must be a cursor a previous page gave as next, not ${JSON.stringify(args?.after)}.`);
     return r.page(after, Number(args?.limit ?? MAX_REPORT_PAGE) || MAX_REPORT_PAGE);
   });
-  setHandler(reauthCompletedSignal, (raw) => {
-    const parsed = parseMessage(reauthArgsSchema, raw);
-    if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);
-    const { by, note } = parsed.value;
-    const claim = r.pushClaim({ by, note: note || undefined, at: now(), via: 'signal' });
+  const claimBySignal = (who: Acting, note: string | undefined) => {
+    const claim = r.pushClaim({ by: who.by, subject: who.subject, note: note || undefined, at: now(), via: 'signal' });
     // A signal from outside the allow-list is kept on record, unverified.
-    const refused = notAllowed(r, by);
+    const refused = notAllowed(r, who.by);
     if (refused) Object.assign(claim, { verified: false, verdict: `Ignored: ${refused}` });
     else r.unverifiedClaims.push(claim);
     r.publish();
+  };
+  setHandler(reauthCompletedSignal, (raw) => {
+    const parsed = parseMessage(reauthArgsSchema, raw);
+    if (!parsed.ok) return refuse('reauthCompleted', parsed.problem);
+    const { by, note, idToken } = parsed.value;
+    if (idToken === undefined) {
+      const unsigned = needsSignIn(r, parsed.value);
+      return unsigned ? refuse('reauthCompleted', unsigned) : claimBySignal({ by: by! }, note);
+    }
+    // Only a message with a sign-in waits on an activity: the handler of one without stays as it was.
+    return signedIn(r, idToken).then((who) => ('refused' in who ? refuse('reauthCompleted', who.refused) : claimBySignal(who, note)));
   });
   setHandler(
     confirmReauthUpdate,
     async (raw) => {
-      const { by, note } = valid(parseMessage(reauthArgsSchema, raw));
-      const claim: ReauthClaim = r.pushClaim({ by, note: note || undefined, at: now(), via: 'update' });
+      const { by, note, idToken } = valid(parseMessage(reauthArgsSchema, raw));
+      let who: Acting = { by: by! };
+      if (idToken !== undefined) {
+        const proven = await signedIn(r, idToken);
+        if ('refused' in proven) refuseUpdate(r, 'confirmReauth', proven.refused);
+        who = proven;
+        // The wait may have ended, and the allow-list names logins: both are checked again for who signed in.
+        if (state.phase !== 'awaiting_reauth') refuseUpdate(r, 'confirmReauth', `the remediation of app ${appId} is not awaiting a re-auth any more (phase: ${state.phase})`);
+        const refused = notAllowed(r, who.by);
+        if (refused) refuseUpdate(r, 'confirmReauth', refused);
+      }
+      const claim: ReauthClaim = r.pushClaim({ by: who.by, subject: who.subject, note: note || undefined, at: now(), via: 'update' });
       r.unverifiedClaims.push(claim);
       await condition(() => claim.verified !== undefined);
       return { verified: claim.verified!, verdict: claim.verdict ?? '', mismatch: claim.mismatch };
@@ -95,7 +153,8 @@ export function handleMessages(r: Remediation): void {
     {
       validator: (raw) => {
         awaitingReauth();
-        const refused = notAllowed(r, valid(parseMessage(reauthArgsSchema, raw)).by);
+        const args = valid(parseMessage(reauthArgsSchema, raw));
+        const refused = needsSignIn(r, args) ?? (args.idToken === undefined ? notAllowed(r, args.by!) : undefined);
         if (refused) throw new Error(refused);
       },
     },
@@ -103,18 +162,28 @@ export function handleMessages(r: Remediation): void {
   setHandler(
     snoozeUpdate,
     (raw) => {
-      const { forMs, by } = valid(parseMessage(snoozeArgsSchema, raw));
-      const until = new Date(Date.now() + forMs).toISOString();
-      Object.assign(state.wait!, { snoozedUntil: until, snoozedBy: by });
-      r.snoozes++;
-      r.publish();
-      return until;
+      const { forMs, by, idToken } = valid(parseMessage(snoozeArgsSchema, raw));
+      const snooze = (snoozedBy: string | undefined) => {
+        const until = new Date(Date.now() + forMs).toISOString();
+        Object.assign(state.wait!, { snoozedUntil: until, snoozedBy });
+        r.snoozes++;
+        r.publish();
+        return until;
+      };
+      if (idToken === undefined) return snooze(by);
+      return signedIn(r, idToken).then((who) => {
+        if ('refused' in who) refuseUpdate(r, 'snooze', who.refused);
+        const late = snoozeProblem(forMs);
+        if (late) refuseUpdate(r, 'snooze', late);
+        return snooze(who.by);
+      });
     },
     {
       validator: (raw) => {
         awaitingReauth();
-        const { forMs } = valid(parseMessage(snoozeArgsSchema, raw));
-        if (Date.now() + forMs > Date.parse(state.wait!.deadline)) throw new Error(`The snooze would outlast the deadline (${state.wait!.deadline}); give up the wait with cancel instead.`);
+        const args = valid(parseMessage(snoozeArgsSchema, raw));
+        const refused = snoozeProblem(args.forMs) ?? needsSignIn(r, args);
+        if (refused) throw new Error(refused);
       },
     },
   );
@@ -141,22 +210,32 @@ export function handleMessages(r: Remediation): void {
   setHandler(approveDeprovisionSignal, (raw) => {
     const parsed = parseMessage(approveArgsSchema, raw);
     if (!parsed.ok) return refuse('approveDeprovision', parsed.problem);
-    const { by, all, logins } = parsed.value;
-    if (notAllowed(r, by)) return;
-    approve(by, all ? 'all' : logins!);
+    const { by, all, logins, idToken } = parsed.value;
+    const approveAs = (who: Acting) => (notAllowed(r, who.by) ? undefined : approve(who, all ? 'all' : logins!));
+    if (idToken === undefined) {
+      const unsigned = needsSignIn(r, parsed.value);
+      return void (unsigned ? refuse('approveDeprovision', unsigned) : approveAs({ by: by! }));
+    }
+    return signedIn(r, idToken).then((who) => void ('refused' in who ? refuse('approveDeprovision', who.refused) : approveAs(who)));
   });
   // The update (the CLI): refused, with the reason, when the approver lacks authority.
   setHandler(
     approveDeprovisionUpdate,
     (raw) => {
-      const { by, all, logins } = valid(parseMessage(approveArgsSchema, raw));
-      return approve(by, all ? 'all' : logins!);
+      const { by, all, logins, idToken } = valid(parseMessage(approveArgsSchema, raw));
+      if (idToken === undefined) return approve({ by: by! }, all ? 'all' : logins!);
+      return signedIn(r, idToken).then((who) => {
+        if ('refused' in who) refuseUpdate(r, 'approveDeprovision', who.refused);
+        const refused = notAllowed(r, who.by) ?? ended();
+        if (refused) refuseUpdate(r, 'approveDeprovision', refused);
+        return approve(who, all ? 'all' : logins!);
+      });
     },
     {
       validator: (raw) => {
-        const refused = notAllowed(r, valid(parseMessage(approveArgsSchema, raw)).by);
+        const args = valid(parseMessage(approveArgsSchema, raw));
+        const refused = needsSignIn(r, args) ?? (args.idToken === undefined ? notAllowed(r, args.by!) : undefined) ?? ended();
         if (refused) throw new Error(refused);
-        if (r.isOver()) throw new Error(`The remediation of app ${appId} has ended (phase: ${state.phase}).`);
       },
     },
   );

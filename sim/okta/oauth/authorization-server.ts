@@ -13,6 +13,7 @@ import { invalidClient, invalidDpopProof, invalidRequest, invalidScope, noScopeG
 import { publicKeyOf } from './jwk';
 import { accessTokenHash, ProofChecker, ProofProblem, SIGNING_ALGS } from './dpop';
 import type { AdminRole } from './roles';
+import { DEVICE_AUTHORIZE_PATH, DEVICE_GRANT, DeviceFlow, KEYS_PATH, type DeviceFlowOptions } from './device-flow';
 
 export const TOKEN_PATH = '/oauth2/v1/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -48,7 +49,7 @@ export interface TokenCaller {
   roles: readonly AdminRole[];
 }
 
-export interface AuthorizationServerOptions {
+export interface AuthorizationServerOptions extends DeviceFlowOptions {
   /** An access token's lifetime; default Okta's 3600 s. */
   tokenTtlSeconds?: number;
 }
@@ -65,9 +66,20 @@ export class AuthorizationServer {
   readonly issued: Array<{ clientId: string; tokenType: 'Bearer' | 'DPoP'; accessToken: string }> = [];
   /** The client assertions and DPoP proofs received (the last 10,000): secrets, as above. */
   readonly credentialsSeen: string[] = [];
+  /** People's sign-in (the CLI's device authorization). */
+  readonly deviceFlow: DeviceFlow;
 
-  constructor(opts: AuthorizationServerOptions = {}) {
+  constructor(opts: AuthorizationServerOptions) {
     this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 3600;
+    this.deviceFlow = new DeviceFlow(opts);
+  }
+
+  /** The endpoints a caller reaches without a token (the token endpoint, sign-in, the org's keys); undefined for any other. */
+  publicEndpoint(req: SimRequest, base: string): Promise<Reply> | undefined {
+    if (req.method === 'POST' && req.path === TOKEN_PATH) return this.token(req, base);
+    if (req.method === 'POST' && req.path === DEVICE_AUTHORIZE_PATH) return formOf(req).then((form) => this.deviceFlow.authorize(form, base));
+    if (req.method === 'GET' && req.path === KEYS_PATH) return Promise.resolve(this.deviceFlow.keys());
+    return undefined;
   }
 
   addServiceApp(seed: ServiceAppSeed): string {
@@ -90,16 +102,15 @@ export class AuthorizationServer {
     for (const t of this.tokens.values()) t.expiresAtMs = 0;
   }
 
-  async token(req: SimRequest, tokenUrl: string): Promise<Reply> {
-    if (!/^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''))) {
-      throw invalidRequest("The request must be sent with Content-Type 'application/x-www-form-urlencoded'.");
-    }
-    const form = new URLSearchParams((await req.body()).toString('utf8'));
+  private async token(req: SimRequest, base: string): Promise<Reply> {
+    const tokenUrl = `${base}${TOKEN_PATH}`;
+    const form = await formOf(req);
     for (const seen of [form.get('client_assertion'), req.headers.dpop]) if (typeof seen === 'string') this.remember(seen);
     const grantType = form.get('grant_type');
-    if (!grantType) throw invalidRequest("The token request must specify a 'grant_type'. Valid values: [client_credentials]");
+    if (!grantType) throw invalidRequest(`The token request must specify a 'grant_type'. Valid values: [client_credentials, ${DEVICE_GRANT}]`);
+    if (grantType === DEVICE_GRANT) return this.deviceFlow.grant(form, base);
     if (grantType !== 'client_credentials')
-      throw new OAuthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].');
+      throw new OAuthError(400, 'unsupported_grant_type', `The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials, ${DEVICE_GRANT}].`);
     const app = this.authenticateClient(form, tokenUrl);
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
     if (requested.length === 0) throw invalidScope('No scopes were requested.');
@@ -199,6 +210,14 @@ export class AuthorizationServer {
     if (this.assertionIds.has(id)) throw invalidClient('The client_assertion token has already been used.');
     this.assertionIds.set(id, (payload.exp ?? now / 1000 + 3600) * 1000);
   }
+}
+
+/** OAuth endpoints take their parameters as a form. */
+async function formOf(req: SimRequest): Promise<URLSearchParams> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''))) {
+    throw invalidRequest("The request must be sent with Content-Type 'application/x-www-form-urlencoded'.");
+  }
+  return new URLSearchParams((await req.body()).toString('utf8'));
 }
 
 function assertionProblem(err: unknown): string {
