@@ -22,6 +22,7 @@ export async function actorOf(opts: ActorOptions, io: Io): Promise<{ actor: Acto
     if (!opts.by) throw new CliError('Say who acts: --by <email>, or --sign-in to prove it with Okta.', EXIT.invalidInput);
     return { actor: { by: opts.by }, name: opts.by };
   }
+  if (opts.by) throw new CliError('Give --by or --sign-in, not both: with --sign-in, Okta says who you are.', EXIT.invalidInput);
   const settings = signInSettings();
   // The prompt goes to stderr: stdout stays the command's answer.
   const { idToken, login } = await signIn(settings, (p) =>

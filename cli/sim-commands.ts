@@ -67,14 +67,15 @@ export function addSimCommands(program: Command, io: Io): void {
       const world = await SimWorld.start({ okta: { port: opts.port, apiToken: opts.token, rateLimit }, requireTrustedCa: false });
       const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-remediation-sim-'));
       try {
+        // The console's admin is a user of the org before anything is logged: it can sign in, and the System Log names it alike throughout.
+        world.okta.addUser({ login: DEFAULT_ADMIN.login, firstName: 'Okta', lastName: 'Admin' });
         const seeded = world.seed({ githubServiceAccountIsPerson: opts.githubPerson });
         if (opts.docusignCause !== 'none') world.breakDocuSign(opts.docusignCause);
         if (opts.githubCause !== 'none') world.breakGitHub(opts.githubCause);
         // The worker signs in as production should: its own DPoP-bound service app, not the org's SSWS token.
         const serviceApp = addPipelineServiceApp(world.okta);
-        // Admins prove who they are with the CLI's --sign-in, through this OIDC app; the console's admin can sign in.
+        // Admins prove who they are with the CLI's --sign-in, through this OIDC app.
         const signInClientId = world.okta.addSignInApp();
-        world.okta.addUser({ login: DEFAULT_ADMIN.login, firstName: 'Okta', lastName: 'Admin' });
         const keyFiles = { docusign: path.join(keyDir, 'docusign-private-key.pem'), okta: path.join(keyDir, 'okta-private-key.pem') };
         fs.writeFileSync(keyFiles.docusign, world.pipelineCredentials.docusign.privateKeyPem, { mode: 0o600 });
         fs.writeFileSync(keyFiles.okta, serviceApp.privateKey, { mode: 0o600 });

@@ -51,7 +51,7 @@ function noRemediation(appId: string): CliError {
 }
 
 /** How every remediation starts, whoever starts it (the CLI, the scanner, the demo). */
-function remediationStartOptions(taskQueue: string, input: RemediationInput) {
+export function remediationStartOptions(taskQueue: string, input: RemediationInput) {
   return {
     workflowId: remediationWorkflowId(input.appId),
     taskQueue,

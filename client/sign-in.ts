@@ -58,6 +58,7 @@ export async function signIn(settings: SignInSettings, prompt: (p: SignInPrompt)
     const polled = await post(settings, '/oauth2/v1/token', { client_id: settings.clientId, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: a.device_code });
     const got = tokens.safeParse(polled.body);
     if (polled.ok && got.success) return { idToken: got.data.id_token, login: loginOf(got.data.id_token) };
+    if (polled.status >= 500) continue; // Okta's trouble, not the sign-in's: ask again at the next poll
     const error = oauthError.safeParse(polled.body);
     if (error.success && error.data.error === 'authorization_pending') continue;
     if (error.success && error.data.error === 'slow_down') {

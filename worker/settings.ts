@@ -21,7 +21,7 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
   const needSignIn = appConfig.signInRequiredBy();
   if (needSignIn.length > 0 && !config.okta.signInClientId) {
     throw new ConfigError(
-      `Configuration error: ${needSignIn.join(', ')} in OKTA_REMEDIATION_CONFIG take only signed-in admins (confirmers are set), but OKTA_CLI_CLIENT_ID is not set: set it to the client id of the CLI's OIDC app (README, "Who acts is proven"), or set requireVerifiedIdentity to false.`,
+      `Configuration error: ${needSignIn.join(', ')} in OKTA_REMEDIATION_CONFIG take only signed-in admins (requireVerifiedIdentity, on by default where confirmers are set), but OKTA_CLI_CLIENT_ID is not set: set it to the client id of the CLI's OIDC app (README, "Who acts is proven"), or set requireVerifiedIdentity to false.`,
     );
   }
   return { config, appConfig, target: temporalTarget(env) };

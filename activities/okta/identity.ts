@@ -45,7 +45,14 @@ export function createIdentityActivities(deps: IdentityDeps) {
       if (!res.ok) throw new Error(`reading the org's signing keys: Okta answered HTTP ${res.status}`);
       const { keys: published } = (await res.json()) as { keys: Array<JsonWebKey & { kid?: string }> };
       keys.clear();
-      for (const k of published) if (k.kid) keys.set(k.kid, createPublicKey({ key: k, format: 'jwk' }));
+      for (const k of published) {
+        if (!k.kid || k.kty !== 'RSA' || (k.use && k.use !== 'sig')) continue;
+        try {
+          keys.set(k.kid, createPublicKey({ key: k, format: 'jwk' }));
+        } catch {
+          // One key this runtime cannot read must not stop the check of tokens signed by the others.
+        }
+      }
       keysFetchedAt = Date.now();
     }
     return keys.get(kid);
@@ -76,21 +83,31 @@ export function createIdentityActivities(deps: IdentityDeps) {
         return refuse(`the sign-in is ${Math.round(ageSeconds / 60)} minutes old; one counts for ${MAX_SIGN_IN_AGE_SECONDS / 60}: sign in again`);
       const claimed = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
       if (!claims.sub || !claimed) return refuse("the ID token names no user: the CLI's sign-in must ask for the 'profile' scope");
+      if (typeof claims.jti !== 'string') return refuse('the ID token has no id (jti), so it cannot be held to one use');
+      const jti = claims.jti;
       const action = actionOf();
-      const seen = used.get(String(claims.jti));
+      const nowMs = now().getTime();
+      for (const [id, u] of used) if (u.until < nowMs) used.delete(id);
+      const seen = used.get(jti);
       if (seen && seen.action !== action) return refuse('this sign-in was already used for another action: sign in again');
+      // Held for this action before Okta is asked: two actions checking one sign-in at once cannot both pass.
+      used.set(jti, { action, until: ((claims.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000 });
+      /** A sign-in refused (or not checked) here is not used up. */
+      const unhold = (reason: string): IdentityVerdict => {
+        if (!seen) used.delete(jti);
+        return refuse(reason);
+      };
       let user;
       try {
         user = await deps.okta.userApi.getUser({ userId: claims.sub });
       } catch (err) {
-        if (isNotFound(err)) return refuse(`Okta has no user ${claims.sub} any more`);
+        if (isNotFound(err)) return unhold(`Okta has no user ${claims.sub} any more`);
+        unhold('not checked');
         throw toActivityFailure(err, 'reading the signed-in user', now());
       }
       const login = String(user.profile?.login ?? '');
-      if (user.status !== 'ACTIVE') return refuse(`${login || claims.sub} is ${String(user.status)} in Okta, not ACTIVE`);
-      if (login.toLowerCase() !== claimed.toLowerCase()) return refuse(`the ID token names ${claimed}, but Okta's user ${claims.sub} is ${login}`);
-      for (const [id, u] of used) if (u.until < Date.now()) used.delete(id);
-      used.set(String(claims.jti), { action, until: ((claims.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000 });
+      if (user.status !== 'ACTIVE') return unhold(`${login || claims.sub} is ${String(user.status)} in Okta, not ACTIVE`);
+      if (login.toLowerCase() !== claimed.toLowerCase()) return unhold(`the ID token names ${claimed}, but Okta's user ${claims.sub} is ${login}`);
       return { verified: true, login, subject: claims.sub };
     },
   };

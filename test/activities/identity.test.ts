@@ -77,6 +77,29 @@ describe('verifyIdentity', () => {
     expect(await verify(v, idToken, 'approve-2')).toEqual({ verified: false, reason: 'this sign-in was already used for another action: sign in again' });
   });
 
+  it('lets one of two actions checking the same sign-in at once have it, not both', async () => {
+    const v = verifier();
+    const idToken = await signInAs(sim, cliApp, ALICE);
+    const both = await Promise.all([verify(v, idToken, 'approve-1'), verify(v, idToken, 'confirm-2')]);
+    expect(both.filter((x) => x.verified)).toHaveLength(1);
+    expect(both.filter((x) => !x.verified)).toEqual([{ verified: false, reason: 'this sign-in was already used for another action: sign in again' }]);
+  });
+
+  it('refuses a token of another org', async () => {
+    const other = new OktaSim({ signInPollSeconds: 1 });
+    await other.start();
+    try {
+      const app = other.addSignInApp();
+      other.addUser({ login: ALICE, firstName: 'Alice', lastName: 'Admin' });
+      expect(await verify(verifier({ clientId: app }), await signInAs(other, app, ALICE))).toEqual({
+        verified: false,
+        reason: "the ID token is not signed by a key of this Okta org (its key id is not among the org's published keys)",
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('refuses a token from another app, a forged one, an expired or stale one, and one the worker cannot check', async () => {
     const idToken = await signInAs(sim, cliApp, ALICE);
     const otherApp = sim.addSignInApp();

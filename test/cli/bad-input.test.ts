@@ -246,7 +246,7 @@ const settingCases: SettingCase[] = [
   [
     'confirmers, so signed-in admins only, on a worker that cannot check a sign-in',
     withConfig('sign-in', { apps: { [APP_ID]: { confirmers: ['alice@example.com'] } } }),
-    new RegExp(`apps\\.${APP_ID} in OKTA_REMEDIATION_CONFIG take only signed-in admins \\(confirmers are set\\), but OKTA_CLI_CLIENT_ID is not set`),
+    new RegExp(`apps\\.${APP_ID} in OKTA_REMEDIATION_CONFIG take only signed-in admins \\(requireVerifiedIdentity, on by default where confirmers are set\\), but OKTA_CLI_CLIENT_ID is not set`),
   ],
   ['an unknown app setting', withConfig('app-unknown', { apps: { [APP_ID]: { retries: 3 } } }), new RegExp(`at apps\\.${APP_ID}`)],
   ['a webhook channel whose variable is unset', withConfig('unset-var', ops), /channels\.ops\.urlEnv: environment variable OPS_WEBHOOK_URL is not set on the worker/],

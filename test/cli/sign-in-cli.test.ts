@@ -40,11 +40,13 @@ it('reauth-done --sign-in: prints the code to approve, then the workflow records
   expect(report.reauthClaims).toEqual([expect.objectContaining({ by: ALICE, subject: aliceId, via: 'signal', verified: true, note: 'new token' })]);
 });
 
-it('--sign-in without OKTA_CLI_CLIENT_ID names what to set; neither --by nor --sign-in is refused', async () => {
+it('--sign-in without OKTA_CLI_CLIENT_ID names what to set; both --by and --sign-in, or neither, are refused', async () => {
   const base = { TEMPORAL_ADDRESS: h.address, OKTA_REMEDIATION_TASK_QUEUE: h.taskQueue, OKTA_ORG_URL: h.sim.url };
   const noClient = await cli(['approve-deprovision', '--app', '0oa1234567890abcdef', '--sign-in'], base);
   expect(noClient).toMatchObject({ code: EXIT.invalidInput, stdout: '' });
   expect(noClient.stderr).toMatch(/^--sign-in needs OKTA_CLI_CLIENT_ID: /);
+  const both = await cli(['snooze', '--app', '0oa1234567890abcdef', '--for', '1h', '--by', ALICE, '--sign-in'], { ...base, OKTA_CLI_CLIENT_ID: h.signInClientId });
+  expect(both).toMatchObject({ code: EXIT.invalidInput, stderr: 'Give --by or --sign-in, not both: with --sign-in, Okta says who you are.\n' });
   const nobody = await cli(['reauth-done', '--app', '0oa1234567890abcdef'], base);
   expect(nobody).toMatchObject({ code: EXIT.invalidInput, stderr: 'Say who acts: --by <email>, or --sign-in to prove it with Okta.\n' });
 });

@@ -5,10 +5,10 @@
  * allow-list is refused with the reason, and the ID token never reaches a log or a notice.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { approveDeprovision, confirmReauth, remediationStatus, snoozeReminders, startRemediation } from '../../client/remediations';
+import { approveDeprovision, confirmReauth, remediationStartOptions, remediationStatus, snoozeReminders, startRemediation } from '../../client/remediations';
 import { CliError, EXIT } from '../../client/errors';
 import { parseAppConfig } from '../../config/app-config';
-import { confirmReauthUpdate, reauthCompletedSignal, remediationWorkflowId } from '../../domain/messages';
+import { confirmReauthUpdate, reauthCompletedSignal, REMEDIATION_WORKFLOW_TYPE, remediationWorkflowId } from '../../domain/messages';
 import { countResults, renderText } from '../../domain/report';
 import type { RemediationStatus } from '../../domain/types';
 import { seedDemo } from '../../sim/seed';
@@ -68,6 +68,8 @@ it('with confirmers set, takes a confirmation and a snooze only from a signed-in
   const forged = `${head}.${body}.${Buffer.from('not the org signature').toString('base64url')}`;
   expect(await refusal(confirmReauth(h.client, appId, { by: ALICE, idToken: forged }))).toBe("Refused: The sign-in could not be verified: the ID token's signature does not match the org's keys.");
 
+  // Signed in, who snoozes is known, and reminders are the confirmers' to postpone.
+  expect(await refusal(snoozeReminders(h.client, appId, 3_600_000, { idToken: await signIn(MALLORY) }))).toBe(`Refused: ${MALLORY} is not on the confirmers allow-list of app ${appId} (${ALICE}).`);
   const snoozed = await snoozeReminders(h.client, appId, 3_600_000, { idToken: await signIn(ALICE) });
   expect(snoozed.status.wait).toMatchObject({ snoozedBy: ALICE, snoozedUntil: snoozed.until });
 
@@ -83,6 +85,7 @@ it('with confirmers set, takes a confirmation and a snooze only from a signed-in
     ['reauthCompleted', needSignIn],
     ['confirmReauth', `${MALLORY} is not on the confirmers allow-list of app ${appId} (${ALICE}).`],
     ['confirmReauth', "The sign-in could not be verified: the ID token's signature does not match the org's keys."],
+    ['snooze', `${MALLORY} is not on the confirmers allow-list of app ${appId} (${ALICE}).`],
   ]);
   // The ID tokens travel in the messages only: no log line and no notice carries one.
   const logs = JSON.stringify(capturedLogs.map((l) => [l.message, l.meta]));
@@ -91,6 +94,28 @@ it('with confirmers set, takes a confirmation and a snooze only from a signed-in
     expect(logs).not.toContain(token.split('.')[1]);
     expect(notices).not.toContain(token.split('.')[1]);
   }
+});
+
+it("ignores a name given before the app's settings were read (a signal with the start), once they say sign-ins only", async () => {
+  h = await startHarness({ deps: { appConfig: parseAppConfig({ defaults: { wait: { autoDetect: false }, confirmers: [ALICE] } }) } });
+  const { docusign } = seedDemo(h.sim);
+  h.sim.reauthenticate(docusign.appId, { login: ALICE });
+  // The signal is handled before the diagnosis has read the app's policy: the verification refuses it.
+  await h.client.workflow.signalWithStart(REMEDIATION_WORKFLOW_TYPE, {
+    ...remediationStartOptions(h.taskQueue, { appId: docusign.appId }),
+    signal: reauthCompletedSignal,
+    signalArgs: [{ by: ALICE }],
+  });
+  const status = await eventually(async () => {
+    const s = await h!.status(docusign.appId);
+    return s.reauthClaims[0]?.verified === false ? s : undefined;
+  }, 'the early claim to be judged');
+  expect(status.reauthClaims[0]).toMatchObject({
+    by: ALICE,
+    verdict: `Ignored: App ${docusign.appId} takes only signed-in admins: run the command with --sign-in (a name given with --by is not proof of who acts).`,
+  });
+  expect(status.reauthClaims[0]!.oktaChanges).toBeUndefined(); // never verified
+  expect((await h.waitForPhase(docusign.appId, 'awaiting_reauth')).phase).toBe('awaiting_reauth');
 });
 
 it('approves removing leavers for a signed-in admin on the allow-list, and not for a name alone', async () => {

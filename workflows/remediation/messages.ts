@@ -4,7 +4,7 @@
  * set before the workflow waits, so nothing sent early is lost; nothing in a message is trusted:
  * a name given is only a name, and an admin's sign-in counts once an activity has verified it.
  */
-import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
 import { addFailedUsersArgsSchema, affectedUserSchema, approveArgsSchema, cancelArgsSchema, parseMessage, reauthArgsSchema, snoozeArgsSchema } from '../../domain/message-input';
 import {
   addFailedUsersSignal,
@@ -41,26 +41,26 @@ export function notAllowed(r: Remediation, by: string): string | undefined {
 }
 
 /** Who acts, as the workflow may record them: the login Okta vouched for, or a name given where the app allows one. */
-interface Acting {
+interface WhoActs {
   by: string;
   /** The Okta user id, when who acts signed in. */
   subject?: string;
 }
 
-/** Why a message that names someone without a sign-in is refused, when the app takes only signed-in admins. */
-function needsSignIn(r: Remediation, actor: Actor): string | undefined {
-  return r.policy?.requireVerifiedIdentity && actor.idToken === undefined
-    ? `App ${r.appId} takes only signed-in admins: run the command with --sign-in (a name given with --by is not proof of who acts).`
-    : undefined;
+/** Why someone who did not sign in may not act, when the app takes only signed-in admins. */
+export function signInProblem(r: Remediation, signedIn: boolean): string | undefined {
+  return r.policy?.requireVerifiedIdentity && !signedIn ? `App ${r.appId} takes only signed-in admins: run the command with --sign-in (a name given with --by is not proof of who acts).` : undefined;
 }
+const needsSignIn = (r: Remediation, actor: Actor) => signInProblem(r, actor.idToken !== undefined);
 
 /** Who a sign-in proves acts, or why it proves nothing; the ID token goes no further than the activity that checks it. */
-async function signedIn(r: Remediation, idToken: string): Promise<Acting | { refused: string }> {
+async function verifySignIn(r: Remediation, idToken: string): Promise<WhoActs | { refused: string }> {
   try {
     const verdict = await verifyIdentity('Verify who signed in with Okta', { idToken });
     if (verdict.verified) return { by: verdict.login, subject: verdict.subject };
     return { refused: `The sign-in could not be verified: ${verdict.reason}.` };
   } catch (err) {
+    if (isCancellation(err)) throw err;
     log.warn('A sign-in could not be checked', { appId: r.appId, error: failureMessage(err) });
     return { refused: `The sign-in could not be checked: ${failureMessage(err)}.` };
   }
@@ -92,7 +92,7 @@ export function handleMessages(r: Remediation): void {
     (Date.now() + forMs > Date.parse(state.wait!.deadline) ? `The snooze would outlast the deadline (${state.wait!.deadline}); give up the wait with cancel instead.` : undefined);
   const ended = () => (r.isOver() ? `The remediation of app ${appId} has ended (phase: ${state.phase}).` : undefined);
   /** Approves removing people awaiting approval now (all, or those named); answers who was approved. */
-  const approve = ({ by, subject }: Acting, logins: string[] | 'all'): string[] => {
+  const approve = ({ by, subject }: WhoActs, logins: string[] | 'all'): string[] => {
     const at = now();
     const wanted = logins === 'all' ? undefined : new Set(logins.map((l) => l.toLowerCase()));
     // Only people awaiting approval now: someone whose deprovision fails later needs a fresh approval.
@@ -112,7 +112,7 @@ export function handleMessages(r: Remediation): void {
     if (!Number.isSafeInteger(after) || after < 0) throw new Error(`Refused: after must be a cursor a previous page gave as next, not ${JSON.stringify(args?.after)}.`);
     return r.page(after, Number(args?.limit ?? MAX_REPORT_PAGE) || MAX_REPORT_PAGE);
   });
-  const claimBySignal = (who: Acting, note: string | undefined) => {
+  const claimBySignal = (who: WhoActs, note: string | undefined) => {
     const claim = r.pushClaim({ by: who.by, subject: who.subject, note: note || undefined, at: now(), via: 'signal' });
     // A signal from outside the allow-list is kept on record, unverified.
     const refused = notAllowed(r, who.by);
@@ -129,15 +129,15 @@ export function handleMessages(r: Remediation): void {
       return unsigned ? refuse('reauthCompleted', unsigned) : claimBySignal({ by: by! }, note);
     }
     // Only a message with a sign-in waits on an activity: the handler of one without stays as it was.
-    return signedIn(r, idToken).then((who) => ('refused' in who ? refuse('reauthCompleted', who.refused) : claimBySignal(who, note)));
+    return verifySignIn(r, idToken).then((who) => ('refused' in who ? refuse('reauthCompleted', who.refused) : claimBySignal(who, note)));
   });
   setHandler(
     confirmReauthUpdate,
     async (raw) => {
       const { by, note, idToken } = valid(parseMessage(reauthArgsSchema, raw));
-      let who: Acting = { by: by! };
+      let who: WhoActs = { by: by! };
       if (idToken !== undefined) {
-        const proven = await signedIn(r, idToken);
+        const proven = await verifySignIn(r, idToken);
         if ('refused' in proven) refuseUpdate(r, 'confirmReauth', proven.refused);
         who = proven;
         // The wait may have ended, and the allow-list names logins: both are checked again for who signed in.
@@ -171,10 +171,11 @@ export function handleMessages(r: Remediation): void {
         return until;
       };
       if (idToken === undefined) return snooze(by);
-      return signedIn(r, idToken).then((who) => {
+      return verifySignIn(r, idToken).then((who) => {
         if ('refused' in who) refuseUpdate(r, 'snooze', who.refused);
-        const late = snoozeProblem(forMs);
-        if (late) refuseUpdate(r, 'snooze', late);
+        // Signed in, who snoozes is known: reminders and escalations are the confirmers' to postpone.
+        const refused = notAllowed(r, who.by) ?? snoozeProblem(forMs);
+        if (refused) refuseUpdate(r, 'snooze', refused);
         return snooze(who.by);
       });
     },
@@ -211,12 +212,18 @@ export function handleMessages(r: Remediation): void {
     const parsed = parseMessage(approveArgsSchema, raw);
     if (!parsed.ok) return refuse('approveDeprovision', parsed.problem);
     const { by, all, logins, idToken } = parsed.value;
-    const approveAs = (who: Acting) => (notAllowed(r, who.by) ? undefined : approve(who, all ? 'all' : logins!));
     if (idToken === undefined) {
       const unsigned = needsSignIn(r, parsed.value);
-      return void (unsigned ? refuse('approveDeprovision', unsigned) : approveAs({ by: by! }));
+      if (unsigned) return refuse('approveDeprovision', unsigned);
+      if (!notAllowed(r, by!)) approve({ by: by! }, all ? 'all' : logins!);
+      return;
     }
-    return signedIn(r, idToken).then((who) => void ('refused' in who ? refuse('approveDeprovision', who.refused) : approveAs(who)));
+    return verifySignIn(r, idToken).then((who) => {
+      // Signed in, a refusal is recorded: who was refused is known, unlike a name given.
+      const refused = 'refused' in who ? who.refused : notAllowed(r, who.by);
+      if (refused) return refuse('approveDeprovision', refused);
+      approve(who as WhoActs, all ? 'all' : logins!);
+    });
   });
   // The update (the CLI): refused, with the reason, when the approver lacks authority.
   setHandler(
@@ -224,7 +231,7 @@ export function handleMessages(r: Remediation): void {
     (raw) => {
       const { by, all, logins, idToken } = valid(parseMessage(approveArgsSchema, raw));
       if (idToken === undefined) return approve({ by: by! }, all ? 'all' : logins!);
-      return signedIn(r, idToken).then((who) => {
+      return verifySignIn(r, idToken).then((who) => {
         if ('refused' in who) refuseUpdate(r, 'approveDeprovision', who.refused);
         const refused = notAllowed(r, who.by) ?? ended();
         if (refused) refuseUpdate(r, 'approveDeprovision', refused);

@@ -6,11 +6,11 @@
 import { reauthCommand, withVendorProbe } from '../../domain/diagnosis';
 import type { ReauthClaim, VendorProbe } from '../../domain/types';
 import { failureMessage, isActivityFailure, oktaActivitySince, probeVendor, repushUser } from './activities';
-import { notAllowed } from './messages';
+import { notAllowed, signInProblem } from './messages';
 import type { Remediation } from './state';
 
 export async function verify(r: Remediation, claim: ReauthClaim): Promise<boolean> {
-  const refused = claim.via !== 'auto-detection' ? notAllowed(r, claim.by) : undefined;
+  const refused = claim.via !== 'auto-detection' ? (signInProblem(r, claim.subject !== undefined) ?? notAllowed(r, claim.by)) : undefined;
   if (refused) {
     // Checked here too: a signal that came before the app's policy was known.
     claim.verdict = `Ignored: ${refused}`;
