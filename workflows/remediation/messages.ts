@@ -21,6 +21,7 @@ import {
 import type { Actor, RecheckArgs } from '../../domain/messages';
 import type { AffectedUser, ReauthClaim } from '../../domain/types';
 import { failureMessage, verifyIdentity } from './activities';
+import { claimant } from '../../domain/report';
 import { recheck } from './manual-retry';
 import { MAX_REPORT_PAGE, now, userKey, type Remediation } from './state';
 
@@ -92,7 +93,7 @@ export function handleMessages(r: Remediation): void {
     (Date.now() + forMs > Date.parse(state.wait!.deadline) ? `The snooze would outlast the deadline (${state.wait!.deadline}); give up the wait with cancel instead.` : undefined);
   const ended = () => (r.isOver() ? `The remediation of app ${appId} has ended (phase: ${state.phase}).` : undefined);
   /** Approves removing people awaiting approval now (all, or those named); answers who was approved. */
-  const approve = ({ by, subject }: WhoActs, logins: string[] | 'all'): string[] => {
+  const approve = (who: WhoActs, logins: string[] | 'all'): string[] => {
     const at = now();
     const wanted = logins === 'all' ? undefined : new Set(logins.map((l) => l.toLowerCase()));
     // Only people awaiting approval now: someone whose deprovision fails later needs a fresh approval.
@@ -100,7 +101,7 @@ export function handleMessages(r: Remediation): void {
     for (const x of approvedNow) {
       r.approved.add(x.login.toLowerCase());
       r.requeue(userKey(x)); // the removal runs now that someone with authority said so
-      Object.assign(x, { detail: `Approved by ${by}${subject ? ' (signed in with Okta)' : ''} at ${at}; the removal at the vendor runs next.` });
+      Object.assign(x, { detail: `Approved by ${claimant(who)} at ${at}; the removal at the vendor runs next.` });
     }
     r.publish();
     return approvedNow.map((x) => x.login);
