@@ -5,6 +5,7 @@
  * access token is dropped here and no refresh token is asked for (no `offline_access`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { CliError, EXIT } from './errors';
 
@@ -92,10 +93,6 @@ function refused(what: string, body: unknown, status: number): CliError {
 
 /** The login an ID token names, unverified: only to tell the admin who they signed in as. */
 function loginOf(idToken: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { preferred_username?: unknown };
-    return typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined;
-  } catch {
-    return undefined;
-  }
+  const login = (jwt.decode(idToken, { json: true }) ?? {}).preferred_username;
+  return typeof login === 'string' ? login : undefined;
 }

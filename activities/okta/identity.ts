@@ -93,8 +93,11 @@ export function createIdentityActivities(deps: IdentityDeps) {
       // Held for this action before Okta is asked: two actions checking one sign-in at once cannot both pass.
       used.set(jti, { action, until: ((claims.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000 });
       /** A sign-in refused (or not checked) here is not used up. */
-      const unhold = (reason: string): IdentityVerdict => {
+      const release = () => {
         if (!seen) used.delete(jti);
+      };
+      const unhold = (reason: string): IdentityVerdict => {
+        release();
         return refuse(reason);
       };
       let user;
@@ -102,7 +105,7 @@ export function createIdentityActivities(deps: IdentityDeps) {
         user = await deps.okta.userApi.getUser({ userId: claims.sub });
       } catch (err) {
         if (isNotFound(err)) return unhold(`Okta has no user ${claims.sub} any more`);
-        unhold('not checked');
+        release();
         throw toActivityFailure(err, 'reading the signed-in user', now());
       }
       const login = String(user.profile?.login ?? '');

@@ -122,7 +122,7 @@ describe('verifyIdentity', () => {
     expect(await verify(noClient, idToken)).toMatchObject({ verified: false, reason: expect.stringMatching(/set OKTA_CLI_CLIENT_ID/) });
   });
 
-  it('the CLI keeps only the ID token: no refresh token is asked for', async () => {
+  it("the CLI's sign-in answers only the ID token and the login it names", async () => {
     const result = await signIn({ orgUrl: sim.url, clientId: cliApp }, (p) => sim.approveSignIn(p.userCode, ALICE));
     expect(Object.keys(result).sort()).toEqual(['idToken', 'login']);
     expect(result.login).toBe(ALICE);

@@ -19,9 +19,9 @@ import {
   statusQuery,
 } from '../../domain/messages';
 import type { Actor, RecheckArgs } from '../../domain/messages';
+import { claimant } from '../../domain/report';
 import type { AffectedUser, ReauthClaim } from '../../domain/types';
 import { failureMessage, verifyIdentity } from './activities';
-import { claimant } from '../../domain/report';
 import { recheck } from './manual-retry';
 import { MAX_REPORT_PAGE, now, userKey, type Remediation } from './state';
 
@@ -142,8 +142,7 @@ export function handleMessages(r: Remediation): void {
         if ('refused' in proven) refuseUpdate(r, 'confirmReauth', proven.refused);
         who = proven;
         // The wait may have ended, and the allow-list names logins: both are checked again for who signed in.
-        if (state.phase !== 'awaiting_reauth') refuseUpdate(r, 'confirmReauth', `the remediation of app ${appId} is not awaiting a re-auth any more (phase: ${state.phase})`);
-        const refused = notAllowed(r, who.by);
+        const refused = notAwaitingReauth() ?? notAllowed(r, who.by);
         if (refused) refuseUpdate(r, 'confirmReauth', refused);
       }
       const claim: ReauthClaim = r.pushClaim({ by: who.by, subject: who.subject, note: note || undefined, at: now(), via: 'update' });
@@ -221,9 +220,10 @@ export function handleMessages(r: Remediation): void {
     }
     return verifySignIn(r, idToken).then((who) => {
       // Signed in, a refusal is recorded: who was refused is known, unlike a name given.
-      const refused = 'refused' in who ? who.refused : notAllowed(r, who.by);
-      if (refused) return refuse('approveDeprovision', refused);
-      approve(who as WhoActs, all ? 'all' : logins!);
+      if ('refused' in who) return refuse('approveDeprovision', who.refused);
+      const offList = notAllowed(r, who.by);
+      if (offList) return refuse('approveDeprovision', offList);
+      approve(who, all ? 'all' : logins!);
     });
   });
   // The update (the CLI): refused, with the reason, when the approver lacks authority.
